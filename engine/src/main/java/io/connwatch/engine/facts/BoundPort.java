@@ -1,0 +1,71 @@
+package io.connwatch.engine.facts;
+
+import io.connwatch.net.IpAddress;
+import java.util.Map;
+
+/** One VMBoundPort row: a port a process listened on during one minute, and its traffic. */
+public final class BoundPort extends MachineRecord {
+    IpAddress ip;
+    int port;
+    boolean isWildcardBind;
+    String portId;
+
+    BoundPort() {
+    }
+
+    @Override
+    public String getTable() {
+        return "VMBoundPort";
+    }
+
+    /** The bound address; may be the wildcard 0.0.0.0 or ::. */
+    public IpAddress getIp() {
+        return ip;
+    }
+
+    public int getPort() {
+        return port;
+    }
+
+    /** Azure's flag: the port is open on every interface (set on the specific-IP record that survives). */
+    public boolean isWildcardBind() {
+        return isWildcardBind;
+    }
+
+    /** Same as {@link #isWildcardBind()}, named for Drools property access ({@code isWildcardBind == true}). */
+    public boolean getIsWildcardBind() {
+        return isWildcardBind;
+    }
+
+    public String getPortId() {
+        return portId;
+    }
+
+    /**
+     * True when the port listens on all interfaces: Azure's IsWildcardBind flag or a wildcard
+     * address. Rules should use this, not a test on the address alone (see DOMAIN.md).
+     */
+    public boolean isOpenOnAllInterfaces() {
+        return isWildcardBind || ip.isWildcard();
+    }
+
+    /** True when the port is bound to a loopback address only. */
+    public boolean isLoopbackOnly() {
+        return !isWildcardBind && ip.isLoopback();
+    }
+
+    @Override
+    void addColumns(Map<String, Object> m) {
+        m.put("Ip", ip.toString());
+        m.put("Port", port);
+        m.put("Protocol", protocol.azureName());
+        m.put("IsWildcardBind", isWildcardBind);
+        putIfSet(m, "PortId", portId);
+    }
+
+    @Override
+    public String toString() {
+        return "BoundPort[" + timeGenerated + " " + machine + " " + getProcessLabel() + " " + ip + ":" + port
+            + (isWildcardBind ? " wildcard" : "") + "]";
+    }
+}

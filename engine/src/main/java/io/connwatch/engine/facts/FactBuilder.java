@@ -1,0 +1,339 @@
+package io.connwatch.engine.facts;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.core.JsonFactory;
+import io.connwatch.feeds.ThreatType;
+import io.connwatch.feeds.TlpLevel;
+import io.connwatch.net.IpAddress;
+import java.io.IOException;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Turns a {@link RawRecord} into a typed, validated {@link Connection} or {@link BoundPort}. */
+final class FactBuilder {
+    private static final JsonFactory JSON = JsonFactory.builder().enable(JsonReadFeature.ALLOW_SINGLE_QUOTES).build();
+    /** The Log Analytics portal's CSV export format, e.g. {@code 3/27/2019, 10:00:00.000 AM}. */
+    private static final DateTimeFormatter PORTAL_TIME = new DateTimeFormatterBuilder()
+        .appendPattern("M/d/yyyy, h:mm:ss")
+        .optionalStart().appendPattern(".SSS").optionalEnd()
+        .appendPattern(" a")
+        .toFormatter(Locale.US);
+
+    private FactBuilder() {
+    }
+
+    /** Which table a record belongs to, from its Type column or, failing that, its columns. */
+    static String table(RawRecord raw, String defaultTable) throws FieldException {
+        String type = raw.text(Column.TYPE);
+        if (type != null) {
+            if (type.equalsIgnoreCase("VMConnection")) {
+                return "VMConnection";
+            }
+            if (type.equalsIgnoreCase("VMBoundPort")) {
+                return "VMBoundPort";
+            }
+            throw new FieldException("Type", "unsupported table '" + abbreviate(type) + "' (expected VMConnection or VMBoundPort)");
+        }
+        if (raw.get(Column.DIRECTION) != null || raw.get(Column.DESTINATION_PORT) != null) {
+            return "VMConnection";
+        }
+        if (raw.get(Column.PORT) != null || raw.get(Column.IS_WILDCARD_BIND) != null) {
+            return "VMBoundPort";
+        }
+        if (defaultTable != null) {
+            return defaultTable;
+        }
+        throw new FieldException("Type", "cannot tell the table: no Type column and neither Direction nor Port");
+    }
+
+    static MachineRecord build(RawRecord raw, String defaultTable) throws FieldException {
+        if (raw.problem != null) {
+            throw new FieldException(raw.problemField, raw.problem);
+        }
+        String table = table(raw, defaultTable);
+        MachineRecord r = table.equals("VMConnection") ? connection(raw) : boundPort(raw);
+        return r;
+    }
+
+    private static void common(RawRecord raw, MachineRecord r) throws FieldException {
+        r.timeGenerated = instant(raw, Column.TIME_GENERATED, true);
+        r.timestamp = r.timeGenerated.toEpochMilli();
+        r.computer = raw.text(Column.COMPUTER);
+        r.agentId = raw.text(Column.AGENT_ID);
+        r.machine = required(raw, Column.MACHINE);
+        r.process = raw.text(Column.PROCESS);
+        r.processName = raw.text(Column.PROCESS_NAME);
+        String protocol = raw.text(Column.PROTOCOL);
+        if (protocol != null) {
+            try {
+                r.protocol = Protocol.parse(protocol);
+            } catch (IllegalArgumentException e) {
+                throw new FieldException("Protocol", e.getMessage());
+            }
+        }
+        r.linksEstablished = count(raw, Column.LINKS_ESTABLISHED);
+        r.linksTerminated = count(raw, Column.LINKS_TERMINATED);
+        r.linksLive = count(raw, Column.LINKS_LIVE);
+        r.bytesSent = count(raw, Column.BYTES_SENT);
+        r.bytesReceived = count(raw, Column.BYTES_RECEIVED);
+        r.responses = count(raw, Column.RESPONSES);
+        r.responseTimeMax = optionalCount(raw, Column.RESPONSE_TIME_MAX);
+        r.responseTimeMin = optionalCount(raw, Column.RESPONSE_TIME_MIN);
+        r.responseTimeSum = optionalCount(raw, Column.RESPONSE_TIME_SUM);
+    }
+
+    private static Connection connection(RawRecord raw) throws FieldException {
+        Connection c = new Connection();
+        common(raw, c);
+        String direction = required(raw, Column.DIRECTION);
+        try {
+            c.direction = Direction.parse(direction);
+        } catch (IllegalArgumentException e) {
+            throw new FieldException("Direction", e.getMessage());
+        }
+        c.sourceIp = ip(raw, Column.SOURCE_IP, true);
+        c.destinationIp = ip(raw, Column.DESTINATION_IP, true);
+        c.destinationPort = port(raw, Column.DESTINATION_PORT);
+        c.connectionId = raw.text(Column.CONNECTION_ID);
+        c.linksFailed = count(raw, Column.LINKS_FAILED);
+        IpAddress expectedRemote = c.direction == Direction.INBOUND ? c.sourceIp : c.destinationIp;
+        IpAddress remote = ip(raw, Column.REMOTE_IP, false);
+        if (remote != null && !remote.equals(expectedRemote)) {
+            throw new FieldException("RemoteIp", "is " + remote + " but a " + c.direction.azureName()
+                + " row's remote end is " + (c.direction == Direction.INBOUND ? "SourceIp " : "DestinationIp ") + expectedRemote);
+        }
+        c.remoteIp = expectedRemote;
+        c.remoteCountry = raw.text(Column.REMOTE_COUNTRY);
+        c.remoteLatitude = real(raw, Column.REMOTE_LATITUDE, -90, 90);
+        c.remoteLongitude = real(raw, Column.REMOTE_LONGITUDE, -180, 180);
+        c.remoteDnsCanonicalNames = stringList(raw, Column.REMOTE_DNS_CANONICAL_NAMES);
+        c.remoteDnsQuestions = stringList(raw, Column.REMOTE_DNS_QUESTIONS);
+        c.maliciousIp = ip(raw, Column.MALICIOUS_IP, false);
+        if (c.maliciousIp != null) {
+            String type = raw.text(Column.INDICATOR_THREAT_TYPE);
+            if (type != null) {
+                try {
+                    c.indicatorThreatType = ThreatType.parse(type);
+                } catch (IllegalArgumentException e) {
+                    throw new FieldException("IndicatorThreatType", e.getMessage());
+                }
+            }
+            c.description = raw.text(Column.DESCRIPTION);
+            String tlp = raw.text(Column.TLP_LEVEL);
+            if (tlp != null) {
+                try {
+                    c.tlpLevel = TlpLevel.parse(tlp);
+                } catch (IllegalArgumentException e) {
+                    throw new FieldException("TLPLevel", e.getMessage());
+                }
+            }
+            c.confidence = boundedInt(raw, Column.CONFIDENCE, 0, 100);
+            Integer severity = boundedInt(raw, Column.SEVERITY, 0, 5);
+            c.severity = severity == null ? 3 : severity;
+            c.firstReportedDateTime = instant(raw, Column.FIRST_REPORTED, false);
+            c.lastReportedDateTime = instant(raw, Column.LAST_REPORTED, false);
+            c.isActive = bool(raw, Column.IS_ACTIVE);
+            c.reportReferenceLink = raw.text(Column.REPORT_REFERENCE_LINK);
+            c.additionalInformation = raw.text(Column.ADDITIONAL_INFORMATION);
+        }
+        return c;
+    }
+
+    private static BoundPort boundPort(RawRecord raw) throws FieldException {
+        BoundPort b = new BoundPort();
+        common(raw, b);
+        b.ip = ip(raw, Column.IP, true);
+        b.port = port(raw, Column.PORT);
+        Boolean wildcard = bool(raw, Column.IS_WILDCARD_BIND);
+        b.isWildcardBind = wildcard != null && wildcard;
+        b.portId = raw.text(Column.PORT_ID);
+        return b;
+    }
+
+    private static String required(RawRecord raw, Column c) throws FieldException {
+        String s = raw.text(c);
+        if (s == null) {
+            throw new FieldException(c.azureName, "missing (required)");
+        }
+        return s;
+    }
+
+    private static IpAddress ip(RawRecord raw, Column c, boolean required) throws FieldException {
+        String s = required ? required(raw, c) : raw.text(c);
+        if (s == null) {
+            return null;
+        }
+        IpAddress ip = IpAddress.tryParse(s);
+        if (ip == null) {
+            throw new FieldException(c.azureName, "not an IPv4 or IPv6 address: '" + abbreviate(s) + "'");
+        }
+        return ip;
+    }
+
+    private static int port(RawRecord raw, Column c) throws FieldException {
+        long p = parseLong(c, required(raw, c));
+        if (p < 0 || p > 65535) {
+            throw new FieldException(c.azureName, "port " + p + " is outside 0..65535");
+        }
+        return (int) p;
+    }
+
+    private static long count(RawRecord raw, Column c) throws FieldException {
+        String s = raw.text(c);
+        if (s == null) {
+            return 0;
+        }
+        long v = parseLong(c, s);
+        if (v < 0) {
+            throw new FieldException(c.azureName, "negative count " + v);
+        }
+        return v;
+    }
+
+    private static Long optionalCount(RawRecord raw, Column c) throws FieldException {
+        String s = raw.text(c);
+        return s == null ? null : count(raw, c);
+    }
+
+    private static Integer boundedInt(RawRecord raw, Column c, int min, int max) throws FieldException {
+        String s = raw.text(c);
+        if (s == null) {
+            return null;
+        }
+        long v = parseLong(c, s);
+        if (v < min || v > max) {
+            throw new FieldException(c.azureName, v + " is outside " + min + ".." + max);
+        }
+        return (int) v;
+    }
+
+    private static Double real(RawRecord raw, Column c, double min, double max) throws FieldException {
+        String s = raw.text(c);
+        if (s == null) {
+            return null;
+        }
+        double v;
+        try {
+            v = Double.parseDouble(s.trim());
+        } catch (NumberFormatException e) {
+            throw new FieldException(c.azureName, "not a number: '" + abbreviate(s) + "'");
+        }
+        if (!(v >= min && v <= max)) {
+            throw new FieldException(c.azureName, s.trim() + " is outside " + (int) min + ".." + (int) max);
+        }
+        return v;
+    }
+
+    static long parseLong(Column c, String s) throws FieldException {
+        String t = s.trim();
+        try {
+            return Long.parseLong(t);
+        } catch (NumberFormatException e) {
+            // Some exporters write whole numbers as 3.0.
+            try {
+                double d = Double.parseDouble(t);
+                if (d == Math.rint(d) && Math.abs(d) < 9.0e15) {
+                    return (long) d;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            throw new FieldException(c.azureName, "not a whole number: '" + abbreviate(s) + "'");
+        }
+    }
+
+    private static Boolean bool(RawRecord raw, Column c) throws FieldException {
+        String s = raw.text(c);
+        if (s == null) {
+            return null;
+        }
+        switch (s.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "1" -> {
+                return Boolean.TRUE;
+            }
+            case "false", "0" -> {
+                return Boolean.FALSE;
+            }
+            default -> throw new FieldException(c.azureName, "expected True or False, got '" + abbreviate(s) + "'");
+        }
+    }
+
+    private static List<String> stringList(RawRecord raw, Column c) throws FieldException {
+        Object v = raw.get(c);
+        if (v == null) {
+            return List.of();
+        }
+        if (v instanceof List<?> list) {
+            @SuppressWarnings("unchecked")
+            List<String> strings = (List<String>) list;
+            return List.copyOf(strings);
+        }
+        String s = ((String) v).trim();
+        if (s.isEmpty()) {
+            return List.of();
+        }
+        if (!s.startsWith("[")) {
+            return List.of(s);
+        }
+        // Azure stores these as the text of a JSON array.
+        try (JsonParser p = JSON.createParser(s)) {
+            p.nextToken();
+            List<String> out = new ArrayList<>();
+            JsonToken t;
+            while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+                if (t == null || !t.isScalarValue()) {
+                    throw new FieldException(c.azureName, "expected a JSON array of strings");
+                }
+                out.add(p.getText());
+            }
+            return List.copyOf(out);
+        } catch (JsonProcessingException e) {
+            throw new FieldException(c.azureName, "not a JSON array of strings: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new IllegalStateException("reading a string cannot fail", e);
+        }
+    }
+
+    private static Instant instant(RawRecord raw, Column c, boolean required) throws FieldException {
+        String s = required ? required(raw, c) : raw.text(c);
+        if (s == null) {
+            return null;
+        }
+        Instant fast = FastTime.parseIsoUtc(s);
+        if (fast != null) {
+            return fast;
+        }
+        String t = s.trim();
+        try {
+            return DateTimeFormatter.ISO_OFFSET_DATE_TIME.parse(t, Instant::from);
+        } catch (DateTimeParseException e) {
+            // try the next form
+        }
+        try {
+            return LocalDateTime.parse(t).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException e) {
+            // try the next form
+        }
+        try {
+            return LocalDateTime.parse(t, PORTAL_TIME).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeException e) {
+            throw new FieldException(c.azureName, "not a date-time (ISO 8601, or M/d/yyyy, h:mm:ss AM as the portal exports): '"
+                + abbreviate(s) + "'");
+        }
+    }
+
+    static String abbreviate(String s) {
+        return s.length() > 64 ? s.substring(0, 64) + "..." : s;
+    }
+}

@@ -1,0 +1,109 @@
+package io.connwatch.engine.facts;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The VMConnection rows of one machine in one closed minute, summed. The engine inserts one
+ * when the watermark passes the minute's end, so windowed rules work on one small fact per
+ * machine-minute instead of on every row (the Failed connections workbook's numbers).
+ */
+public final class MachineMinute implements EventFact {
+    final String machine;
+    final String computer;
+    final long timestamp;
+    long rows;
+    long linksEstablished;
+    long linksTerminated;
+    long linksFailed;
+    long bytesSent;
+    long bytesReceived;
+
+    MachineMinute(String machine, String computer, long minuteStartMillis) {
+        this.machine = machine;
+        this.computer = computer;
+        this.timestamp = minuteStartMillis;
+    }
+
+    void add(Connection c) {
+        rows++;
+        linksEstablished += c.linksEstablished;
+        linksTerminated += c.linksTerminated;
+        linksFailed += c.linksFailed;
+        bytesSent += c.bytesSent;
+        bytesReceived += c.bytesReceived;
+    }
+
+    @Override
+    public String getTable() {
+        return "MachineMinute";
+    }
+
+    @Override
+    public String getMachine() {
+        return machine;
+    }
+
+    @Override
+    public String getComputer() {
+        return computer;
+    }
+
+    @Override
+    public long getTimestamp() {
+        return timestamp;
+    }
+
+    @Override
+    public Instant getTimeGenerated() {
+        return Instant.ofEpochMilli(timestamp);
+    }
+
+    /** VMConnection rows summed into this minute. */
+    public long getRows() {
+        return rows;
+    }
+
+    public long getLinksEstablished() {
+        return linksEstablished;
+    }
+
+    public long getLinksTerminated() {
+        return linksTerminated;
+    }
+
+    public long getLinksFailed() {
+        return linksFailed;
+    }
+
+    public long getBytesSent() {
+        return bytesSent;
+    }
+
+    public long getBytesReceived() {
+        return bytesReceived;
+    }
+
+    @Override
+    public Map<String, Object> toColumns() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("TimeGenerated", getTimeGenerated().toString());
+        if (computer != null) {
+            m.put("Computer", computer);
+        }
+        m.put("Machine", machine);
+        m.put("Rows", rows);
+        m.put("LinksEstablished", linksEstablished);
+        m.put("LinksTerminated", linksTerminated);
+        m.put("LinksFailed", linksFailed);
+        m.put("BytesSent", bytesSent);
+        m.put("BytesReceived", bytesReceived);
+        return m;
+    }
+
+    @Override
+    public String toString() {
+        return "MachineMinute" + toColumns();
+    }
+}

@@ -1,0 +1,77 @@
+package io.connwatch.engine.facts;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * Sums VMConnection rows into {@link MachineMinute} and {@link ProcessMinute} facts and releases
+ * each minute once the watermark has passed its end. Rows for a minute already released are
+ * refused (the caller counts them as too late for windows). One instance per rule partition;
+ * not thread-safe.
+ */
+public final class MinuteRollup {
+    private static final long MINUTE = 60_000L;
+
+    private final TreeMap<Long, Minute> open = new TreeMap<>();
+    private long releasedUpTo = Long.MIN_VALUE;
+
+    private static final class Minute {
+        final Map<String, MachineMinute> machines = new HashMap<>();
+        final Map<String, ProcessMinute> processes = new HashMap<>();
+    }
+
+    /**
+     * Adds a row to its minute.
+     *
+     * @return false when that minute was already released, so the row came too late to count
+     */
+    public boolean add(Connection c) {
+        long minute = Math.floorDiv(c.timestamp, MINUTE) * MINUTE;
+        if (minute < releasedUpTo) {
+            return false;
+        }
+        Minute m = open.computeIfAbsent(minute, k -> new Minute());
+        m.machines.computeIfAbsent(c.machine, k -> new MachineMinute(c.machine, c.computer, minute)).add(c);
+        String process = c.process != null ? c.process : c.processName;
+        if (process != null) {
+            m.processes.computeIfAbsent(c.machine + '\u0000' + process,
+                k -> new ProcessMinute(c.machine, c.computer, process, c.processName, minute)).add(c);
+        }
+        return true;
+    }
+
+    /** Releases every minute that ends at or before {@code watermarkMillis}, oldest first. */
+    public void release(long watermarkMillis, Consumer<EventFact> out) {
+        while (!open.isEmpty() && open.firstKey() + MINUTE <= watermarkMillis) {
+            Map.Entry<Long, Minute> e = open.pollFirstEntry();
+            emit(e.getValue(), out);
+        }
+        long boundary = Math.floorDiv(watermarkMillis, MINUTE) * MINUTE;
+        if (boundary > releasedUpTo) {
+            releasedUpTo = boundary;
+        }
+    }
+
+    /** Releases every open minute (end of a replay). */
+    public void releaseAll(Consumer<EventFact> out) {
+        List<Minute> all = new ArrayList<>(open.values());
+        open.clear();
+        for (Minute m : all) {
+            emit(m, out);
+        }
+    }
+
+    /** Minutes not yet released. */
+    public int openMinutes() {
+        return open.size();
+    }
+
+    private static void emit(Minute m, Consumer<EventFact> out) {
+        m.machines.values().forEach(out);
+        m.processes.values().forEach(out);
+    }
+}

@@ -1,0 +1,129 @@
+package io.connwatch.engine.facts;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The VMConnection rows of one process (Machine + Process) in one closed minute, summed; the
+ * per-process counterpart of {@link MachineMinute}.
+ */
+public final class ProcessMinute implements EventFact {
+    final String machine;
+    final String computer;
+    final String process;
+    final String processName;
+    final long timestamp;
+    long rows;
+    long linksEstablished;
+    long linksTerminated;
+    long linksFailed;
+    long bytesSent;
+    long bytesReceived;
+
+    ProcessMinute(String machine, String computer, String process, String processName, long minuteStartMillis) {
+        this.machine = machine;
+        this.computer = computer;
+        this.process = process;
+        this.processName = processName;
+        this.timestamp = minuteStartMillis;
+    }
+
+    void add(Connection c) {
+        rows++;
+        linksEstablished += c.linksEstablished;
+        linksTerminated += c.linksTerminated;
+        linksFailed += c.linksFailed;
+        bytesSent += c.bytesSent;
+        bytesReceived += c.bytesReceived;
+    }
+
+    @Override
+    public String getTable() {
+        return "ProcessMinute";
+    }
+
+    @Override
+    public String getMachine() {
+        return machine;
+    }
+
+    @Override
+    public String getComputer() {
+        return computer;
+    }
+
+    /** The {@code p-hex} process id (unique within the machine), or the name when the rows had no id. */
+    public String getProcess() {
+        return process;
+    }
+
+    public String getProcessName() {
+        return processName;
+    }
+
+    /** The process name, or the process id when the rows had no name. */
+    public String getProcessLabel() {
+        return processName != null ? processName : process;
+    }
+
+    @Override
+    public long getTimestamp() {
+        return timestamp;
+    }
+
+    @Override
+    public Instant getTimeGenerated() {
+        return Instant.ofEpochMilli(timestamp);
+    }
+
+    public long getRows() {
+        return rows;
+    }
+
+    public long getLinksEstablished() {
+        return linksEstablished;
+    }
+
+    public long getLinksTerminated() {
+        return linksTerminated;
+    }
+
+    public long getLinksFailed() {
+        return linksFailed;
+    }
+
+    public long getBytesSent() {
+        return bytesSent;
+    }
+
+    public long getBytesReceived() {
+        return bytesReceived;
+    }
+
+    @Override
+    public Map<String, Object> toColumns() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("TimeGenerated", getTimeGenerated().toString());
+        if (computer != null) {
+            m.put("Computer", computer);
+        }
+        m.put("Machine", machine);
+        m.put("Process", process);
+        if (processName != null) {
+            m.put("ProcessName", processName);
+        }
+        m.put("Rows", rows);
+        m.put("LinksEstablished", linksEstablished);
+        m.put("LinksTerminated", linksTerminated);
+        m.put("LinksFailed", linksFailed);
+        m.put("BytesSent", bytesSent);
+        m.put("BytesReceived", bytesReceived);
+        return m;
+    }
+
+    @Override
+    public String toString() {
+        return "ProcessMinute" + toColumns();
+    }
+}

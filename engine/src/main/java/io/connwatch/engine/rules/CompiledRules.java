@@ -1,0 +1,30 @@
+package io.connwatch.engine.rules;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.kie.api.KieBase;
+import org.kie.api.KieServices;
+import org.kie.api.runtime.KieSession;
+import org.kie.api.runtime.KieSessionConfiguration;
+import org.kie.api.runtime.conf.ClockTypeOption;
+
+/**
+ * A compiled, immutable set of rules in STREAM mode, from which partitions open sessions.
+ *
+ * @param kieBase   the compiled knowledge base
+ * @param files     the DRL files it was built from
+ * @param ruleNames the names of every rule, sorted
+ */
+public record CompiledRules(KieBase kieBase, List<Path> files, List<String> ruleNames) {
+    public CompiledRules {
+        files = List.copyOf(files);
+        ruleNames = List.copyOf(ruleNames);
+    }
+
+    /** A new session on a pseudo clock, which the engine drives from event time. */
+    public KieSession newSession() {
+        KieSessionConfiguration conf = KieServices.get().newKieSessionConfiguration();
+        conf.setOption(ClockTypeOption.PSEUDO);
+        return kieBase.newKieSession(conf, null);
+    }
+}

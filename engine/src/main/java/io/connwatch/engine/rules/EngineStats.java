@@ -1,0 +1,16 @@
+package io.connwatch.engine.rules;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters the engine keeps while it runs; read from any thread. */
+public final class EngineStats {
+    public final LongAdder records = new LongAdder();
+    public final LongAdder connections = new LongAdder();
+    public final LongAdder boundPorts = new LongAdder();
+    public final LongAdder lateForWindows = new LongAdder();
+    public final LongAdder rollups = new LongAdder();
+    public final LongAdder rulesFired = new LongAdder();
+    public final LongAdder ruleErrors = new LongAdder();
+    public final LongAdder alertsRaised = new LongAdder();
+    public final LongAdder alertsPublished = new LongAdder();
+}

@@ -1,0 +1,153 @@
+package io.connwatch.engine.rules;
+
+import io.connwatch.engine.facts.BoundPort;
+import io.connwatch.engine.facts.Connection;
+import io.connwatch.engine.facts.MachineMinute;
+import io.connwatch.engine.facts.ProcessMinute;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.kie.api.KieBase;
+import org.kie.api.KieServices;
+import org.kie.api.builder.KieBuilder;
+import org.kie.api.builder.KieFileSystem;
+import org.kie.api.builder.Message;
+import org.kie.api.builder.ReleaseId;
+import org.kie.api.builder.model.KieBaseModel;
+import org.kie.api.builder.model.KieModuleModel;
+import org.kie.api.conf.EventProcessingOption;
+import org.kie.api.definition.KiePackage;
+import org.kie.api.definition.rule.Rule;
+import org.kie.api.runtime.KieContainer;
+
+/**
+ * Compiles every {@code *.drl} file under a rules directory into a STREAM-mode knowledge base,
+ * together with the engine's own event declarations, and reports all compile errors with their
+ * file, line and column.
+ */
+public final class RuleCompiler {
+    /** The resource path of the generated declarations, which no user file can clash with. */
+    static final String DECLARATIONS = "src/main/resources/io/connwatch/generated/connwatch-events.drl";
+    private static final String RESOURCE_ROOT = "src/main/resources/rules/";
+    private static final Pattern LINE_COLUMN = Pattern.compile("\\[?Line (\\d+):(\\d+)\\]?");
+    private static final Pattern ERR_PREFIX = Pattern.compile("^\\[ERR \\d+\\]\\s*");
+    private static final AtomicLong VERSIONS = new AtomicLong();
+
+    private RuleCompiler() {
+    }
+
+    /**
+     * Compiles the rules under {@code rulesDir}.
+     *
+     * @throws RuleCompilationException with every problem found, when any file does not compile
+     *                                  or the directory holds no rule file
+     */
+    public static CompiledRules compile(Path rulesDir, EventRetention retention) throws RuleCompilationException {
+        List<Path> files = ruleFiles(rulesDir);
+        if (files.isEmpty()) {
+            throw new RuleCompilationException(List.of(new RuleProblem(rulesDir.toString(), 0, -1, "no .drl rule files found")));
+        }
+        KieServices ks = KieServices.get();
+        KieFileSystem kfs = ks.newKieFileSystem();
+        ReleaseId releaseId = ks.newReleaseId("io.connwatch.rules", "rules", "1.0." + VERSIONS.incrementAndGet());
+        kfs.generateAndWritePomXML(releaseId);
+        KieModuleModel module = ks.newKieModuleModel();
+        KieBaseModel base = module.newKieBaseModel("connwatch")
+            .setDefault(true)
+            .setEventProcessingMode(EventProcessingOption.STREAM)
+            .addPackage("*");
+        base.newKieSessionModel("connwatch-session").setDefault(true);
+        kfs.writeKModuleXML(module.toXML());
+        kfs.write(DECLARATIONS, declarations(retention));
+        Map<String, Path> byResource = new HashMap<>();
+        for (Path file : files) {
+            String resource = RESOURCE_ROOT + rulesDir.relativize(file).toString().replace('\\', '/');
+            byResource.put(resource, file);
+            try {
+                kfs.write(resource, Files.readString(file, StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new RuleCompilationException(List.of(new RuleProblem(file.toString(), 0, -1, "cannot read: " + e)));
+            }
+        }
+        KieBuilder builder = ks.newKieBuilder(kfs).buildAll();
+        List<Message> errors = builder.getResults().getMessages(Message.Level.ERROR);
+        if (!errors.isEmpty()) {
+            List<RuleProblem> problems = new ArrayList<>();
+            for (Message m : errors) {
+                problems.add(problem(m, byResource));
+            }
+            throw new RuleCompilationException(problems);
+        }
+        KieContainer container = ks.newKieContainer(releaseId);
+        KieBase kieBase = container.getKieBase("connwatch");
+        List<String> names = new ArrayList<>();
+        for (KiePackage p : kieBase.getKiePackages()) {
+            for (Rule r : p.getRules()) {
+                names.add(r.getName());
+            }
+        }
+        names.sort(null);
+        return new CompiledRules(kieBase, files, names);
+    }
+
+    static List<Path> ruleFiles(Path rulesDir) throws RuleCompilationException {
+        if (!Files.isDirectory(rulesDir)) {
+            throw new RuleCompilationException(List.of(new RuleProblem(rulesDir.toString(), 0, -1, "not a directory")));
+        }
+        try (Stream<Path> s = Files.walk(rulesDir)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".drl") && Files.isRegularFile(p)).sorted().toList();
+        } catch (IOException | UncheckedIOException e) {
+            throw new RuleCompilationException(List.of(new RuleProblem(rulesDir.toString(), 0, -1, "cannot list: " + e)));
+        }
+    }
+
+    private static RuleProblem problem(Message m, Map<String, Path> byResource) {
+        String path = m.getPath();
+        Path file = path == null ? null : byResource.get(path);
+        String name = file != null ? file.toString() : (path == null ? "(rules)" : path);
+        String text = m.getText() == null ? "" : m.getText().trim();
+        int line = m.getLine();
+        int column = m.getColumn() > 0 ? m.getColumn() : -1;
+        // Drools 10 puts the column in the message text ("[ERR 102] Line 5:10 ...") and reports 0.
+        Matcher lc = LINE_COLUMN.matcher(text);
+        if (lc.find()) {
+            if (line <= 0) {
+                line = Integer.parseInt(lc.group(1));
+            }
+            if (column < 0) {
+                column = Integer.parseInt(lc.group(2));
+            }
+            text = (text.substring(0, lc.start()) + text.substring(lc.end())).trim();
+        }
+        text = ERR_PREFIX.matcher(text).replaceFirst("");
+        return new RuleProblem(name, Math.max(line, 0), column, text.replaceAll("\\s+", " "));
+    }
+
+    static String declarations(EventRetention retention) {
+        StringBuilder sb = new StringBuilder("package io.connwatch.generated;\n\n");
+        event(sb, Connection.class.getName(), retention.records());
+        event(sb, BoundPort.class.getName(), retention.records());
+        event(sb, MachineMinute.class.getName(), retention.rollups());
+        event(sb, ProcessMinute.class.getName(), retention.rollups());
+        return sb.toString();
+    }
+
+    private static void event(StringBuilder sb, String type, Duration expires) {
+        sb.append("declare ").append(type).append('\n')
+            .append("    @role( event )\n")
+            .append("    @timestamp( timestamp )\n")
+            .append("    @expires( value = ").append(expires.toMillis()).append("ms, policy = TIME_HARD )\n")
+            .append("end\n\n");
+    }
+}

@@ -1,0 +1,240 @@
+package io.connwatch.engine.rules;
+
+import io.connwatch.engine.alert.AlertSink;
+import io.connwatch.engine.facts.MachineRecord;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the rules over facts, partitioned by Machine across N single-threaded Drools sessions so
+ * every core works and each machine's windows stay in one session.
+ *
+ * <p><b>Time.</b> Each session runs on a pseudo clock driven by event time. The watermark is the
+ * largest TimeGenerated seen minus the allowed lateness; a minute's rollups are released to the
+ * rules once the watermark passes its end, and sessions' clocks follow the watermark. A row
+ * older than the watermark still reaches the per-row rules but no longer counts in windows
+ * ({@link EngineStats#lateForWindows}).
+ *
+ * <p>{@link #submit} may be called from several threads; the sessions are never touched by the
+ * caller's thread, and never by a Vert.x event loop.
+ */
+public final class RuleEngine implements AutoCloseable {
+    /** Settings of the engine's time and parallelism. */
+    public record Settings(int partitions, Duration allowedLateness, Duration episodeGap, int queuedBatches) {
+        public static Settings defaults() {
+            return new Settings(Runtime.getRuntime().availableProcessors(), Duration.ofMinutes(2), Duration.ofMinutes(30), 16);
+        }
+    }
+
+    private final RulePartition[] partitions;
+    private final ThreadPoolExecutor[] threads;
+    private final long latenessMillis;
+    private final EngineStats stats = new EngineStats();
+    private final AlertSink sink;
+    private long maxEventTime = Long.MIN_VALUE;
+    private long watermark = Long.MIN_VALUE;
+
+    public RuleEngine(CompiledRules rules, RuleParameters params, BindAllowlist allowlist, AlertSink sink,
+                      Settings settings, Clock wallClock) {
+        if (settings.partitions() < 1) {
+            throw new IllegalArgumentException("partitions must be at least 1");
+        }
+        this.sink = sink;
+        this.latenessMillis = settings.allowedLateness().toMillis();
+        int n = settings.partitions();
+        partitions = new RulePartition[n];
+        threads = new ThreadPoolExecutor[n];
+        for (int i = 0; i < n; i++) {
+            int index = i;
+            threads[i] = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(Math.max(1, settings.queuedBatches())), r -> {
+                    Thread t = new Thread(r, "connwatch-rules-" + index);
+                    t.setDaemon(true);
+                    return t;
+                });
+            // Sessions are created on their own thread, the only thread that ever touches them.
+            partitions[i] = call(threads[i], () -> new RulePartition(index, rules, params, allowlist, sink,
+                settings.episodeGap(), wallClock, stats));
+        }
+    }
+
+    private static <T> T call(ThreadPoolExecutor executor, java.util.concurrent.Callable<T> task) {
+        try {
+            return executor.submit(task).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("partition failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    public int partitionCount() {
+        return partitions.length;
+    }
+
+    /** The partition a machine's facts go to. */
+    public int partitionOf(String machine) {
+        return Math.floorMod(machine.hashCode() * 0x9E3779B9, partitions.length);
+    }
+
+    /**
+     * Hands records to their partitions, blocking while a partition's queue is full.
+     *
+     * @return completes when every partition has processed its share and fired its rules
+     */
+    public CompletableFuture<Void> submit(List<? extends MachineRecord> records) {
+        return dispatch(records, true);
+    }
+
+    /**
+     * Like {@link #submit} but refuses instead of blocking.
+     *
+     * @return null when some partition's queue is full (the caller should answer 503 or retry)
+     */
+    public CompletableFuture<Void> offer(List<? extends MachineRecord> records) {
+        return dispatch(records, false);
+    }
+
+    private synchronized CompletableFuture<Void> dispatch(List<? extends MachineRecord> records, boolean block) {
+        if (!block) {
+            for (ThreadPoolExecutor t : threads) {
+                if (t.getQueue().remainingCapacity() == 0) {
+                    return null;
+                }
+            }
+        }
+        @SuppressWarnings("unchecked")
+        List<MachineRecord>[] split = new List[partitions.length];
+        for (MachineRecord r : records) {
+            int p = partitionOf(r.getMachine());
+            if (split[p] == null) {
+                split[p] = new ArrayList<>(records.size() / partitions.length + 16);
+            }
+            split[p].add(r);
+            if (r.getTimestamp() > maxEventTime) {
+                maxEventTime = r.getTimestamp();
+            }
+            stats.records.increment();
+        }
+        if (maxEventTime != Long.MIN_VALUE) {
+            watermark = Math.max(watermark, maxEventTime - latenessMillis);
+        }
+        long wm = watermark;
+        List<CompletableFuture<Void>> done = new ArrayList<>(partitions.length);
+        for (int i = 0; i < partitions.length; i++) {
+            RulePartition partition = partitions[i];
+            List<MachineRecord> batch = split[i] == null ? List.of() : split[i];
+            Runnable task = () -> partition.process(batch, wm);
+            done.add(run(threads[i], task));
+        }
+        return CompletableFuture.allOf(done.toArray(new CompletableFuture[0]));
+    }
+
+    private static CompletableFuture<Void> run(ThreadPoolExecutor executor, Runnable task) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        Runnable wrapped = () -> {
+            try {
+                task.run();
+                f.complete(null);
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        };
+        while (true) {
+            try {
+                executor.execute(wrapped);
+                return f;
+            } catch (RejectedExecutionException full) {
+                if (executor.isShutdown()) {
+                    f.completeExceptionally(full);
+                    return f;
+                }
+                // Queue full: wait for room. This is the backpressure that keeps memory bounded.
+                try {
+                    executor.getQueue().put(wrapped);
+                    return f;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    f.completeExceptionally(e);
+                    return f;
+                }
+            }
+        }
+    }
+
+    /**
+     * Ends a finite input: releases every open minute, moves all clocks to the latest event time
+     * and fires, so windows that the lateness allowance held open are evaluated.
+     */
+    public CompletableFuture<Void> drain() {
+        long end;
+        synchronized (this) {
+            if (maxEventTime == Long.MIN_VALUE) {
+                return CompletableFuture.completedFuture(null);
+            }
+            watermark = Math.max(watermark, maxEventTime);
+            end = watermark;
+        }
+        List<CompletableFuture<Void>> done = new ArrayList<>();
+        for (int i = 0; i < partitions.length; i++) {
+            RulePartition p = partitions[i];
+            done.add(run(threads[i], () -> p.advance(end, true)));
+        }
+        return CompletableFuture.allOf(done.toArray(new CompletableFuture[0])).thenRun(sink::flush);
+    }
+
+    /** The current watermark in epoch milliseconds (Long.MIN_VALUE before any record). */
+    public synchronized long watermark() {
+        return watermark;
+    }
+
+    public EngineStats stats() {
+        return stats;
+    }
+
+    /** Facts held in all sessions now; flat over an always-on run when expiry works. */
+    public long factCount() {
+        long total = 0;
+        for (int i = 0; i < partitions.length; i++) {
+            RulePartition p = partitions[i];
+            total += call(threads[i], p::factCount);
+        }
+        return total;
+    }
+
+    /** Live dedup episodes across partitions. */
+    public long liveEpisodes() {
+        long total = 0;
+        for (int i = 0; i < partitions.length; i++) {
+            RulePartition p = partitions[i];
+            total += call(threads[i], () -> (long) p.alerts().dedup().liveEpisodes());
+        }
+        return total;
+    }
+
+    @Override
+    public void close() {
+        for (int i = 0; i < partitions.length; i++) {
+            RulePartition p = partitions[i];
+            try {
+                call(threads[i], () -> {
+                    p.dispose();
+                    return null;
+                });
+            } catch (IllegalStateException e) {
+                // already failing: still shut the thread down below
+            }
+            threads[i].shutdown();
+        }
+        sink.flush();
+    }
+}

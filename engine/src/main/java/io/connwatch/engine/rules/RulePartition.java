@@ -1,0 +1,131 @@
+package io.connwatch.engine.rules;
+
+import io.connwatch.engine.alert.AlertSink;
+import io.connwatch.engine.alert.Alerts;
+import io.connwatch.engine.alert.EpisodeDeduplicator;
+import io.connwatch.engine.facts.Connection;
+import io.connwatch.engine.facts.EventFact;
+import io.connwatch.engine.facts.MachineRecord;
+import io.connwatch.engine.facts.MinuteRollup;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.kie.api.runtime.KieSession;
+import org.kie.api.time.SessionPseudoClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Drools session with the machines hashed to it, its minute rollups and its alert dedup.
+ * Every method runs on the partition's own thread (see {@link RuleEngine}), so nothing here is
+ * shared or locked.
+ */
+final class RulePartition {
+    private static final Logger LOG = LoggerFactory.getLogger(RulePartition.class);
+    private static final int MAX_FIRE_ROUNDS = 100;
+
+    private final int index;
+    private final KieSession session;
+    private final SessionPseudoClock clock;
+    private final MinuteRollup rollup = new MinuteRollup();
+    private final Alerts alerts;
+    private final EngineStats stats;
+    private long lastPublishedRaised;
+    private long lastPublished;
+
+    RulePartition(int index, CompiledRules rules, RuleParameters params, BindAllowlist allowlist, AlertSink sink,
+                  Duration episodeGap, Clock wallClock, EngineStats stats) {
+        this.index = index;
+        this.stats = stats;
+        this.session = rules.newSession();
+        this.clock = session.getSessionClock();
+        this.alerts = new Alerts(sink, new EpisodeDeduplicator(episodeGap), wallClock);
+        setGlobal("alerts", alerts);
+        setGlobal("params", params);
+        setGlobal("bindAllowlist", allowlist);
+    }
+
+    private void setGlobal(String name, Object value) {
+        boolean declared = session.getKieBase().getKiePackages().stream()
+            .anyMatch(p -> p.getGlobalVariables().stream().anyMatch(g -> g.getName().equals(name)));
+        if (declared) {
+            session.setGlobal(name, value);
+        }
+    }
+
+    /** Inserts a batch, moves the clock to the watermark, releases closed minutes and fires. */
+    void process(List<MachineRecord> batch, long watermark) {
+        for (MachineRecord r : batch) {
+            if (r instanceof Connection c) {
+                if (!rollup.add(c)) {
+                    stats.lateForWindows.increment();
+                }
+            }
+            session.insert(r);
+        }
+        advance(watermark, false);
+    }
+
+    /** Moves to {@code watermark} without new records (idle time, or the end of a replay). */
+    void advance(long watermark, boolean releaseAll) {
+        if (releaseAll) {
+            rollup.releaseAll(this::insertRollup);
+        } else {
+            rollup.release(watermark, this::insertRollup);
+        }
+        long now = clock.getCurrentTime();
+        if (watermark > now) {
+            clock.advanceTime(watermark - now, TimeUnit.MILLISECONDS);
+        }
+        fire();
+        alerts.watermark(watermark);
+        stats.alertsRaised.add(alerts.raised() - lastPublishedRaised);
+        stats.alertsPublished.add(alerts.published() - lastPublished);
+        lastPublishedRaised = alerts.raised();
+        lastPublished = alerts.published();
+    }
+
+    private void insertRollup(EventFact f) {
+        stats.rollups.increment();
+        session.insert(f);
+    }
+
+    private void fire() {
+        for (int round = 0; round < MAX_FIRE_ROUNDS; round++) {
+            try {
+                stats.rulesFired.add(session.fireAllRules());
+                return;
+            } catch (RuntimeException e) {
+                // A failing consequence must not stop the engine or the other rules: count it,
+                // log it, and fire again so the remaining activations still run.
+                stats.ruleErrors.increment();
+                LOG.error("partition {}: a rule consequence failed: {}", index, rootMessage(e), e);
+            }
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.toString();
+    }
+
+    long factCount() {
+        return session.getFactCount();
+    }
+
+    long clockMillis() {
+        return clock.getCurrentTime();
+    }
+
+    Alerts alerts() {
+        return alerts;
+    }
+
+    void dispose() {
+        session.dispose();
+    }
+}
