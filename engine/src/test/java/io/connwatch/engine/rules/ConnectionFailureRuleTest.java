@@ -1,0 +1,138 @@
+package io.connwatch.engine.rules;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.connwatch.alert.Alert;
+import io.connwatch.alert.Severity;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ConnectionFailureRuleTest {
+    private static final String SPIKE_MACHINE = "connection-failure-spike-machine";
+    private static final String SPIKE_PROCESS = "connection-failure-spike-process";
+    private static final String RATIO = "connection-failure-ratio-machine";
+    private static final Instant START = Instant.parse("2024-05-01T10:00:00Z");
+    private RuleHarness h;
+
+    @BeforeEach
+    void start() throws Exception {
+        h = RuleHarness.shipped();
+    }
+
+    @AfterEach
+    void stop() {
+        h.close();
+    }
+
+    /** One minute of traffic for a machine: {@code established} good links and {@code failed} failed ones over two processes. */
+    private void minute(int minute, String machine, int established, int failedA, int failedB) {
+        String t = START.plusSeconds(60L * minute).toString();
+        List<Object> rows = new ArrayList<>();
+        rows.add(Rows.connection(t, machine).set("LinksEstablished", established).set("LinksFailed", failedA)
+            .set("Process", "p-a").set("ProcessName", "app"));
+        rows.add(Rows.connection(t, machine).set("LinksEstablished", 0).set("LinksTerminated", 0).set("LinksFailed", failedB)
+            .set("Process", "p-b").set("ProcessName", "backup").set("DestinationIp", "10.0.0.9").set("DestinationPort", 445));
+        h.feed(rows.toArray());
+    }
+
+    @Test
+    void aSpikeWellAboveTheMachinesBaselineAlertsOncePerEpisode() {
+        for (int m = 0; m < 60; m++) {
+            minute(m, "m-1", 100, 1, 0); // a steady 1 failure a minute: baseline 5 per 5-minute window
+        }
+        for (int m = 60; m < 66; m++) {
+            minute(m, "m-1", 100, 0, 20); // 20 a minute in backup: 100 per window
+        }
+        h.drain();
+        List<Alert> spikes = h.alerts(SPIKE_MACHINE);
+        assertEquals(1, spikes.size(), h.alerts().toString());
+        Alert a = spikes.get(0);
+        assertEquals(Severity.HIGH, a.severity());
+        assertEquals(null, a.process());
+        assertTrue(a.evidenceTime().isAfter(START.plusSeconds(60 * 60 - 1)), a.evidenceTime().toString());
+        List<Alert> processSpikes = h.alerts(SPIKE_PROCESS);
+        assertEquals(1, processSpikes.size(), processSpikes.toString());
+        assertEquals("backup", processSpikes.get(0).process());
+    }
+
+    @Test
+    void aHighButSteadyFailureRateIsNotASpike() {
+        for (int m = 0; m < 90; m++) {
+            minute(m, "m-1", 100, 20, 0); // 100 failures per window, every window
+        }
+        h.drain();
+        assertEquals(0, h.alerts(SPIKE_MACHINE).size(), h.alerts().toString());
+        assertEquals(0, h.alerts(SPIKE_PROCESS).size(), h.alerts().toString());
+    }
+
+    @Test
+    void failuresBelowTheFloorDoNotAlertEvenOnAZeroBaseline() {
+        for (int m = 0; m < 20; m++) {
+            minute(m, "m-1", 100, 0, 0);
+        }
+        for (int m = 20; m < 25; m++) {
+            minute(m, "m-1", 100, 0, 5); // 25 per window: floor is 50 per machine, 25 per process
+        }
+        h.drain();
+        assertEquals(0, h.alerts(SPIKE_MACHINE).size());
+        assertEquals(1, h.alerts(SPIKE_PROCESS).size(), "process floor is 25");
+    }
+
+    @Test
+    void aKeyWithoutEnoughHistoryCannotSpike() {
+        for (int m = 0; m < 9; m++) {
+            minute(m, "m-1", 100, 0, 0);
+        }
+        for (int m = 9; m < 14; m++) {
+            minute(m, "m-1", 100, 0, 30); // would be a spike, but only 4..8 minutes of baseline exist
+        }
+        h.drain();
+        assertEquals(0, h.alerts(SPIKE_MACHINE).size(), h.alerts().toString());
+    }
+
+    @Test
+    void spikesOnOneMachineDoNotLeakIntoAnother() {
+        for (int m = 0; m < 60; m++) {
+            minute(m, "m-1", 100, 0, 0);
+            minute(m, "m-2", 100, 0, 0);
+        }
+        // m-1 continues quietly, m-2 spikes
+        for (int m = 60; m < 66; m++) {
+            minute(m, "m-1", 100, 0, 0);
+            minute(m, "m-2", 100, 0, 30);
+        }
+        h.drain();
+        List<Alert> spikes = h.alerts(SPIKE_MACHINE);
+        assertEquals(1, spikes.size());
+        assertEquals("m-2", spikes.get(0).machine());
+    }
+
+    @Test
+    void aHighFailurePercentageAlertsAndALowOneDoesNot() {
+        for (int m = 0; m < 10; m++) {
+            minute(m, "m-1", 2, 3, 0);   // 60% failed, 50 links in 10 minutes
+            minute(m, "m-2", 10, 3, 0);  // 23% failed
+            minute(m, "m-3", 1, 1, 0);   // 50%: below the 60% threshold... and below 40 links
+        }
+        h.drain();
+        List<Alert> ratio = h.alerts(RATIO);
+        assertEquals(1, ratio.size(), ratio.toString());
+        assertEquals("m-1", ratio.get(0).machine());
+        assertEquals(60.0, ratio.get(0).evidence().get(1).fields().get("PercentFailed"));
+    }
+
+    @Test
+    void rowsLaterThanTheAllowedLatenessAreCountedButDoNotSkewWindows() {
+        minute(0, "m-1", 10, 0, 0);
+        minute(10, "m-1", 10, 0, 0); // watermark now 10:08
+        minute(1, "m-1", 0, 0, 100); // 9 minutes late: past the 2-minute allowance
+        h.drain();
+        assertEquals(2, h.engine().stats().lateForWindows.sum());
+        assertEquals(0, h.alerts(SPIKE_MACHINE).size(), h.alerts().toString());
+    }
+}
