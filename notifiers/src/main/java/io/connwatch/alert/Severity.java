@@ -1,5 +1,7 @@
 package io.connwatch.alert;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /** How urgently a person should look at an alert, from {@link #INFO} up to {@link #CRITICAL}. */
@@ -30,6 +32,7 @@ public enum Severity {
      *
      * @throws IllegalArgumentException listing the accepted names
      */
+    @JsonCreator
     public static Severity parse(String text) {
         try {
             return valueOf(text.trim().toUpperCase(Locale.ROOT));
@@ -40,6 +43,7 @@ public enum Severity {
     }
 
     /** The lower-case name used in configuration and payloads. */
+    @JsonValue
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -8,6 +8,12 @@ public enum Direction {
     OUTBOUND;
 
     static Direction parse(String text) {
+        if (text.equals("outbound")) {
+            return OUTBOUND;
+        }
+        if (text.equals("inbound")) {
+            return INBOUND;
+        }
         return switch (text.trim().toLowerCase(Locale.ROOT)) {
             case "inbound" -> INBOUND;
             case "outbound" -> OUTBOUND;

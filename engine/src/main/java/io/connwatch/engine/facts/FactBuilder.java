@@ -170,6 +170,9 @@ final class FactBuilder {
     }
 
     private static IpAddress ip(RawRecord raw, Column c, boolean required) throws FieldException {
+        if (raw.get(c) instanceof IpAddress parsed) {
+            return parsed;
+        }
         String s = required ? required(raw, c) : raw.text(c);
         if (s == null) {
             return null;
@@ -182,7 +185,7 @@ final class FactBuilder {
     }
 
     private static int port(RawRecord raw, Column c) throws FieldException {
-        long p = parseLong(c, required(raw, c));
+        long p = raw.get(c) instanceof Long l ? l : parseLong(c, required(raw, c));
         if (p < 0 || p > 65535) {
             throw new FieldException(c.azureName, "port " + p + " is outside 0..65535");
         }
@@ -190,11 +193,17 @@ final class FactBuilder {
     }
 
     private static long count(RawRecord raw, Column c) throws FieldException {
-        String s = raw.text(c);
-        if (s == null) {
-            return 0;
+        Object o = raw.get(c);
+        long v;
+        if (o instanceof Long l) {
+            v = l;
+        } else {
+            String s = raw.text(c);
+            if (s == null) {
+                return 0;
+            }
+            v = parseLong(c, s);
         }
-        long v = parseLong(c, s);
         if (v < 0) {
             throw new FieldException(c.azureName, "negative count " + v);
         }
@@ -202,8 +211,7 @@ final class FactBuilder {
     }
 
     private static Long optionalCount(RawRecord raw, Column c) throws FieldException {
-        String s = raw.text(c);
-        return s == null ? null : count(raw, c);
+        return raw.get(c) instanceof Long || raw.text(c) != null ? count(raw, c) : null;
     }
 
     private static Integer boundedInt(RawRecord raw, Column c, int min, int max) throws FieldException {
@@ -306,6 +314,9 @@ final class FactBuilder {
     }
 
     private static Instant instant(RawRecord raw, Column c, boolean required) throws FieldException {
+        if (raw.get(c) instanceof Instant parsed) {
+            return parsed;
+        }
         String s = required ? required(raw, c) : raw.text(c);
         if (s == null) {
             return null;

@@ -10,7 +10,7 @@ final class FastTime {
     private FastTime() {
     }
 
-    static Instant parseIsoUtc(String s) {
+    static Instant parseIsoUtc(CharSequence s) {
         int n = s.length();
         if (n < 20 || s.charAt(n - 1) != 'Z' || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T'
             || s.charAt(13) != ':' || s.charAt(16) != ':') {
@@ -51,7 +51,7 @@ final class FastTime {
         return Instant.ofEpochSecond(days * 86_400L + hour * 3600L + minute * 60L + second, nanos);
     }
 
-    private static int digits(String s, int from, int count) {
+    private static int digits(CharSequence s, int from, int count) {
         int v = 0;
         for (int i = from; i < from + count; i++) {
             char ch = s.charAt(i);

@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 
 /**
  * Sums VMConnection rows into {@link MachineMinute} and {@link ProcessMinute} facts and releases
@@ -44,11 +43,19 @@ public final class MinuteRollup {
         return true;
     }
 
-    /** Releases every minute that ends at or before {@code watermarkMillis}, oldest first. */
-    public void release(long watermarkMillis, Consumer<EventFact> out) {
+    /** Receives one released minute: its end in epoch milliseconds and its rollup facts. */
+    public interface MinuteSink {
+        void minute(long minuteEndMillis, List<EventFact> facts);
+    }
+
+    /**
+     * Releases every minute that ends at or before {@code watermarkMillis}, one minute at a
+     * time and oldest first, so rules can judge each minute as the newest when it closes.
+     */
+    public void release(long watermarkMillis, MinuteSink out) {
         while (!open.isEmpty() && open.firstKey() + MINUTE <= watermarkMillis) {
             Map.Entry<Long, Minute> e = open.pollFirstEntry();
-            emit(e.getValue(), out);
+            out.minute(e.getKey() + MINUTE, facts(e.getValue()));
         }
         long boundary = Math.floorDiv(watermarkMillis, MINUTE) * MINUTE;
         if (boundary > releasedUpTo) {
@@ -56,13 +63,9 @@ public final class MinuteRollup {
         }
     }
 
-    /** Releases every open minute (end of a replay). */
-    public void releaseAll(Consumer<EventFact> out) {
-        List<Minute> all = new ArrayList<>(open.values());
-        open.clear();
-        for (Minute m : all) {
-            emit(m, out);
-        }
+    /** Releases every open minute, oldest first (the end of a replay). */
+    public void releaseAll(MinuteSink out) {
+        release(Long.MAX_VALUE, out);
     }
 
     /** Minutes not yet released. */
@@ -70,8 +73,10 @@ public final class MinuteRollup {
         return open.size();
     }
 
-    private static void emit(Minute m, Consumer<EventFact> out) {
-        m.machines.values().forEach(out);
-        m.processes.values().forEach(out);
+    private static List<EventFact> facts(Minute m) {
+        List<EventFact> facts = new ArrayList<>(m.machines.size() + m.processes.size());
+        facts.addAll(m.machines.values());
+        facts.addAll(m.processes.values());
+        return facts;
     }
 }

@@ -8,6 +8,9 @@ public enum Protocol {
     UDP;
 
     static Protocol parse(String text) {
+        if (text.equals("tcp")) {
+            return TCP;
+        }
         return switch (text.trim().toLowerCase(Locale.ROOT)) {
             case "tcp" -> TCP;
             case "udp" -> UDP;

@@ -27,7 +27,9 @@ final class RawRecord {
         if (v instanceof List<?>) {
             return null;
         }
-        String s = (String) v;
+        if (!(v instanceof String s)) {
+            return v.toString();
+        }
         return s.isBlank() ? null : s;
     }
 

@@ -14,8 +14,9 @@ import org.kie.api.runtime.conf.ClockTypeOption;
  * @param kieBase   the compiled knowledge base
  * @param files     the DRL files it was built from
  * @param ruleNames the names of every rule, sorted
+ * @param retention how long facts are kept, as declared to Drools
  */
-public record CompiledRules(KieBase kieBase, List<Path> files, List<String> ruleNames) {
+public record CompiledRules(KieBase kieBase, List<Path> files, List<String> ruleNames, EventRetention retention) {
     public CompiledRules {
         files = List.copyOf(files);
         ruleNames = List.copyOf(ruleNames);

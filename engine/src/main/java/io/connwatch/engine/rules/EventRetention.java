@@ -8,19 +8,26 @@ import java.util.Objects;
  * drops a fact this long after its timestamp even when some rule matches it without a time
  * bound, which would otherwise keep it forever and grow memory without end.
  *
- * @param records rows of VMConnection and VMBoundPort; must cover the longest window a rule
- *                uses over them
+ * @param records rows of VMConnection and VMBoundPort; zero (the default) means a row is judged
+ *                once, when it arrives, and then removed, which is all the shipped rules need
+ *                (their windows run over the per-minute rollups) and is the fastest; a rule that
+ *                matches rows in a window or with temporal operators needs it at least that long
  * @param rollups the per-minute rollups (MachineMinute, ProcessMinute); must cover the longest
  *                baseline a rule computes from them
  */
 public record EventRetention(Duration records, Duration rollups) {
-    public static final EventRetention DEFAULT = new EventRetention(Duration.ofMinutes(10), Duration.ofHours(2));
+    public static final EventRetention DEFAULT = new EventRetention(Duration.ZERO, Duration.ofMinutes(90));
 
     public EventRetention {
         Objects.requireNonNull(records, "records");
         Objects.requireNonNull(rollups, "rollups");
-        if (records.isNegative() || records.isZero() || rollups.isNegative() || rollups.isZero()) {
-            throw new IllegalArgumentException("retention must be positive");
+        if (records.isNegative() || rollups.isNegative() || rollups.isZero()) {
+            throw new IllegalArgumentException("retention of records must be zero or positive, of rollups positive");
         }
+    }
+
+    /** True when rows are judged once and removed right after (retention of records is zero). */
+    public boolean rowsJudgedOnce() {
+        return records.isZero();
     }
 }

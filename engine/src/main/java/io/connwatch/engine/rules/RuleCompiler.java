@@ -39,7 +39,8 @@ import org.kie.api.runtime.KieContainer;
 public final class RuleCompiler {
     /** The resource path of the generated declarations, which no user file can clash with. */
     static final String DECLARATIONS = "src/main/resources/io/connwatch/generated/connwatch-events.drl";
-    private static final String RESOURCE_ROOT = "src/main/resources/rules/";
+    private static final String RESOURCE_ROOT = "src/main/resources/";
+    private static final Pattern PACKAGE = Pattern.compile("^\\s*package\\s+([\\w.]+)", Pattern.MULTILINE);
     private static final Pattern LINE_COLUMN = Pattern.compile("\\[?Line (\\d+):(\\d+)\\]?");
     private static final Pattern ERR_PREFIX = Pattern.compile("^\\[ERR \\d+\\]\\s*");
     private static final AtomicLong VERSIONS = new AtomicLong();
@@ -72,13 +73,18 @@ public final class RuleCompiler {
         kfs.write(DECLARATIONS, declarations(retention));
         Map<String, Path> byResource = new HashMap<>();
         for (Path file : files) {
-            String resource = RESOURCE_ROOT + rulesDir.relativize(file).toString().replace('\\', '/');
-            byResource.put(resource, file);
+            String text;
             try {
-                kfs.write(resource, Files.readString(file, StandardCharsets.UTF_8));
+                text = Files.readString(file, StandardCharsets.UTF_8);
             } catch (IOException e) {
                 throw new RuleCompilationException(List.of(new RuleProblem(file.toString(), 0, -1, "cannot read: " + e)));
             }
+            // Drools wants a file's folder to match its package; the user's layout need not.
+            Matcher pkg = PACKAGE.matcher(text);
+            String folder = pkg.find() ? pkg.group(1).replace('.', '/') + "/" : "";
+            String resource = RESOURCE_ROOT + folder + rulesDir.relativize(file).toString().replace('\\', '/');
+            byResource.put(resource, file);
+            kfs.write(resource, text);
         }
         KieBuilder builder = ks.newKieBuilder(kfs).buildAll();
         List<Message> errors = builder.getResults().getMessages(Message.Level.ERROR);
@@ -98,7 +104,7 @@ public final class RuleCompiler {
             }
         }
         names.sort(null);
-        return new CompiledRules(kieBase, files, names);
+        return new CompiledRules(kieBase, files, names, retention);
     }
 
     static List<Path> ruleFiles(Path rulesDir) throws RuleCompilationException {
@@ -146,8 +152,10 @@ public final class RuleCompiler {
     private static void event(StringBuilder sb, String type, Duration expires) {
         sb.append("declare ").append(type).append('\n')
             .append("    @role( event )\n")
-            .append("    @timestamp( timestamp )\n")
-            .append("    @expires( value = ").append(expires.toMillis()).append("ms, policy = TIME_HARD )\n")
-            .append("end\n\n");
+            .append("    @timestamp( timestamp )\n");
+        if (!expires.isZero()) {
+            sb.append("    @expires( value = ").append(expires.toMillis()).append("ms, policy = TIME_HARD )\n");
+        }
+        sb.append("end\n\n");
     }
 }

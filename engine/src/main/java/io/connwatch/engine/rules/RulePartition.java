@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.kie.api.runtime.KieSession;
+import org.kie.api.runtime.rule.FactHandle;
 import org.kie.api.time.SessionPseudoClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,7 @@ final class RulePartition {
     private final MinuteRollup rollup = new MinuteRollup();
     private final Alerts alerts;
     private final EngineStats stats;
+    private final boolean judgeOnce;
     private long lastPublishedRaised;
     private long lastPublished;
 
@@ -39,6 +41,7 @@ final class RulePartition {
         this.index = index;
         this.stats = stats;
         this.session = rules.newSession();
+        this.judgeOnce = rules.retention().rowsJudgedOnce();
         this.clock = session.getSessionClock();
         this.alerts = new Alerts(sink, new EpisodeDeduplicator(episodeGap), wallClock);
         setGlobal("alerts", alerts);
@@ -56,28 +59,45 @@ final class RulePartition {
 
     /** Inserts a batch, moves the clock to the watermark, releases closed minutes and fires. */
     void process(List<MachineRecord> batch, long watermark) {
-        for (MachineRecord r : batch) {
-            if (r instanceof Connection c) {
-                if (!rollup.add(c)) {
-                    stats.lateForWindows.increment();
-                }
+        FactHandle[] handles = judgeOnce ? new FactHandle[batch.size()] : null;
+        for (int i = 0; i < batch.size(); i++) {
+            MachineRecord r = batch.get(i);
+            if (r instanceof Connection c && !rollup.add(c)) {
+                stats.lateForWindows.increment();
             }
-            session.insert(r);
+            FactHandle h = session.insert(r);
+            if (judgeOnce) {
+                handles[i] = h;
+            }
         }
         advance(watermark, false);
+        if (judgeOnce) {
+            // Rows were judged by the per-row rules; windows live on the rollups. Dropping them
+            // now keeps memory flat without one expiration timer per row.
+            for (FactHandle h : handles) {
+                session.delete(h);
+            }
+        }
     }
 
     /** Moves to {@code watermark} without new records (idle time, or the end of a replay). */
     void advance(long watermark, boolean releaseAll) {
+        // Rows first: per-row rules judge them at the clock they arrived at.
+        fire();
+        MinuteRollup.MinuteSink closeMinute = (minuteEnd, facts) -> {
+            for (EventFact f : facts) {
+                stats.rollups.increment();
+                session.insert(f);
+            }
+            moveClock(Math.min(minuteEnd, watermark));
+            fire();
+        };
         if (releaseAll) {
-            rollup.releaseAll(this::insertRollup);
+            rollup.releaseAll(closeMinute);
         } else {
-            rollup.release(watermark, this::insertRollup);
+            rollup.release(watermark, closeMinute);
         }
-        long now = clock.getCurrentTime();
-        if (watermark > now) {
-            clock.advanceTime(watermark - now, TimeUnit.MILLISECONDS);
-        }
+        moveClock(watermark);
         fire();
         alerts.watermark(watermark);
         stats.alertsRaised.add(alerts.raised() - lastPublishedRaised);
@@ -86,9 +106,11 @@ final class RulePartition {
         lastPublished = alerts.published();
     }
 
-    private void insertRollup(EventFact f) {
-        stats.rollups.increment();
-        session.insert(f);
+    private void moveClock(long to) {
+        long now = clock.getCurrentTime();
+        if (to > now) {
+            clock.advanceTime(to - now, TimeUnit.MILLISECONDS);
+        }
     }
 
     private void fire() {

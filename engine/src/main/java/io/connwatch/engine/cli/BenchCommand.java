@@ -1,0 +1,183 @@
+package io.connwatch.engine.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.connwatch.alert.Alert;
+import io.connwatch.engine.alert.AlertSink;
+import io.connwatch.engine.config.ConnwatchConfig;
+import io.connwatch.engine.facts.MachineRecord;
+import io.connwatch.engine.facts.RecordDecoder;
+import io.connwatch.engine.facts.Rejection;
+import io.connwatch.engine.generate.DataGenerator;
+import io.connwatch.engine.rules.RuleEngine;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.LongAdder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Measures end-to-end throughput: JSON text in memory, decoded, through the shipped rules, alerts
+ * raised (and counted, not printed). Reports records per second and peak heap.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = {"Benchmark: generated JSON-lines text held in memory -> decode -> rules -> alerts.",
+        "Prints records/s for each timed round and the peak heap. Run with the JVM options you deploy with."})
+final class BenchCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOption config;
+
+    @Option(names = "--machines", defaultValue = "500", description = "Machines in the generated fleet (default: ${DEFAULT-VALUE}).")
+    int machines;
+
+    @Option(names = "--records", defaultValue = "2000000", description = "Records per timed round (default: ${DEFAULT-VALUE}).")
+    int records;
+
+    @Option(names = "--rounds", defaultValue = "3", description = "Timed rounds, each on a fresh engine (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--warmup", defaultValue = "1000000", description = "Records run first, untimed, to warm the JIT (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--partitions", description = "Rule partitions (default: from the configuration, one per core).")
+    Integer partitions;
+
+    @Option(names = "--batch", defaultValue = "4096", description = "Records per text chunk and engine batch (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Override
+    public Integer call() throws Exception {
+        ConnwatchConfig c = config.load();
+        if (partitions != null) {
+            ConnwatchConfig.Rules r = c.rules();
+            c = new ConnwatchConfig(new ConnwatchConfig.Rules(r.directory(), partitions, r.allowedLateness(), r.episodeGap(),
+                r.retention(), r.queuedBatches()), c.http(), c.outputs());
+        }
+        System.err.printf(Locale.ROOT, "generating %,d records for %d machines...%n", warmup + records, machines);
+        List<String> chunks = generate(warmup + records);
+        int warmChunks = warmup / batch;
+        System.gc();
+        long baseHeap = usedHeap();
+        System.err.printf(Locale.ROOT, "%,d chunks of %d JSON lines in memory (%,d MiB of heap after GC)%n", chunks.size(), batch,
+            baseHeap >> 20);
+        run(c, chunks.subList(0, warmChunks), "warm-up");
+        double best = 0;
+        for (int i = 1; i <= rounds; i++) {
+            System.gc();
+            resetPeaks();
+            double rate = run(c, chunks.subList(warmChunks, chunks.size()), "round " + i);
+            best = Math.max(best, rate);
+        }
+        System.out.printf(Locale.ROOT, "bench: best %,.0f records/s over %,d records (%d partitions, %d cores); "
+                + "peak heap %,d MiB (%,d MiB of it the input text)%n",
+            best, (long) (chunks.size() - warmChunks) * batch, c.rules().engineSettings().partitions(),
+            Runtime.getRuntime().availableProcessors(), peakHeap() >> 20, baseHeap >> 20);
+        return 0;
+    }
+
+    private double run(ConnwatchConfig c, List<String> chunks, String label) throws Exception {
+        LongAdder alerts = new LongAdder();
+        AlertSink count = new AlertSink() {
+            @Override
+            public void publish(Alert alert) {
+                alerts.increment();
+            }
+        };
+        LongAdder rejected = new LongAdder();
+        long n = 0;
+        try (RuleEngine engine = EngineAssembly.engine(c, count)) {
+            RecordDecoder decoder = new RecordDecoder();
+            long start = System.nanoTime();
+            CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
+            for (String chunk : chunks) {
+                List<MachineRecord> batchRecords = new ArrayList<>(batch);
+                decoder.decode("bench", chunk, new RecordDecoder.Sink() {
+                    @Override
+                    public void record(MachineRecord record) {
+                        batchRecords.add(record);
+                    }
+
+                    @Override
+                    public void rejected(Rejection rejection) {
+                        rejected.increment();
+                    }
+                });
+                n += batchRecords.size();
+                CompletableFuture<Void> done = engine.submit(batchRecords);
+                inFlight.join();
+                inFlight = done;
+            }
+            inFlight.join();
+            engine.drain().join();
+            double secs = (System.nanoTime() - start) / 1e9;
+            double rate = n / secs;
+            System.err.printf(Locale.ROOT, "%-8s %,12d records in %6.2f s = %,10.0f records/s; %,d alerts, %,d rejected, "
+                + "%,d facts held at end%n", label, n, secs, rate, alerts.sum(), rejected.sum(), engine.factCount());
+            return rate;
+        }
+    }
+
+    private List<String> generate(int total) {
+        ObjectMapper json = new ObjectMapper();
+        double hours = total / (machines * 4.0 * 60); // at least 4 rows per machine-minute: enough, the rest is cut
+        DataGenerator gen = new DataGenerator(new DataGenerator.Settings(machines, hours + 0.1,
+            Instant.parse("2024-04-01T00:00:00Z"), 7, true));
+        List<String> chunks = new ArrayList<>();
+        StringBuilder sb = new StringBuilder(batch * 700);
+        int[] inChunk = {0};
+        int[] produced = {0};
+        try {
+            gen.generate(row -> {
+                if (produced[0] >= total) {
+                    throw new Done();
+                }
+                try {
+                    sb.append(json.writeValueAsString(row)).append('\n');
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new IllegalStateException(e);
+                }
+                produced[0]++;
+                if (++inChunk[0] == batch) {
+                    chunks.add(sb.toString());
+                    sb.setLength(0);
+                    inChunk[0] = 0;
+                }
+            });
+        } catch (Done stop) {
+            // enough rows
+        }
+        if (produced[0] < total) {
+            throw new IllegalStateException("generator made only " + produced[0] + " rows");
+        }
+        return chunks;
+    }
+
+    private static final class Done extends RuntimeException {
+        Done() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static long usedHeap() {
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    private static void resetPeaks() {
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                pool.resetPeakUsage();
+            }
+        }
+    }
+
+    private static long peakHeap() {
+        return ReplayCommand.peakHeapBytes();
+    }
+}

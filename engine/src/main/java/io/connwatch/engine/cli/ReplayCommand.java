@@ -1,0 +1,123 @@
+package io.connwatch.engine.cli;
+
+import io.connwatch.engine.alert.AlertSink;
+import io.connwatch.engine.config.ConnwatchConfig;
+import io.connwatch.engine.facts.Rejection;
+import io.connwatch.engine.ingest.FileReplay;
+import io.connwatch.engine.ingest.IngestStats;
+import io.connwatch.engine.output.ConsoleSink;
+import io.connwatch.engine.output.FanOutSink;
+import io.connwatch.engine.output.JsonlFileSink;
+import io.connwatch.engine.rules.EngineStats;
+import io.connwatch.engine.rules.RuleEngine;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Runs files through the rules and exits: alerts to standard output, everything else to standard error. */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+    description = {"Process record files through the rules and exit. Files may be JSON lines, a JSON array,",
+        "{\"records\":[...]} envelopes or CSV, gzip or not; '-' reads standard input.",
+        "Alerts go to standard output; rejected records, progress and the summary to standard error."})
+final class ReplayCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOption config;
+
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "Files to replay, in order.")
+    List<Path> files;
+
+    @Option(names = "--output", defaultValue = "text", description = "Alert format on standard output: text or jsonl (default: ${DEFAULT-VALUE}).")
+    String output;
+
+    @Option(names = "--alerts-file", paramLabel = "FILE", description = "Also append alerts as JSON lines to this file.")
+    Path alertsFile;
+
+    @Option(names = "--show-rejections", defaultValue = "50", paramLabel = "N",
+        description = "Print the first N rejected records (all are counted; default: ${DEFAULT-VALUE}).")
+    int showRejections;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!output.equals("text") && !output.equals("jsonl")) {
+            System.err.println("--output must be text or jsonl");
+            return 2;
+        }
+        ConnwatchConfig c = config.load();
+        PrintStream err = System.err;
+        List<AlertSink> sinks = new ArrayList<>();
+        sinks.add(new ConsoleSink(System.out, output.equals("jsonl")));
+        JsonlFileSink file = alertsFile == null ? null : new JsonlFileSink(alertsFile);
+        if (file != null) {
+            sinks.add(file);
+        }
+        IngestStats ingest = new IngestStats();
+        long[] shown = {0};
+        boolean terminal = System.console() != null;
+        long started = System.nanoTime();
+        long[] lastProgress = {started};
+        int exit = 0;
+        try (RuleEngine engine = EngineAssembly.engine(c, new FanOutSink(sinks))) {
+            FileReplay replay = new FileReplay(engine, ingest, r -> {
+                if (shown[0]++ < showRejections) {
+                    err.println("rejected " + r.message());
+                }
+            }, count -> {
+                long now = System.nanoTime();
+                if (terminal && now - lastProgress[0] > 1_000_000_000L) {
+                    lastProgress[0] = now;
+                    double secs = (now - started) / 1e9;
+                    err.printf(Locale.ROOT, "\r%,d records  %,.0f records/s  %,d alerts   ", count, count / secs,
+                        engine.stats().alertsPublished.sum());
+                }
+            });
+            for (Path f : files) {
+                if (!replay.replay(f)) {
+                    exit = 3;
+                }
+            }
+            replay.await();
+            engine.drain().join();
+            if (terminal) {
+                err.print("\r");
+            }
+            summary(err, engine.stats(), ingest, started, engine);
+        } finally {
+            if (file != null) {
+                file.close();
+            }
+        }
+        return exit;
+    }
+
+    private void summary(PrintStream err, EngineStats s, IngestStats ingest, long started, RuleEngine engine) {
+        double secs = (System.nanoTime() - started) / 1e9;
+        long accepted = ingest.accepted.sum();
+        err.printf(Locale.ROOT, "replayed %,d records from %d file(s) in %.1f s (%,.0f records/s); %,d rejected%s%n",
+            accepted, files.size(), secs, accepted / Math.max(secs, 1e-9), ingest.rejected.sum(),
+            ingest.rejected.sum() > showRejections ? " (first " + showRejections + " shown)" : "");
+        err.printf(Locale.ROOT, "alerts: %,d published, %,d held back as repeats of an open episode; "
+                + "%,d rows too late for windows; %,d rule errors; facts held at end: %,d; peak heap: %,d MiB%n",
+            s.alertsPublished.sum(), s.alertsRaised.sum() - s.alertsPublished.sum(), s.lateForWindows.sum(),
+            s.ruleErrors.sum(), engine.factCount(), peakHeapBytes() >> 20);
+    }
+
+    static long peakHeapBytes() {
+        long total = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
+                total += pool.getPeakUsage().getUsed();
+            }
+        }
+        return total;
+    }
+}

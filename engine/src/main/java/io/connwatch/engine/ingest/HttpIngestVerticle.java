@@ -1,0 +1,160 @@
+package io.connwatch.engine.ingest;
+
+import io.connwatch.engine.facts.MachineRecord;
+import io.connwatch.engine.facts.RecordDecoder;
+import io.connwatch.engine.facts.Rejection;
+import io.connwatch.engine.rules.EngineStats;
+import io.connwatch.engine.rules.RuleEngine;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The HTTP ingest endpoint: {@code POST /ingest} takes records in any shape the decoder reads
+ * and answers with accepted and rejected counts and a reason for each rejected record, once the
+ * accepted records have been through the rules. {@code GET /health} and {@code GET /stats} tell
+ * how the engine is doing.
+ *
+ * <p>Status codes: 200 some or all records accepted; 400 empty body or unknown table; 413 body
+ * over the size limit; 422 nothing in the body could be accepted; 503 with {@code Retry-After}
+ * when the rule partitions are full and the sender should back off. Decoding runs on a worker
+ * thread, rules on the partition threads, never on the event loop.
+ */
+public final class HttpIngestVerticle extends VerticleBase {
+    /** Rejections listed in one response at most; the counts always cover all. */
+    public static final int MAX_LISTED_REJECTIONS = 100;
+
+    private final RuleEngine engine;
+    private final IngestStats stats;
+    private final String host;
+    private final int port;
+    private final long maxBodyBytes;
+    private HttpServer server;
+
+    public HttpIngestVerticle(RuleEngine engine, IngestStats stats, String host, int port, long maxBodyBytes) {
+        this.engine = engine;
+        this.stats = stats;
+        this.host = host;
+        this.port = port;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    public Future<?> start() {
+        Router router = Router.router(vertx);
+        router.post("/ingest").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes)).handler(this::ingest);
+        router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
+        router.get("/stats").handler(ctx -> json(ctx, 200, statsJson()));
+        server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setDecompressionSupported(true))
+            .requestHandler(router);
+        return server.listen();
+    }
+
+    @Override
+    public Future<?> stop() {
+        return server == null ? Future.succeededFuture() : server.close();
+    }
+
+    /** The port the server listens on (useful when configured as 0). */
+    public int actualPort() {
+        return server.actualPort();
+    }
+
+    private void ingest(RoutingContext ctx) {
+        String table = ctx.request().getParam("table");
+        if (table != null && !table.equals("VMConnection") && !table.equals("VMBoundPort")) {
+            json(ctx, 400, new JsonObject().put("error", "table must be VMConnection or VMBoundPort"));
+            return;
+        }
+        String body = ctx.body().asString("UTF-8");
+        if (body == null || body.isBlank()) {
+            json(ctx, 400, new JsonObject().put("error", "empty body: send JSON lines, a JSON array, a {\"records\":[...]} envelope or CSV"));
+            return;
+        }
+        String source = "http";
+        // Decoding and handing over run on a worker: offer() takes the engine's lock.
+        vertx.executeBlocking(() -> {
+            Decoded decoded = decode(source, body, table);
+            CompletableFuture<Void> done = decoded.records.isEmpty()
+                ? CompletableFuture.completedFuture(null) : engine.offer(decoded.records);
+            return done == null ? null : new Accepted(decoded, done);
+        }, false).compose(accepted -> accepted == null
+            ? Future.succeededFuture((Decoded) null)
+            : Future.fromCompletionStage(accepted.done(), vertx.getOrCreateContext()).map(v -> accepted.decoded())
+        ).onComplete(ar -> {
+            if (ar.failed()) {
+                json(ctx, 500, new JsonObject().put("error", "processing failed: " + ar.cause().getMessage()));
+                return;
+            }
+            Decoded d = ar.result();
+            if (d == null) {
+                ctx.response().putHeader("Retry-After", "1");
+                json(ctx, 503, new JsonObject().put("error", "the rule engine is busy; retry the same body after Retry-After seconds"));
+                return;
+            }
+            stats.accepted.add(d.records.size());
+            d.rejections.forEach(stats::rejected);
+            JsonArray listed = new JsonArray();
+            for (Rejection r : d.rejections.subList(0, Math.min(MAX_LISTED_REJECTIONS, d.rejections.size()))) {
+                listed.add(new JsonObject().put("location", r.location()).put("field", r.field()).put("reason", r.reason()));
+            }
+            JsonObject answer = new JsonObject()
+                .put("accepted", d.records.size())
+                .put("rejected", d.rejections.size())
+                .put("rejections", listed)
+                .put("truncated", d.rejections.size() > MAX_LISTED_REJECTIONS);
+            json(ctx, d.records.isEmpty() && !d.rejections.isEmpty() ? 422 : 200, answer);
+        });
+    }
+
+    private record Decoded(List<MachineRecord> records, List<Rejection> rejections) {
+    }
+
+    private record Accepted(Decoded decoded, CompletableFuture<Void> done) {
+    }
+
+    private static Decoded decode(String source, String body, String table) {
+        List<MachineRecord> records = new ArrayList<>();
+        List<Rejection> rejections = new ArrayList<>();
+        new RecordDecoder(table).decode(source, body, new RecordDecoder.Sink() {
+            @Override
+            public void record(MachineRecord record) {
+                records.add(record);
+            }
+
+            @Override
+            public void rejected(Rejection rejection) {
+                rejections.add(rejection);
+            }
+        });
+        return new Decoded(records, rejections);
+    }
+
+    private JsonObject statsJson() {
+        EngineStats s = engine.stats();
+        return new JsonObject()
+            .put("accepted", stats.accepted.sum())
+            .put("rejected", stats.rejected.sum())
+            .put("records", s.records.sum())
+            .put("lateForWindows", s.lateForWindows.sum())
+            .put("rollups", s.rollups.sum())
+            .put("rulesFired", s.rulesFired.sum())
+            .put("ruleErrors", s.ruleErrors.sum())
+            .put("alertsRaised", s.alertsRaised.sum())
+            .put("alertsPublished", s.alertsPublished.sum())
+            .put("watermark", engine.watermark() == Long.MIN_VALUE ? null : java.time.Instant.ofEpochMilli(engine.watermark()).toString());
+    }
+
+    private static void json(RoutingContext ctx, int status, JsonObject body) {
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+    }
+}

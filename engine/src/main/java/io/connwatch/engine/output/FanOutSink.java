@@ -1,0 +1,34 @@
+package io.connwatch.engine.output;
+
+import io.connwatch.alert.Alert;
+import io.connwatch.engine.alert.AlertSink;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Publishes each alert to every sink; one failing sink does not keep the alert from the others. */
+public final class FanOutSink implements AlertSink {
+    private static final Logger LOG = LoggerFactory.getLogger(FanOutSink.class);
+    private final List<AlertSink> sinks;
+
+    public FanOutSink(List<AlertSink> sinks) {
+        this.sinks = List.copyOf(sinks);
+    }
+
+    @Override
+    public void publish(Alert alert) {
+        for (AlertSink s : sinks) {
+            try {
+                s.publish(alert);
+            } catch (RuntimeException e) {
+                LOG.error("alert {} ({}) could not be written to {}: {}", alert.id(), alert.rule(),
+                    s.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+
+    @Override
+    public void flush() {
+        sinks.forEach(AlertSink::flush);
+    }
+}
