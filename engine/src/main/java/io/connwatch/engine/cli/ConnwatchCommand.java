@@ -26,11 +26,13 @@ public final class ConnwatchCommand implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
-    static CommandLine commandLine() {
+    /** The command line with connwatch's error handling; tests run commands through it. */
+    public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new ConnwatchCommand());
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (ex instanceof RuleCompilationException || ex instanceof ConfigException) {
                 commandLine.getErr().println(ex.getMessage());
+                commandLine.getErr().flush();
                 return INVALID;
             }
             throw ex;

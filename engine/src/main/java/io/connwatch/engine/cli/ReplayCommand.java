@@ -10,7 +10,9 @@ import io.connwatch.engine.output.FanOutSink;
 import io.connwatch.engine.output.JsonlFileSink;
 import io.connwatch.engine.rules.EngineStats;
 import io.connwatch.engine.rules.RuleEngine;
-import java.io.PrintStream;
+import java.io.PrintWriter;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -33,6 +35,9 @@ final class ReplayCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
+    @Spec
+    CommandSpec spec;
+
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Files to replay, in order.")
     List<Path> files;
 
@@ -48,14 +53,14 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
         if (!output.equals("text") && !output.equals("jsonl")) {
-            System.err.println("--output must be text or jsonl");
+            err.println("--output must be text or jsonl");
             return 2;
         }
         ConnwatchConfig c = config.load();
-        PrintStream err = System.err;
         List<AlertSink> sinks = new ArrayList<>();
-        sinks.add(new ConsoleSink(System.out, output.equals("jsonl")));
+        sinks.add(new ConsoleSink(spec.commandLine().getOut(), output.equals("jsonl")));
         JsonlFileSink file = alertsFile == null ? null : new JsonlFileSink(alertsFile);
         if (file != null) {
             sinks.add(file);
@@ -70,6 +75,7 @@ final class ReplayCommand implements Callable<Integer> {
             FileReplay replay = new FileReplay(engine, ingest, r -> {
                 if (shown[0]++ < showRejections) {
                     err.println("rejected " + r.message());
+                    err.flush();
                 }
             }, count -> {
                 long now = System.nanoTime();
@@ -78,6 +84,7 @@ final class ReplayCommand implements Callable<Integer> {
                     double secs = (now - started) / 1e9;
                     err.printf(Locale.ROOT, "\r%,d records  %,.0f records/s  %,d alerts   ", count, count / secs,
                         engine.stats().alertsPublished.sum());
+                    err.flush();
                 }
             });
             for (Path f : files) {
@@ -99,7 +106,7 @@ final class ReplayCommand implements Callable<Integer> {
         return exit;
     }
 
-    private void summary(PrintStream err, EngineStats s, IngestStats ingest, long started, RuleEngine engine) {
+    private void summary(PrintWriter err, EngineStats s, IngestStats ingest, long started, RuleEngine engine) {
         double secs = (System.nanoTime() - started) / 1e9;
         long accepted = ingest.accepted.sum();
         err.printf(Locale.ROOT, "replayed %,d records from %d file(s) in %.1f s (%,.0f records/s); %,d rejected%s%n",
@@ -109,6 +116,7 @@ final class ReplayCommand implements Callable<Integer> {
                 + "%,d rows too late for windows; %,d rule errors; facts held at end: %,d; peak heap: %,d MiB%n",
             s.alertsPublished.sum(), s.alertsRaised.sum() - s.alertsPublished.sum(), s.lateForWindows.sum(),
             s.ruleErrors.sum(), engine.factCount(), peakHeapBytes() >> 20);
+        err.flush();
     }
 
     static long peakHeapBytes() {

@@ -40,7 +40,7 @@ final class RunCommand implements Callable<Integer> {
         ConnwatchConfig c = config.load();
         List<AlertSink> sinks = new ArrayList<>();
         if (c.outputs().console()) {
-            sinks.add(new ConsoleSink(System.out, false));
+            sinks.add(new ConsoleSink(new java.io.PrintWriter(System.out, true), false));
         }
         JsonlFileSink file = c.outputs().jsonl() == null ? null : new JsonlFileSink(c.outputs().jsonl());
         if (file != null) {

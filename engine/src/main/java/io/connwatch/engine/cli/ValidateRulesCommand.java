@@ -7,6 +7,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import java.io.PrintWriter;
 
 /** Compiles the rules and checks their data files without starting anything. */
 @Command(name = "validate-rules", mixinStandardHelpOptions = true,
@@ -16,6 +19,9 @@ final class ValidateRulesCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
+    @Spec
+    CommandSpec spec;
+
     @Parameters(arity = "0..1", paramLabel = "DIR", description = "Rules directory (default: rules.directory from the configuration).")
     Path dir;
 
@@ -24,10 +30,12 @@ final class ValidateRulesCommand implements Callable<Integer> {
         ConnwatchConfig c = config.load();
         Path rulesDir = dir != null ? dir : c.rules().directory();
         RuleSet set = RuleSet.load(rulesDir, c.rules().retention());
-        System.out.println(rulesDir + ": " + set.rules().ruleNames().size() + " rules in " + set.rules().files().size()
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(rulesDir + ": " + set.rules().ruleNames().size() + " rules in " + set.rules().files().size()
             + " files compiled, " + set.params().values().size() + " parameters, " + set.allowlist().entries().size()
             + " allowlist entries: OK");
-        set.rules().ruleNames().forEach(n -> System.out.println("  " + n));
+        set.rules().ruleNames().forEach(n -> out.println("  " + n));
+        out.flush();
         return 0;
     }
 }

@@ -43,6 +43,8 @@ public final class RecordDecoder {
     // Source text in error locations would echo input back (and costs time per parser).
     private static final JsonFactory JSON = JsonFactory.builder().disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build();
     private static final CsvFactory CSV = new CsvFactory();
+    private static final java.util.regex.Pattern SOURCE_MARKER =
+        java.util.regex.Pattern.compile("\\[Source: [^;\\]]*(?:\\([^)]*\\))?; line: (\\d+), column: (\\d+)\\]");
 
     private final String defaultTable;
     private final RawRecord raw = new RawRecord();
@@ -94,8 +96,7 @@ public final class RecordDecoder {
             in.mark(1 << 20);
             String firstLine = skipBlankLines(in);
             in.reset();
-            String t = firstLine == null ? "" : stripBom(firstLine).trim();
-            if (t.startsWith("{") && t.endsWith("}")) {
+            if (firstLine != null && isWholeJsonValue(stripBom(firstLine))) {
                 decodeJsonLines(source, in, sink);
             } else {
                 decodeJsonDocument(source, in, sink);
@@ -126,6 +127,24 @@ public final class RecordDecoder {
         return null;
     }
 
+    /** True when the line holds exactly one complete JSON value: the mark of JSON lines. */
+    private static boolean isWholeJsonValue(String line) {
+        try (JsonParser p = JSON.createParser(line)) {
+            if (p.nextToken() == null) {
+                return false;
+            }
+            p.skipChildren();
+            return p.nextToken() == null;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Jackson's message without the source marker it adds when sources are not kept. */
+    private static String clean(String message) {
+        return SOURCE_MARKER.matcher(message).replaceAll("line $1, column $2");
+    }
+
     private static String stripBom(String s) {
         return !s.isEmpty() && s.charAt(0) == '\uFEFF' ? s.substring(1) : s;
     }
@@ -154,7 +173,7 @@ public final class RecordDecoder {
                         "unexpected " + describe(trailing) + " after the JSON object (one object per line)"));
                 }
             } catch (JsonProcessingException e) {
-                sink.rejected(new Rejection(source, location(lineNo, e.getLocation()), null, "malformed JSON: " + e.getOriginalMessage()));
+                sink.rejected(new Rejection(source, location(lineNo, e.getLocation()), null, "malformed JSON: " + clean(e.getOriginalMessage())));
             }
         }
     }
@@ -188,7 +207,7 @@ public final class RecordDecoder {
             }
         } catch (JsonProcessingException e) {
             sink.rejected(new Rejection(source, location(e.getLocation()), null,
-                "malformed JSON: " + e.getOriginalMessage() + "; the rest of this document was skipped"));
+                "malformed JSON: " + clean(e.getOriginalMessage()) + "; the rest of this document was skipped"));
         }
     }
 
@@ -309,7 +328,6 @@ public final class RecordDecoder {
 
     private void decodeCsv(String source, BufferedReader in, Sink sink) throws IOException {
         try (CsvParser p = CSV.createParser(in)) {
-            p.enable(CsvParser.Feature.WRAP_AS_ARRAY);
             p.enable(CsvParser.Feature.SKIP_EMPTY_LINES);
             Column[] header = null;
             String[] headerNames = null;
@@ -319,9 +337,13 @@ public final class RecordDecoder {
                 if (t != JsonToken.START_ARRAY) {
                     continue;
                 }
-                int line = p.currentTokenLocation().getLineNr();
+                int line = -1;
                 row.clear();
                 while ((t = p.nextToken()) == JsonToken.VALUE_STRING) {
+                    if (line < 0) {
+                        // the row's own first value: START_ARRAY's location is the end of the previous row
+                        line = p.currentTokenLocation().getLineNr();
+                    }
                     row.add(p.getText());
                 }
                 if (header == null) {
@@ -352,7 +374,7 @@ public final class RecordDecoder {
             }
         } catch (JsonProcessingException e) {
             sink.rejected(new Rejection(source, location(e.getLocation()), null,
-                "malformed CSV: " + e.getOriginalMessage() + "; the rest of this file was skipped"));
+                "malformed CSV: " + clean(e.getOriginalMessage()) + "; the rest of this file was skipped"));
         }
     }
 

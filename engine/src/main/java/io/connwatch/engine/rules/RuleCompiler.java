@@ -82,9 +82,10 @@ public final class RuleCompiler {
             // Drools wants a file's folder to match its package; the user's layout need not.
             Matcher pkg = PACKAGE.matcher(text);
             String folder = pkg.find() ? pkg.group(1).replace('.', '/') + "/" : "";
-            String resource = RESOURCE_ROOT + folder + rulesDir.relativize(file).toString().replace('\\', '/');
-            byResource.put(resource, file);
-            kfs.write(resource, text);
+            String relative = folder + rulesDir.relativize(file).toString().replace('\\', '/');
+            byResource.put(relative, file);
+            byResource.put(RESOURCE_ROOT + relative, file);
+            kfs.write(RESOURCE_ROOT + relative, text);
         }
         KieBuilder builder = ks.newKieBuilder(kfs).buildAll();
         List<Message> errors = builder.getResults().getMessages(Message.Level.ERROR);
@@ -93,7 +94,12 @@ public final class RuleCompiler {
             for (Message m : errors) {
                 problems.add(problem(m, byResource));
             }
-            throw new RuleCompilationException(problems);
+            // A syntax error also yields "Parser returned a null Package" for its file: noise.
+            List<RuleProblem> useful = problems.stream()
+                .filter(p -> !p.message().startsWith("Parser returned a null Package")
+                    || problems.stream().noneMatch(o -> o != p && o.file().equals(p.file())))
+                .toList();
+            throw new RuleCompilationException(useful);
         }
         KieContainer container = ks.newKieContainer(releaseId);
         KieBase kieBase = container.getKieBase("connwatch");

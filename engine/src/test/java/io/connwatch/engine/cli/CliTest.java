@@ -1,0 +1,178 @@
+package io.connwatch.engine.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.connwatch.alert.Alert;
+import io.connwatch.alert.AlertJson;
+import io.connwatch.engine.rules.Rows;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+/** Runs the connwatch commands as a user would, on real files, and reads what they print. */
+class CliTest {
+    private static final Path SHIPPED_RULES = Path.of("..", "rules").toAbsolutePath().normalize();
+    private static final Path DEMO = Path.of("..", "samples", "demo.jsonl.gz").toAbsolutePath().normalize();
+
+    @TempDir
+    Path tmp;
+    private Path config;
+
+    record Result(int exit, String out, String err) {
+    }
+
+    @BeforeEach
+    void writeConfig() throws IOException {
+        config = tmp.resolve("connwatch.yaml");
+        Files.writeString(config, "rules:\n  directory: " + SHIPPED_RULES + "\n  partitions: 2\n");
+    }
+
+    private Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = ConnwatchCommand.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int exit = cl.execute(args);
+        return new Result(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void validateRulesAcceptsTheShippedRules() {
+        Result r = run("validate-rules", "--config", config.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("6 rules in 3 files compiled"), r.out());
+        assertTrue(r.out().contains("malicious-remote-ip-outbound"), r.out());
+    }
+
+    @Test
+    void validateRulesReportsEverySyntaxErrorWithFileAndLineAndFailsTheExitCode() throws IOException {
+        Path rules = Files.createDirectories(tmp.resolve("rules"));
+        Files.writeString(rules.resolve("good.drl"), "package t;\nrule \"ok\"\nwhen\n    String()\nthen\nend\n");
+        Files.writeString(rules.resolve("bad-one.drl"), "package t;\nrule \"broken\"\nwhen\n    String( length > )\nthen\nend\n");
+        Files.writeString(rules.resolve("bad-two.drl"), "package t;\n\nrule \"also broken\"\nwhen\n    NoSuchType()\nthen\nend\n");
+        Result r = run("validate-rules", "--config", config.toString(), rules.toString());
+        assertEquals(1, r.exit(), r.out());
+        assertTrue(r.err().contains(rules.resolve("bad-one.drl") + ":4:"), r.err());
+        assertTrue(r.err().contains(rules.resolve("bad-two.drl") + ":"), r.err());
+        assertTrue(r.err().contains("NoSuchType"), r.err());
+        assertFalse(r.err().contains("good.drl"), r.err());
+    }
+
+    @Test
+    void validateRulesReportsAParameterTheRulesUseButTheFileLacks() throws IOException {
+        Path rules = Files.createDirectories(tmp.resolve("rules"));
+        Files.writeString(rules.resolve("uses.drl"), "package t;\nglobal io.connwatch.engine.rules.RuleParameters params;\n"
+            + "rule \"r\"\nwhen\n    String( length > params.count(\"my.floor\") )\nthen\nend\n");
+        Files.writeString(rules.resolve("parameters.yaml"), "other: 1\n");
+        Result r = run("validate-rules", "--config", config.toString(), rules.toString());
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains(rules.resolve("uses.drl") + ":5:"), r.err());
+        assertTrue(r.err().contains("parameter 'my.floor' is not set"), r.err());
+    }
+
+    @Test
+    void runRefusesToStartOnBrokenRules() throws IOException {
+        Path rules = Files.createDirectories(tmp.resolve("rules"));
+        Files.writeString(rules.resolve("bad.drl"), "package t;\nrule \"x\" when then\n");
+        Files.writeString(config, "rules:\n  directory: " + rules + "\nhttp:\n  port: 0\n");
+        Result r = run("run", "--config", config.toString());
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains(rules.resolve("bad.drl") + ":"), r.err());
+    }
+
+    @Test
+    void replayProcessesTheGoodLinesAndReportsTheBadOnesByLine() throws IOException {
+        Path input = tmp.resolve("mixed.jsonl");
+        Files.writeString(input, String.join("\n",
+            Rows.connection("2024-05-01T10:00:00Z", "m-1").set("DestinationIp", "192.9.135.73").malicious("C2", 5, 90).json(),
+            "{\"TimeGenerated\": \"2024-05-01T10:00:00Z\", \"Machine\": ",
+            Rows.connection("2024-05-01T10:01:00Z", "m-1").set("SourceIp", "10.0.0.300").json(),
+            Rows.boundPort("2024-05-01T10:01:00Z", "m-2").set("Ip", "0.0.0.0").json(),
+            ""));
+        Result r = run("replay", "--config", config.toString(), input.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("malicious-remote-ip-outbound"), r.out());
+        assertTrue(r.out().contains("unexpected-wildcard-bind"), r.out());
+        assertTrue(r.err().contains("rejected " + input + ":line 2, column "), r.err());
+        assertTrue(r.err().contains("rejected " + input + ":line 3: SourceIp: not an IPv4 or IPv6 address: '10.0.0.300'"), r.err());
+        assertTrue(r.err().contains("replayed 2 records from 1 file(s)"), r.err());
+        assertTrue(r.err().contains("; 2 rejected"), r.err());
+    }
+
+    @Test
+    void replayOfAMissingFileSaysSoAndStillRunsTheOthers() throws IOException {
+        Path good = tmp.resolve("good.jsonl");
+        Files.writeString(good, Rows.boundPort("2024-05-01T10:01:00Z", "m-2").set("Ip", "0.0.0.0").json() + "\n");
+        Result r = run("replay", "--config", config.toString(), tmp.resolve("absent.jsonl").toString(), good.toString());
+        assertEquals(3, r.exit());
+        assertTrue(r.err().contains("absent.jsonl:file: cannot read"), r.err());
+        assertTrue(r.out().contains("unexpected-wildcard-bind"), r.out());
+    }
+
+    @Test
+    void theCommittedDemoRaisesAlertsOfAllThreeKinds() {
+        Result r = run("replay", "--config", config.toString(), "--output", "jsonl", DEMO.toString());
+        assertEquals(0, r.exit(), r.err());
+        Map<String, Integer> byRule = new TreeMap<>();
+        for (String line : r.out().split("\n")) {
+            try {
+                Alert a = AlertJson.fromJson(line);
+                byRule.merge(a.rule(), 1, Integer::sum);
+            } catch (IOException e) {
+                throw new AssertionError("not an alert: " + line, e);
+            }
+        }
+        assertEquals(Map.of("connection-failure-ratio-machine", 2, "connection-failure-spike-machine", 2,
+            "connection-failure-spike-process", 1, "malicious-remote-ip-inbound", 1, "malicious-remote-ip-outbound", 1,
+            "unexpected-wildcard-bind", 1), byRule);
+        assertTrue(r.err().contains("0 rejected"), r.err());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"json", "envelope", "csv"})
+    void everyGeneratedShapeGivesTheSameAlertsAsJsonLines(String format) throws IOException {
+        Path jsonl = tmp.resolve("g.jsonl");
+        Path other = tmp.resolve("g." + format + ".gz");
+        assertEquals(0, run("generate", "--machines", "6", "--hours", "1", "-o", jsonl.toString()).exit());
+        assertEquals(0, run("generate", "--machines", "6", "--hours", "1", "--format", format, "-o", other.toString()).exit());
+        List<String> a = rules(run("replay", "--config", config.toString(), jsonl.toString()));
+        List<String> b = rules(run("replay", "--config", config.toString(), other.toString()));
+        assertFalse(a.isEmpty());
+        assertEquals(a, b);
+    }
+
+    private static List<String> rules(Result r) {
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.err().contains(" 0 rejected"), r.err());
+        List<String> lines = new ArrayList<>(Arrays.asList(r.out().split("\n")));
+        lines.sort(null);
+        return lines;
+    }
+
+    @Test
+    void badConfigurationIsReportedAllAtOnce() throws IOException {
+        Files.writeString(config, "rules:\n  directory: ${CONNWATCH_TEST_UNSET_VARIABLE}\n  episode-gap: soon\nhttp:\n  prot: 80\n");
+        Result r = run("validate-rules", "--config", config.toString());
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains("3 configuration problem(s)"), r.err());
+        assertTrue(r.err().contains("line 2: environment variable CONNWATCH_TEST_UNSET_VARIABLE is not set"), r.err());
+        assertTrue(r.err().contains("rules.episode-gap: not a duration: 'soon'"), r.err());
+        assertTrue(r.err().contains("http.prot: unknown setting"), r.err());
+    }
+}
