@@ -1,0 +1,87 @@
+package io.connwatch.engine.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConnwatchConfigTest {
+    @Test
+    void theShippedConfigurationIsValidAndMatchesTheDefaults() throws Exception {
+        ConnwatchConfig shipped = ConnwatchConfig.load(Path.of("..", "config", "connwatch.yaml"), Map.of());
+        assertEquals(ConnwatchConfig.defaults(), shipped);
+    }
+
+    @Test
+    void readsTypedValuesWithEnvironmentSubstitution() throws Exception {
+        ConnwatchConfig c = ConnwatchConfig.parse("t", """
+            rules:
+              directory: ${RULES_DIR}
+              partitions: 3
+              allowed-lateness: 90s
+              episode-gap: ${GAP:-1h}
+              retention:
+                records: 15m
+                rollups: 3h
+            http:
+              port: ${PORT:-9000}
+              host: 0.0.0.0
+            outputs:
+              console: false
+              jsonl: ""
+            # a comment may mention ${NOT_SET} freely
+            """, Map.of("RULES_DIR", "/etc/connwatch/rules", "PORT", "8181"));
+        assertEquals(Path.of("/etc/connwatch/rules"), c.rules().directory());
+        assertEquals(3, c.rules().engineSettings().partitions());
+        assertEquals(Duration.ofSeconds(90), c.rules().allowedLateness());
+        assertEquals(Duration.ofHours(1), c.rules().episodeGap());
+        assertEquals(Duration.ofMinutes(15), c.rules().retention().records());
+        assertFalse(c.rules().retention().rowsJudgedOnce());
+        assertEquals(Duration.ofHours(3), c.rules().retention().rollups());
+        assertEquals(8181, c.http().port());
+        assertEquals("0.0.0.0", c.http().host());
+        assertFalse(c.outputs().console());
+        assertNull(c.outputs().jsonl());
+    }
+
+    @Test
+    void reportsEveryProblemAtOnceNamingTheKey() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConnwatchConfig.parse("conf.yaml", """
+            rules:
+              partitions: many
+              retention:
+                rollups: 0s
+            http:
+              port: 70000
+              enabled: maybe
+            output:
+              console: true
+            """, Map.of()));
+        assertEquals(5, e.problems().size(), e.getMessage());
+        assertTrue(e.getMessage().startsWith("conf.yaml: 5 configuration problem(s)"), e.getMessage());
+        assertTrue(e.problems().contains("rules.partitions: expected a whole number, got 'many'"), e.problems().toString());
+        assertTrue(e.problems().contains("http.port: 70000 is outside 0..65535"), e.problems().toString());
+        assertTrue(e.problems().contains("http.enabled: expected true or false, got 'maybe'"), e.problems().toString());
+        assertTrue(e.problems().stream().anyMatch(p -> p.startsWith("output: unknown setting")), e.problems().toString());
+        assertTrue(e.problems().stream().anyMatch(p -> p.startsWith("rules.retention:")), e.problems().toString());
+    }
+
+    @Test
+    void doubleDollarKeepsALiteralReference() throws Exception {
+        ConnwatchConfig c = ConnwatchConfig.parse("t", "outputs:\n  jsonl: /tmp/$${HOME}.jsonl\n", Map.of("HOME", "/root"));
+        assertEquals(Path.of("/tmp/${HOME}.jsonl"), c.outputs().jsonl());
+    }
+
+    @Test
+    void malformedYamlSaysWhere() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConnwatchConfig.parse("c.yaml", "rules:\n  directory: [a\n", Map.of()));
+        assertTrue(e.getMessage().contains("not valid YAML"), e.getMessage());
+        assertTrue(e.getMessage().contains("line"), e.getMessage());
+    }
+}
