@@ -1,0 +1,119 @@
+package io.connwatch.engine.cli;
+
+import io.connwatch.engine.alert.AlertSink;
+import io.connwatch.engine.config.ConnwatchConfig;
+import io.connwatch.engine.ingest.FileReplay;
+import io.connwatch.engine.ingest.HttpIngestVerticle;
+import io.connwatch.engine.ingest.IngestStats;
+import io.connwatch.engine.output.ConsoleSink;
+import io.connwatch.engine.output.FanOutSink;
+import io.connwatch.engine.output.JsonlFileSink;
+import io.connwatch.engine.rules.RuleCompilationException;
+import io.connwatch.engine.rules.RuleEngine;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The always-on service that {@code connwatch run} starts: the rule engine, the HTTP ingest
+ * endpoint and the alert outputs, started together and closed together.
+ */
+public final class ConnwatchService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnwatchService.class);
+
+    private final RuleEngine engine;
+    private final IngestStats ingest = new IngestStats();
+    private final JsonlFileSink file;
+    private final Vertx vertx;
+    private final int httpPort;
+    private boolean closed;
+
+    private ConnwatchService(ConnwatchConfig config, PrintWriter console) throws RuleCompilationException, IOException {
+        List<AlertSink> sinks = new ArrayList<>();
+        if (config.outputs().console()) {
+            sinks.add(new ConsoleSink(console, false));
+        }
+        file = config.outputs().jsonl() == null ? null : new JsonlFileSink(config.outputs().jsonl());
+        if (file != null) {
+            sinks.add(file);
+        }
+        try {
+            engine = EngineAssembly.engine(config, new FanOutSink(sinks));
+        } catch (RuleCompilationException e) {
+            closeFile();
+            throw e;
+        }
+        vertx = Vertx.vertx();
+        if (config.http().enabled()) {
+            HttpIngestVerticle http = new HttpIngestVerticle(engine, ingest, config.http().host(), config.http().port(),
+                config.http().maxBodyBytes());
+            try {
+                vertx.deployVerticle(http).await();
+            } catch (RuntimeException e) {
+                close();
+                throw new IOException("cannot listen on " + config.http().host() + ":" + config.http().port() + ": " + e.getMessage(), e);
+            }
+            httpPort = http.actualPort();
+            LOG.info("connwatch ingesting on http://{}:{}/ingest with {} rule partitions{}", config.http().host(), httpPort,
+                engine.partitionCount(), file == null ? "" : "; alerts also to " + file.file());
+        } else {
+            httpPort = -1;
+        }
+    }
+
+    /** Compiles the rules (throwing with every problem when they do not compile) and starts everything. */
+    public static ConnwatchService start(ConnwatchConfig config, PrintWriter console) throws RuleCompilationException, IOException {
+        return new ConnwatchService(config, console);
+    }
+
+    /** The port the ingest endpoint listens on, or -1 when HTTP is disabled. */
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public RuleEngine engine() {
+        return engine;
+    }
+
+    public IngestStats ingest() {
+        return ingest;
+    }
+
+    /** Replays files into the running engine and waits until their records have been through the rules. */
+    public void replay(List<Path> files) {
+        FileReplay r = new FileReplay(engine, ingest, rej -> LOG.warn("rejected {}", rej.message()), n -> { });
+        for (Path p : files) {
+            r.replay(p);
+        }
+        r.await();
+        LOG.info("replayed {}: {} records accepted, {} rejected so far", files, ingest.accepted.sum(), ingest.rejected.sum());
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        LOG.info("stopping: {} records accepted, {} rejected, {} alerts", ingest.accepted.sum(), ingest.rejected.sum(),
+            engine == null ? 0 : engine.stats().alertsPublished.sum());
+        vertx.close().await();
+        engine.close();
+        closeFile();
+    }
+
+    private void closeFile() {
+        if (file != null) {
+            try {
+                file.close();
+            } catch (IOException e) {
+                LOG.error("closing {}: {}", file.file(), e.toString());
+            }
+        }
+    }
+}
