@@ -61,7 +61,7 @@ final class BenchCommand implements Callable<Integer> {
         if (partitions != null) {
             ConnwatchConfig.Rules r = c.rules();
             c = new ConnwatchConfig(new ConnwatchConfig.Rules(r.directory(), partitions, r.allowedLateness(), r.episodeGap(),
-                r.retention(), r.queuedBatches()), c.http(), c.outputs());
+                r.retention(), r.queuedBatches(), r.idleClose()), c.http(), c.outputs());
         }
         System.err.printf(Locale.ROOT, "generating %,d records for %d machines...%n", warmup + records, machines);
         List<String> chunks = generate(warmup + records);

@@ -14,6 +14,7 @@ import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -49,6 +50,16 @@ public final class ConnwatchService implements AutoCloseable {
             throw e;
         }
         vertx = Vertx.vertx();
+        Duration idle = config.rules().idleClose();
+        if (!idle.isZero()) {
+            // Checked off the event loop: draining waits for the partitions.
+            vertx.setPeriodic(Math.max(1000, idle.toMillis() / 4), id -> vertx.executeBlocking(() -> engine.drainIfIdle(idle), false)
+                .onSuccess(drained -> {
+                    if (drained) {
+                        LOG.info("no records for {}: closed the open minutes up to the newest event time", idle);
+                    }
+                }));
+        }
         if (config.http().enabled()) {
             HttpIngestVerticle http = new HttpIngestVerticle(engine, ingest, config.http().host(), config.http().port(),
                 config.http().maxBodyBytes());

@@ -29,7 +29,7 @@ import java.util.Set;
 public record ConnwatchConfig(Rules rules, Http http, Outputs outputs) {
     /** Rule engine settings. */
     public record Rules(Path directory, int partitions, Duration allowedLateness, Duration episodeGap,
-                        EventRetention retention, int queuedBatches) {
+                        EventRetention retention, int queuedBatches, Duration idleClose) {
         public RuleEngine.Settings engineSettings() {
             int n = partitions > 0 ? partitions : Runtime.getRuntime().availableProcessors();
             return new RuleEngine.Settings(n, allowedLateness, episodeGap, queuedBatches);
@@ -82,7 +82,7 @@ public record ConnwatchConfig(Rules rules, Http http, Outputs outputs) {
         Reader r = new Reader(problems);
         r.only(root, "", Set.of("rules", "http", "outputs"));
         JsonNode rules = r.section(root, "rules", Set.of("directory", "partitions", "allowed-lateness", "episode-gap",
-            "retention", "queued-batches"));
+            "retention", "queued-batches", "idle-close"));
         JsonNode retention = r.section(rules, "rules.retention", Set.of("records", "rollups"));
         Duration records = r.duration(retention, "rules.retention.records", EventRetention.DEFAULT.records());
         Duration rollups = r.duration(retention, "rules.retention.rollups", EventRetention.DEFAULT.rollups());
@@ -92,7 +92,8 @@ public record ConnwatchConfig(Rules rules, Http http, Outputs outputs) {
             r.duration(rules, "rules.allowed-lateness", Duration.ofMinutes(2)),
             r.duration(rules, "rules.episode-gap", Duration.ofMinutes(30)),
             positive(records, rollups, problems),
-            r.integer(rules, "rules.queued-batches", 16, 1, 10_000));
+            r.integer(rules, "rules.queued-batches", 16, 1, 10_000),
+            r.duration(rules, "rules.idle-close", Duration.ofMinutes(2)));
         JsonNode http = r.section(root, "http", Set.of("enabled", "host", "port", "max-body-bytes"));
         Http httpConfig = new Http(
             r.bool(http, "http.enabled", true),

@@ -13,7 +13,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -51,7 +53,9 @@ public final class HttpIngestVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         Router router = Router.router(vertx);
-        router.post("/ingest").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes)).handler(this::ingest);
+        // The body is read here rather than by BodyHandler, which would parse a body sent as
+        // application/x-www-form-urlencoded (curl's default) as a form and fail on long lines.
+        router.post("/ingest").handler(this::readBody);
         router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
         router.get("/stats").handler(ctx -> json(ctx, 200, statsJson()));
         server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setDecompressionSupported(true))
@@ -69,14 +73,53 @@ public final class HttpIngestVerticle extends VerticleBase {
         return server.actualPort();
     }
 
-    private void ingest(RoutingContext ctx) {
+    private void readBody(RoutingContext ctx) {
+        HttpServerRequest req = ctx.request();
+        String declared = req.getHeader("Content-Length");
+        if (declared != null) {
+            try {
+                if (Long.parseLong(declared.trim()) > maxBodyBytes) {
+                    tooLarge(ctx);
+                    return;
+                }
+            } catch (NumberFormatException e) {
+                json(ctx, 400, new JsonObject().put("error", "bad Content-Length"));
+                return;
+            }
+        }
+        Buffer body = Buffer.buffer();
+        boolean[] refused = {false};
+        req.handler(chunk -> {
+            if (refused[0]) {
+                return;
+            }
+            if (body.length() + chunk.length() > maxBodyBytes) {
+                refused[0] = true;
+                tooLarge(ctx);
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        req.endHandler(v -> {
+            if (!refused[0]) {
+                ingest(ctx, body.toString(StandardCharsets.UTF_8));
+            }
+        });
+        req.resume();
+    }
+
+    private void tooLarge(RoutingContext ctx) {
+        ctx.response().putHeader("Connection", "close");
+        json(ctx, 413, new JsonObject().put("error", "body larger than " + maxBodyBytes + " bytes: split it into smaller requests"));
+    }
+
+    private void ingest(RoutingContext ctx, String body) {
         String table = ctx.request().getParam("table");
         if (table != null && !table.equals("VMConnection") && !table.equals("VMBoundPort")) {
             json(ctx, 400, new JsonObject().put("error", "table must be VMConnection or VMBoundPort"));
             return;
         }
-        String body = ctx.body().asString("UTF-8");
-        if (body == null || body.isBlank()) {
+        if (body.isBlank()) {
             json(ctx, 400, new JsonObject().put("error", "empty body: send JSON lines, a JSON array, a {\"records\":[...]} envelope or CSV"));
             return;
         }

@@ -41,6 +41,8 @@ public final class RuleEngine implements AutoCloseable {
     private final AlertSink sink;
     private long maxEventTime = Long.MIN_VALUE;
     private long watermark = Long.MIN_VALUE;
+    private volatile long lastRecordNanos = System.nanoTime();
+    private long drainedAt = Long.MIN_VALUE;
 
     public RuleEngine(CompiledRules rules, RuleParameters params, BindAllowlist allowlist, AlertSink sink,
                       Settings settings, Clock wallClock) {
@@ -128,6 +130,9 @@ public final class RuleEngine implements AutoCloseable {
         if (maxEventTime != Long.MIN_VALUE) {
             watermark = Math.max(watermark, maxEventTime - latenessMillis);
         }
+        if (!records.isEmpty()) {
+            lastRecordNanos = System.nanoTime();
+        }
         long wm = watermark;
         List<CompletableFuture<Void>> done = new ArrayList<>(partitions.length);
         for (int i = 0; i < partitions.length; i++) {
@@ -190,6 +195,25 @@ public final class RuleEngine implements AutoCloseable {
             done.add(run(threads[i], () -> p.advance(end, true)));
         }
         return CompletableFuture.allOf(done.toArray(new CompletableFuture[0])).thenRun(sink::flush);
+    }
+
+    /**
+     * Closes the open minutes when no record has arrived for {@code idle} of wall-clock time, so
+     * an always-on engine whose sources went quiet still judges its last minutes instead of
+     * waiting for the next record. Rows that arrive later for those minutes count as late.
+     *
+     * @return true when it drained
+     */
+    public boolean drainIfIdle(Duration idle) {
+        synchronized (this) {
+            if (maxEventTime == Long.MIN_VALUE || drainedAt == maxEventTime
+                || System.nanoTime() - lastRecordNanos < idle.toNanos()) {
+                return false;
+            }
+            drainedAt = maxEventTime;
+        }
+        drain().join();
+        return true;
     }
 
     /** The current watermark in epoch milliseconds (Long.MIN_VALUE before any record). */

@@ -97,7 +97,21 @@ class HttpIngestVerticleTest {
         assertEquals(422, nothingGood.statusCode());
         assertEquals(2, nothingGood.bodyAsJsonObject().getInteger("rejected"));
         assertEquals(413, post("/ingest", "x".repeat(4096)).statusCode());
+        HttpResponse<Buffer> chunked = client.post("/ingest").putHeader("Transfer-Encoding", "chunked")
+            .sendBuffer(Buffer.buffer("y".repeat(4096))).await();
+        assertEquals(413, chunked.statusCode());
         assertEquals(404, post("/nowhere", "{}").statusCode());
+    }
+
+    @Test
+    void aBodySentAsAFormAsCurlDoesByDefaultIsReadAsRecords() throws Exception {
+        CollectingSink sink = new CollectingSink();
+        start(sink, 16, 1 << 20);
+        String longLine = Rows.boundPort("2024-05-01T10:00:00Z", "m-1").set("Ip", "0.0.0.0").set("Description", "d".repeat(20_000)).json();
+        HttpResponse<Buffer> r = client.post("/ingest").putHeader("Content-Type", "application/x-www-form-urlencoded")
+            .sendBuffer(Buffer.buffer(longLine)).await();
+        assertEquals(200, r.statusCode(), r.bodyAsString());
+        assertEquals(1, r.bodyAsJsonObject().getInteger("accepted"));
     }
 
     @Test
