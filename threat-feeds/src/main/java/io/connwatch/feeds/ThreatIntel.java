@@ -22,7 +22,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +39,7 @@ public final class ThreatIntel implements AutoCloseable {
     private final Map<String, FeedStatus> status = new LinkedHashMap<>();
     private final FeedFetcher fetcher;
     private final Clock clock;
-    private final List<BiConsumer<ThreatSnapshot, ThreatSnapshot>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private volatile ThreatSnapshot snapshot = ThreatSnapshot.EMPTY;
     private ScheduledExecutorService scheduler;
 
@@ -65,8 +64,17 @@ public final class ThreatIntel implements AutoCloseable {
         return snapshot;
     }
 
-    /** Told of every new snapshot, with the one it replaced, on the refreshing thread. */
-    public void onChange(BiConsumer<ThreatSnapshot, ThreatSnapshot> listener) {
+    /** Told of every new snapshot on the refreshing thread. */
+    public interface Listener {
+        /**
+         * @param old   the snapshot replaced
+         * @param now   the new snapshot
+         * @param added the indicators the refreshed feed did not hold before (for retro-matching)
+         */
+        void changed(ThreatSnapshot old, ThreatSnapshot now, IpIndex added);
+    }
+
+    public void onChange(Listener listener) {
         listeners.add(listener);
     }
 
@@ -148,8 +156,9 @@ public final class ThreatIntel implements AutoCloseable {
             }
             LOG.info("feed {}: {} indicators, {} allowlist entries from {}", c.name(), now.indicators().size(), now.allow().size(),
                 c.displaySource());
-            for (BiConsumer<ThreatSnapshot, ThreatSnapshot> l : listeners) {
-                l.accept(old, next);
+            IpIndex added = IpIndex.build(addedSince(previous, now));
+            for (Listener l : listeners) {
+                l.changed(old, next, added);
             }
             return true;
         } catch (FetchException | IOException | RuntimeException e) {
@@ -158,6 +167,23 @@ public final class ThreatIntel implements AutoCloseable {
             record(c, previous, message);
             return false;
         }
+    }
+
+    private static List<Indicator> addedSince(Loaded previous, Loaded now) {
+        if (previous == null) {
+            return now.indicators();
+        }
+        java.util.Set<IpPrefix> before = new java.util.HashSet<>();
+        for (Indicator i : previous.indicators()) {
+            before.add(i.prefix());
+        }
+        List<Indicator> added = new ArrayList<>();
+        for (Indicator i : now.indicators()) {
+            if (!before.contains(i.prefix())) {
+                added.add(i);
+            }
+        }
+        return added;
     }
 
     /** Records a check: a null error means it went well (changed or not). */

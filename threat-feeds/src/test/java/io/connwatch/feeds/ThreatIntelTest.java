@@ -96,7 +96,7 @@ class ThreatIntelTest {
     void loadsThenHonours304ThenKeepsTheLastGoodDataOnErrorsGarbageEmptinessTimeoutsAndOversize() {
         ThreatIntel intel = new ThreatIntel(List.of(httpFeed(Duration.ofMillis(800), 10_000)), new FeedFetcher(), Clock.systemUTC());
         List<Long> versions = new ArrayList<>();
-        intel.onChange((old, now) -> versions.add(now.version()));
+        intel.onChange((old, now, added) -> versions.add(now.version()));
 
         next.set(new Response(200, "# list\n192.0.2.1\n198.51.100.0/24\n", "\"v1\"", null));
         assertTrue(intel.refresh("blocklist"));

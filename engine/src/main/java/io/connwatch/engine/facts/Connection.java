@@ -1,5 +1,6 @@
 package io.connwatch.engine.facts;
 
+import io.connwatch.feeds.ThreatMatch;
 import io.connwatch.feeds.ThreatType;
 import io.connwatch.feeds.TlpLevel;
 import io.connwatch.net.IpAddress;
@@ -35,8 +36,114 @@ public final class Connection extends MachineRecord {
     Boolean isActive;
     String reportReferenceLink;
     String additionalInformation;
+    ThreatMatch feedMatch;
+    boolean allowlisted;
+    ThreatVerdict threat;
+    boolean lateDetection;
 
     Connection() {
+    }
+
+    /**
+     * Adds what connwatch's own feeds know of the remote IP. The engine calls this once, before
+     * rules see the fact; rules only read the result ({@link #getThreat()}).
+     *
+     * @param match       the feeds' match, or null
+     * @param allowlisted true when the remote IP is on an allowlist: then no verdict applies
+     */
+    public void enrich(ThreatMatch match, boolean allowlisted) {
+        this.feedMatch = allowlisted ? null : match;
+        this.allowlisted = allowlisted;
+        ThreatVerdict azure = maliciousIp == null ? null : ThreatVerdict.fromAzure(this);
+        ThreatVerdict feeds = feedMatch == null ? null : ThreatVerdict.fromFeeds(feedMatch, timeGenerated);
+        this.threat = allowlisted ? null : ThreatVerdict.stronger(azure, feeds);
+    }
+
+    /**
+     * A copy of this row for a late detection: the feeds learned of the remote IP after the row
+     * was judged. Rules see it with {@link #isLateDetection()} true and its original time.
+     */
+    public Connection lateDetection(ThreatMatch match) {
+        Connection c = copy();
+        c.lateDetection = true;
+        c.enrich(match, false);
+        return c;
+    }
+
+    /** A slim copy for {@link SightingMemory}: identity, endpoints and links, no DNS or threat columns. */
+    Connection sighting() {
+        Connection c = copy();
+        c.remoteDnsCanonicalNames = List.of();
+        c.remoteDnsQuestions = List.of();
+        c.connectionId = null;
+        return c;
+    }
+
+    private Connection copy() {
+        Connection c = new Connection();
+        c.timeGenerated = timeGenerated;
+        c.timestamp = timestamp;
+        c.computer = computer;
+        c.agentId = agentId;
+        c.machine = machine;
+        c.process = process;
+        c.processName = processName;
+        c.protocol = protocol;
+        c.linksEstablished = linksEstablished;
+        c.linksTerminated = linksTerminated;
+        c.linksLive = linksLive;
+        c.bytesSent = bytesSent;
+        c.bytesReceived = bytesReceived;
+        c.responses = responses;
+        c.responseTimeMax = responseTimeMax;
+        c.responseTimeMin = responseTimeMin;
+        c.responseTimeSum = responseTimeSum;
+        c.sourceIp = sourceIp;
+        c.destinationIp = destinationIp;
+        c.destinationPort = destinationPort;
+        c.direction = direction;
+        c.connectionId = connectionId;
+        c.linksFailed = linksFailed;
+        c.remoteIp = remoteIp;
+        c.remoteCountry = remoteCountry;
+        c.remoteLatitude = remoteLatitude;
+        c.remoteLongitude = remoteLongitude;
+        c.remoteDnsCanonicalNames = remoteDnsCanonicalNames;
+        c.remoteDnsQuestions = remoteDnsQuestions;
+        return c;
+    }
+
+    /**
+     * The verdict rules act on: Azure's columns or connwatch's feeds, whichever is stronger (see
+     * {@link ThreatVerdict}); null when neither knows the remote IP or it is allowlisted.
+     */
+    public ThreatVerdict getThreat() {
+        if (threat == null && maliciousIp != null && !allowlisted && feedMatch == null) {
+            // not enriched (no feeds configured): Azure's verdict alone
+            threat = ThreatVerdict.fromAzure(this);
+        }
+        return threat;
+    }
+
+    /** True when a verdict applies and is active: what the shipped malicious-IP rules match on. */
+    public boolean isThreatActive() {
+        ThreatVerdict t = getThreat();
+        return t != null && t.active();
+    }
+
+    /** What connwatch's feeds matched for the remote IP, with provenance, or null. */
+    public ThreatMatch getFeedMatch() {
+        return feedMatch;
+    }
+
+    /** True when the remote IP is on an allowlist (a MISP warninglist feed). */
+    public boolean isAllowlisted() {
+        return allowlisted;
+    }
+
+    /** True for a row judged again because a feed refresh named its remote IP after the fact. */
+    public boolean isLateDetection() {
+        return lateDetection;
     }
 
     @Override
@@ -107,7 +214,7 @@ public final class Connection extends MachineRecord {
         return maliciousIp;
     }
 
-    /** True when the record carries Azure's threat verdict (MaliciousIp is set). */
+    /** True when the record carries Azure's own threat verdict (MaliciousIp is set); see {@link #getThreat()}. */
     public boolean isMalicious() {
         return maliciousIp != null;
     }

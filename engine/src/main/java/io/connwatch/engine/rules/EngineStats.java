@@ -13,4 +13,5 @@ public final class EngineStats {
     public final LongAdder ruleErrors = new LongAdder();
     public final LongAdder alertsRaised = new LongAdder();
     public final LongAdder alertsPublished = new LongAdder();
+    public final LongAdder lateDetections = new LongAdder();
 }

@@ -12,6 +12,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import io.connwatch.feeds.IpIndex;
+import io.connwatch.feeds.ThreatSnapshot;
 
 /**
  * Runs the rules over facts, partitioned by Machine across N single-threaded Drools sessions so
@@ -28,7 +31,15 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RuleEngine implements AutoCloseable {
     /** Settings of the engine's time and parallelism. */
-    public record Settings(int partitions, Duration allowedLateness, Duration episodeGap, int queuedBatches) {
+    public record Settings(int partitions, Duration allowedLateness, Duration episodeGap, int queuedBatches,
+                           Duration retroWindow, int retroMaxAddresses) {
+        public static final Duration DEFAULT_RETRO_WINDOW = Duration.ofHours(24);
+        public static final int DEFAULT_RETRO_MAX_ADDRESSES = 200_000;
+
+        public Settings(int partitions, Duration allowedLateness, Duration episodeGap, int queuedBatches) {
+            this(partitions, allowedLateness, episodeGap, queuedBatches, DEFAULT_RETRO_WINDOW, DEFAULT_RETRO_MAX_ADDRESSES);
+        }
+
         public static Settings defaults() {
             return new Settings(Runtime.getRuntime().availableProcessors(), Duration.ofMinutes(2), Duration.ofMinutes(30), 16);
         }
@@ -39,6 +50,7 @@ public final class RuleEngine implements AutoCloseable {
     private final long latenessMillis;
     private final EngineStats stats = new EngineStats();
     private final AlertSink sink;
+    private final Supplier<ThreatSnapshot> intel;
     private long maxEventTime = Long.MIN_VALUE;
     private long watermark = Long.MIN_VALUE;
     private volatile long lastRecordNanos = System.nanoTime();
@@ -46,6 +58,16 @@ public final class RuleEngine implements AutoCloseable {
 
     public RuleEngine(CompiledRules rules, RuleParameters params, BindAllowlist allowlist, AlertSink sink,
                       Settings settings, Clock wallClock) {
+        this(rules, params, allowlist, sink, settings, wallClock, () -> ThreatSnapshot.EMPTY);
+    }
+
+    /**
+     * @param intel the current threat-intelligence snapshot, read once per batch; connections are
+     *              enriched with it before rules see them
+     */
+    public RuleEngine(CompiledRules rules, RuleParameters params, BindAllowlist allowlist, AlertSink sink,
+                      Settings settings, Clock wallClock, Supplier<ThreatSnapshot> intel) {
+        this.intel = intel;
         if (settings.partitions() < 1) {
             throw new IllegalArgumentException("partitions must be at least 1");
         }
@@ -63,8 +85,9 @@ public final class RuleEngine implements AutoCloseable {
                     return t;
                 });
             // Sessions are created on their own thread, the only thread that ever touches them.
+            int retroPerPartition = settings.retroMaxAddresses() / n;
             partitions[i] = call(threads[i], () -> new RulePartition(index, rules, params, allowlist, sink,
-                settings.episodeGap(), wallClock, stats));
+                settings.episodeGap(), wallClock, stats, settings.retroWindow(), retroPerPartition));
         }
     }
 
@@ -134,11 +157,12 @@ public final class RuleEngine implements AutoCloseable {
             lastRecordNanos = System.nanoTime();
         }
         long wm = watermark;
+        ThreatSnapshot snapshot = intel.get();
         List<CompletableFuture<Void>> done = new ArrayList<>(partitions.length);
         for (int i = 0; i < partitions.length; i++) {
             RulePartition partition = partitions[i];
             List<MachineRecord> batch = split[i] == null ? List.of() : split[i];
-            Runnable task = () -> partition.process(batch, wm);
+            Runnable task = () -> partition.process(batch, wm, snapshot);
             done.add(run(threads[i], task));
         }
         return CompletableFuture.allOf(done.toArray(new CompletableFuture[0]));
@@ -214,6 +238,41 @@ public final class RuleEngine implements AutoCloseable {
         }
         drain().join();
         return true;
+    }
+
+    /**
+     * Retro-matching: after a feed refresh added indicators, every partition judges again the
+     * remembered connections to the added addresses (see {@link io.connwatch.engine.facts.SightingMemory}).
+     *
+     * @return completes with the number of connections judged again
+     */
+    public CompletableFuture<Integer> retroMatch(ThreatSnapshot now, IpIndex added) {
+        if (added.size() == 0) {
+            return CompletableFuture.completedFuture(0);
+        }
+        List<CompletableFuture<Integer>> done = new ArrayList<>();
+        for (int i = 0; i < partitions.length; i++) {
+            RulePartition p = partitions[i];
+            CompletableFuture<Integer> f = new CompletableFuture<>();
+            run(threads[i], () -> f.complete(p.retroMatch(now, added))).whenComplete((v, t) -> {
+                if (t != null) {
+                    f.completeExceptionally(t);
+                }
+            });
+            done.add(f);
+        }
+        return CompletableFuture.allOf(done.toArray(new CompletableFuture[0]))
+            .thenApply(v -> done.stream().mapToInt(CompletableFuture::join).sum());
+    }
+
+    /** Remote IPs remembered for retro-matching, across partitions. */
+    public long rememberedAddresses() {
+        long total = 0;
+        for (int i = 0; i < partitions.length; i++) {
+            RulePartition p = partitions[i];
+            total += call(threads[i], () -> (long) p.rememberedAddresses());
+        }
+        return total;
     }
 
     /** The current watermark in epoch milliseconds (Long.MIN_VALUE before any record). */

@@ -7,6 +7,10 @@ import io.connwatch.engine.facts.Connection;
 import io.connwatch.engine.facts.EventFact;
 import io.connwatch.engine.facts.MachineRecord;
 import io.connwatch.engine.facts.MinuteRollup;
+import io.connwatch.engine.facts.SightingMemory;
+import io.connwatch.feeds.IpIndex;
+import io.connwatch.feeds.ThreatSnapshot;
+import java.util.ArrayList;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -33,11 +37,13 @@ final class RulePartition {
     private final Alerts alerts;
     private final EngineStats stats;
     private final boolean judgeOnce;
+    private final SightingMemory sightings;
     private long lastPublishedRaised;
     private long lastPublished;
 
     RulePartition(int index, CompiledRules rules, RuleParameters params, BindAllowlist allowlist, AlertSink sink,
-                  Duration episodeGap, Clock wallClock, EngineStats stats) {
+                  Duration episodeGap, Clock wallClock, EngineStats stats, Duration retroWindow, int retroAddresses) {
+        this.sightings = new SightingMemory(retroWindow.toMillis(), retroAddresses);
         this.index = index;
         this.stats = stats;
         this.session = rules.newSession();
@@ -58,12 +64,18 @@ final class RulePartition {
     }
 
     /** Inserts a batch, moves the clock to the watermark, releases closed minutes and fires. */
-    void process(List<MachineRecord> batch, long watermark) {
+    void process(List<MachineRecord> batch, long watermark, ThreatSnapshot intel) {
         FactHandle[] handles = judgeOnce ? new FactHandle[batch.size()] : null;
         for (int i = 0; i < batch.size(); i++) {
             MachineRecord r = batch.get(i);
-            if (r instanceof Connection c && !rollup.add(c)) {
-                stats.lateForWindows.increment();
+            if (r instanceof Connection c) {
+                if (!intel.isEmpty()) {
+                    c.enrich(intel.match(c.getRemoteIp()), intel.allowed(c.getRemoteIp()));
+                }
+                if (!rollup.add(c)) {
+                    stats.lateForWindows.increment();
+                }
+                sightings.remember(c);
             }
             FactHandle h = session.insert(r);
             if (judgeOnce) {
@@ -71,6 +83,7 @@ final class RulePartition {
             }
         }
         advance(watermark, false);
+        sightings.expire(watermark);
         if (judgeOnce) {
             // Rows were judged by the per-row rules; windows live on the rollups. Dropping them
             // now keeps memory flat without one expiration timer per row.
@@ -78,6 +91,28 @@ final class RulePartition {
                 session.delete(h);
             }
         }
+    }
+
+    /**
+     * Judges again the remembered connections to addresses a feed refresh has just added, as late
+     * detections with their original times.
+     *
+     * @return how many connections were judged again
+     */
+    int retroMatch(ThreatSnapshot now, IpIndex added) {
+        long watermark = clock.getCurrentTime();
+        List<Connection> hits = sightings.matching(ip -> added.contains(ip) && !now.allowed(ip), watermark);
+        List<FactHandle> handles = new ArrayList<>(hits.size());
+        for (Connection c : hits) {
+            handles.add(session.insert(c.lateDetection(now.match(c.getRemoteIp()))));
+        }
+        fire();
+        for (FactHandle h : handles) {
+            session.delete(h);
+        }
+        publishCounts();
+        stats.lateDetections.add(hits.size());
+        return hits.size();
     }
 
     /** Moves to {@code watermark} without new records (idle time, or the end of a replay). */
@@ -100,6 +135,10 @@ final class RulePartition {
         moveClock(watermark);
         fire();
         alerts.watermark(watermark);
+        publishCounts();
+    }
+
+    private void publishCounts() {
         stats.alertsRaised.add(alerts.raised() - lastPublishedRaised);
         stats.alertsPublished.add(alerts.published() - lastPublished);
         lastPublishedRaised = alerts.raised();
@@ -133,6 +172,10 @@ final class RulePartition {
             t = t.getCause();
         }
         return t.toString();
+    }
+
+    int rememberedAddresses() {
+        return sightings.addresses();
     }
 
     long factCount() {
