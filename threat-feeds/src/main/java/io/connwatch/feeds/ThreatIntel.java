@@ -89,7 +89,7 @@ public final class ThreatIntel implements AutoCloseable {
         }
     }
 
-    /** Starts checking each feed on its interval (the first check happens at once). */
+    /** Starts checking each feed on its interval; call {@link #refreshAll()} first for an initial load. */
     public synchronized void start() {
         if (scheduler != null) {
             return;
@@ -100,7 +100,8 @@ public final class ThreatIntel implements AutoCloseable {
             return t;
         });
         for (FeedConfig c : feeds.values()) {
-            scheduler.scheduleWithFixedDelay(() -> refresh(c.name()), 0, c.interval().toMillis(), TimeUnit.MILLISECONDS);
+            scheduler.scheduleWithFixedDelay(() -> refresh(c.name()), c.interval().toMillis(), c.interval().toMillis(),
+                TimeUnit.MILLISECONDS);
         }
     }
 

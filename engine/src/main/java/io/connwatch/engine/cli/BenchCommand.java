@@ -9,6 +9,7 @@ import io.connwatch.engine.facts.RecordDecoder;
 import io.connwatch.engine.facts.Rejection;
 import io.connwatch.engine.generate.DataGenerator;
 import io.connwatch.engine.rules.RuleEngine;
+import io.connwatch.feeds.ThreatIntel;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -60,8 +61,8 @@ final class BenchCommand implements Callable<Integer> {
         ConnwatchConfig c = config.load();
         if (partitions != null) {
             ConnwatchConfig.Rules r = c.rules();
-            c = new ConnwatchConfig(new ConnwatchConfig.Rules(r.directory(), partitions, r.allowedLateness(), r.episodeGap(),
-                r.retention(), r.queuedBatches(), r.idleClose()), c.http(), c.outputs());
+            c = c.withRules(new ConnwatchConfig.Rules(r.directory(), partitions, r.allowedLateness(), r.episodeGap(),
+                r.retention(), r.queuedBatches(), r.idleClose()));
         }
         System.err.printf(Locale.ROOT, "generating %,d records for %d machines...%n", warmup + records, machines);
         List<String> chunks = generate(warmup + records);
@@ -98,7 +99,8 @@ final class BenchCommand implements Callable<Integer> {
         };
         LongAdder rejected = new LongAdder();
         long n = 0;
-        try (RuleEngine engine = EngineAssembly.engine(c, count)) {
+        try (ThreatIntel intel = EngineAssembly.feeds(c, new java.io.PrintWriter(java.io.Writer.nullWriter()));
+             RuleEngine engine = EngineAssembly.engine(c, count, intel)) {
             RecordDecoder decoder = new RecordDecoder();
             long start = System.nanoTime();
             CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);

@@ -10,6 +10,7 @@ import io.connwatch.engine.output.FanOutSink;
 import io.connwatch.engine.output.JsonlFileSink;
 import io.connwatch.engine.rules.RuleCompilationException;
 import io.connwatch.engine.rules.RuleEngine;
+import io.connwatch.feeds.ThreatIntel;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -28,6 +29,7 @@ public final class ConnwatchService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConnwatchService.class);
 
     private final RuleEngine engine;
+    private final ThreatIntel intel;
     private final IngestStats ingest = new IngestStats();
     private final JsonlFileSink file;
     private final Vertx vertx;
@@ -43,12 +45,22 @@ public final class ConnwatchService implements AutoCloseable {
         if (file != null) {
             sinks.add(file);
         }
+        intel = EngineAssembly.feeds(config, console);
         try {
-            engine = EngineAssembly.engine(config, new FanOutSink(sinks));
+            engine = EngineAssembly.engine(config, new FanOutSink(sinks), intel);
         } catch (RuleCompilationException e) {
+            intel.close();
             closeFile();
             throw e;
         }
+        intel.onChange((old, now, added) -> engine.retroMatch(now, added).whenComplete((n, t) -> {
+            if (t != null) {
+                LOG.error("retro-matching after a feed refresh failed: {}", t.toString());
+            } else if (n > 0) {
+                LOG.info("feed refresh added {} indicators: {} remembered connections judged again", added.size(), n);
+            }
+        }));
+        intel.start();
         vertx = Vertx.vertx();
         Duration idle = config.rules().idleClose();
         if (!idle.isZero()) {
@@ -62,7 +74,7 @@ public final class ConnwatchService implements AutoCloseable {
         }
         if (config.http().enabled()) {
             HttpIngestVerticle http = new HttpIngestVerticle(engine, ingest, config.http().host(), config.http().port(),
-                config.http().maxBodyBytes());
+                config.http().maxBodyBytes(), intel::status);
             try {
                 vertx.deployVerticle(http).await();
             } catch (RuntimeException e) {
@@ -91,6 +103,10 @@ public final class ConnwatchService implements AutoCloseable {
         return engine;
     }
 
+    public ThreatIntel intel() {
+        return intel;
+    }
+
     public IngestStats ingest() {
         return ingest;
     }
@@ -113,6 +129,7 @@ public final class ConnwatchService implements AutoCloseable {
         closed = true;
         LOG.info("stopping: {} records accepted, {} rejected, {} alerts", ingest.accepted.sum(), ingest.rejected.sum(),
             engine == null ? 0 : engine.stats().alertsPublished.sum());
+        intel.close();
         vertx.close().await();
         engine.close();
         closeFile();

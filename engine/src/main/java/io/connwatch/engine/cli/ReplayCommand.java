@@ -10,6 +10,7 @@ import io.connwatch.engine.output.FanOutSink;
 import io.connwatch.engine.output.JsonlFileSink;
 import io.connwatch.engine.rules.EngineStats;
 import io.connwatch.engine.rules.RuleEngine;
+import io.connwatch.feeds.ThreatIntel;
 import java.io.PrintWriter;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -71,7 +72,8 @@ final class ReplayCommand implements Callable<Integer> {
         long started = System.nanoTime();
         long[] lastProgress = {started};
         int exit = 0;
-        try (RuleEngine engine = EngineAssembly.engine(c, new FanOutSink(sinks))) {
+        try (ThreatIntel intel = EngineAssembly.feeds(c, err);
+             RuleEngine engine = EngineAssembly.engine(c, new FanOutSink(sinks), intel)) {
             FileReplay replay = new FileReplay(engine, ingest, r -> {
                 if (shown[0]++ < showRejections) {
                     err.println("rejected " + r.message());

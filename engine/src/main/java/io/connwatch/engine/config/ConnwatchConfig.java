@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.connwatch.engine.rules.Durations;
+import io.connwatch.feeds.FeedConfig;
 import io.connwatch.engine.rules.EventRetention;
 import io.connwatch.engine.rules.RuleEngine;
 import java.io.IOException;
@@ -26,13 +27,31 @@ import java.util.Set;
  * @param http    the HTTP ingest endpoint of {@code connwatch run}
  * @param outputs where alerts are written
  */
-public record ConnwatchConfig(Rules rules, Http http, Outputs outputs) {
+public record ConnwatchConfig(Rules rules, Http http, Outputs outputs, ThreatIntelSettings threatIntel) {
+    /** Threat-intelligence feeds and retro-matching. */
+    public record ThreatIntelSettings(Duration retroWindow, int retroMaxAddresses, List<FeedConfig> feeds) {
+        public ThreatIntelSettings {
+            feeds = List.copyOf(feeds);
+        }
+    }
+
+    /** The configuration with other rule settings (used by bench to override partitions). */
+    public ConnwatchConfig withRules(Rules newRules) {
+        return new ConnwatchConfig(newRules, http, outputs, threatIntel);
+    }
+
     /** Rule engine settings. */
     public record Rules(Path directory, int partitions, Duration allowedLateness, Duration episodeGap,
                         EventRetention retention, int queuedBatches, Duration idleClose) {
         public RuleEngine.Settings engineSettings() {
             int n = partitions > 0 ? partitions : Runtime.getRuntime().availableProcessors();
             return new RuleEngine.Settings(n, allowedLateness, episodeGap, queuedBatches);
+        }
+
+        public RuleEngine.Settings engineSettings(ThreatIntelSettings intel) {
+            RuleEngine.Settings s = engineSettings();
+            return new RuleEngine.Settings(s.partitions(), s.allowedLateness(), s.episodeGap(), s.queuedBatches(),
+                intel.retroWindow(), intel.retroMaxAddresses());
         }
     }
 
@@ -80,7 +99,7 @@ public record ConnwatchConfig(Rules rules, Http http, Outputs outputs) {
             root = YAML.createObjectNode();
         }
         Reader r = new Reader(problems);
-        r.only(root, "", Set.of("rules", "http", "outputs"));
+        r.only(root, "", Set.of("rules", "http", "outputs", "threat-intel"));
         JsonNode rules = r.section(root, "rules", Set.of("directory", "partitions", "allowed-lateness", "episode-gap",
             "retention", "queued-batches", "idle-close"));
         JsonNode retention = r.section(rules, "rules.retention", Set.of("records", "rollups"));
@@ -104,10 +123,15 @@ public record ConnwatchConfig(Rules rules, Http http, Outputs outputs) {
         String jsonl = r.string(outputs, "outputs.jsonl", "data/alerts.jsonl");
         Outputs outputsConfig = new Outputs(r.bool(outputs, "outputs.console", true),
             jsonl == null || jsonl.isBlank() ? null : Path.of(jsonl));
+        JsonNode intel = r.section(root, "threat-intel", Set.of("retro-window", "retro-max-addresses", "feeds"));
+        ThreatIntelSettings intelConfig = new ThreatIntelSettings(
+            r.duration(intel, "threat-intel.retro-window", RuleEngine.Settings.DEFAULT_RETRO_WINDOW),
+            r.integer(intel, "threat-intel.retro-max-addresses", RuleEngine.Settings.DEFAULT_RETRO_MAX_ADDRESSES, 0, 50_000_000),
+            FeedSettings.read(intel == null ? null : intel.get("feeds"), problems));
         if (!problems.isEmpty()) {
             throw new ConfigException(source, problems);
         }
-        return new ConnwatchConfig(rulesConfig, httpConfig, outputsConfig);
+        return new ConnwatchConfig(rulesConfig, httpConfig, outputsConfig, intelConfig);
     }
 
     private static EventRetention positive(Duration records, Duration rollups, List<String> problems) {

@@ -98,7 +98,7 @@ public final class DataGenerator {
             this.ip = "10." + (index / 65536 % 256) + "." + (index / 256 % 256) + "." + (index % 256 + 4 > 254 ? 4 : index % 256 + 4);
             this.lag = r.nextInt(2);
             for (String p : new String[] {"sshd", "AzureMonitorAgent", "node_exporter", "nginx", "java", "postgres", "python3",
-                "backup-agent", "redis-server", "node"}) {
+                "backup-agent", "redis-server", "node", "svchost32"}) {
                 processIds.put(p, "p-" + hex(r, 16));
             }
             for (int i = 0; i < 8; i++) {
@@ -148,6 +148,7 @@ public final class DataGenerator {
         Machine bind = fleet.get(Math.floorMod(hour * 11 + 2, n));
         Machine spike = fleet.get(Math.floorMod(hour * 13 + 3, n));
         Machine ratio = fleet.get(Math.floorMod(hour * 17 + 4, n));
+        Machine unflagged = fleet.get(Math.floorMod(hour * 19 + 5, n));
         boolean failingDb = incidents && m == ratio && inHour >= 40 && inHour < 52;
 
         // Monitoring agent: outbound to Azure, every machine, every minute.
@@ -208,6 +209,12 @@ public final class DataGenerator {
                 600 + r.nextInt(200), 1_200 + r.nextInt(300), "Netherlands");
             malicious(row, c2[0], "C2", 5, 85, c2[2] + " botnet C2 server (abuse.ch Feodo Tracker)");
             out.accept(row);
+        }
+        if (incidents && m == unflagged && inHour >= 45 && inHour < 50) {
+            // A beacon Azure's feed does not flag: only connwatch's own feeds (Feodo) know the address.
+            String[] c2 = C2[(hour + 1) % C2.length];
+            out.accept(conn(m, time, "svchost32", "outbound", m.ip, c2[0], Integer.parseInt(c2[1]), 1, 1, 0, 0,
+                500 + r.nextInt(200), 900 + r.nextInt(300), "Germany"));
         }
         if (incidents && m == beacon && inHour == 20) {
             String bot = BOTNET[hour % BOTNET.length];

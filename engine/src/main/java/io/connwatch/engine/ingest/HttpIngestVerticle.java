@@ -19,6 +19,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import io.connwatch.feeds.FeedStatus;
 
 /**
  * The HTTP ingest endpoint: {@code POST /ingest} takes records in any shape the decoder reads
@@ -40,9 +42,17 @@ public final class HttpIngestVerticle extends VerticleBase {
     private final String host;
     private final int port;
     private final long maxBodyBytes;
+    private final Supplier<List<FeedStatus>> feeds;
     private HttpServer server;
 
     public HttpIngestVerticle(RuleEngine engine, IngestStats stats, String host, int port, long maxBodyBytes) {
+        this(engine, stats, host, port, maxBodyBytes, List::of);
+    }
+
+    /** @param feeds the feeds' status, served on {@code GET /feeds} */
+    public HttpIngestVerticle(RuleEngine engine, IngestStats stats, String host, int port, long maxBodyBytes,
+                              Supplier<List<FeedStatus>> feeds) {
+        this.feeds = feeds;
         this.engine = engine;
         this.stats = stats;
         this.host = host;
@@ -58,6 +68,16 @@ public final class HttpIngestVerticle extends VerticleBase {
         router.post("/ingest").handler(this::readBody);
         router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
         router.get("/stats").handler(ctx -> json(ctx, 200, statsJson()));
+        router.get("/feeds").handler(ctx -> {
+            JsonArray list = new JsonArray();
+            for (FeedStatus f : feeds.get()) {
+                list.add(new JsonObject().put("name", f.name()).put("source", f.source()).put("indicators", f.indicators())
+                    .put("allowEntries", f.allowEntries()).put("problems", f.problems()).put("skipped", f.skipped())
+                    .put("lastSuccess", str(f.lastSuccess())).put("lastAttempt", str(f.lastAttempt()))
+                    .put("lastError", f.lastError()).put("nextRefresh", str(f.nextRefresh())));
+            }
+            ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json").end(list.encode());
+        });
         server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setDecompressionSupported(true))
             .requestHandler(router);
         return server.listen();
@@ -194,7 +214,12 @@ public final class HttpIngestVerticle extends VerticleBase {
             .put("ruleErrors", s.ruleErrors.sum())
             .put("alertsRaised", s.alertsRaised.sum())
             .put("alertsPublished", s.alertsPublished.sum())
+            .put("lateDetections", s.lateDetections.sum())
             .put("watermark", engine.watermark() == Long.MIN_VALUE ? null : java.time.Instant.ofEpochMilli(engine.watermark()).toString());
+    }
+
+    private static String str(Object o) {
+        return o == null ? null : o.toString();
     }
 
     private static void json(RoutingContext ctx, int status, JsonObject body) {

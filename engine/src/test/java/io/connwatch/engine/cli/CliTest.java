@@ -144,6 +144,50 @@ class CliTest {
         assertTrue(r.err().contains("0 rejected"), r.err());
     }
 
+    @Test
+    void theDemoWithTheShippedFeodoFeedAlsoCatchesTheBeaconAzureMissed() throws IOException {
+        Path feed = Path.of("..", "config", "feeds", "feodo-ipblocklist.csv").toAbsolutePath().normalize();
+        Files.writeString(config, "rules:\n  directory: " + SHIPPED_RULES + "\nthreat-intel:\n  feeds:\n"
+            + "    - {name: feodo, format: feodo-csv, path: " + feed + "}\n");
+        Result r = run("replay", "--config", config.toString(), "--output", "jsonl", DEMO.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.err().contains("feed feodo: 28 indicators"), r.err());
+        List<Alert> outbound = new ArrayList<>();
+        for (String line : r.out().split("\n")) {
+            Alert a = AlertJson.fromJson(line);
+            if (a.rule().equals("malicious-remote-ip-outbound")) {
+                outbound.add(a);
+            }
+        }
+        assertEquals(2, outbound.size(), outbound.toString());
+        Alert feedOnly = outbound.stream().filter(a -> a.labels().get("threat_source").equals("feed")).findFirst().orElseThrow();
+        assertEquals("svchost32", feedOnly.process());
+        assertTrue(feedOnly.summary().contains("known C2 (feodo) 85.239.243.155:5000"), feedOnly.summary());
+    }
+
+    @Test
+    void feedsInspectSaysWhatAFileYields() {
+        Path stix = Path.of("..", "threat-feeds", "src", "test", "resources", "feeds", "stix21-apt1.json").toAbsolutePath();
+        Result r = run("feeds", "inspect", "--format", "stix21", stix.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("indicators: 4\n  IPv4: 0 hosts, 4 networks; IPv6: 0 hosts, 0 networks"), r.out());
+        assertTrue(r.out().contains("skipped on purpose: 8 {domain-name=3, file=3, x509-certificate=2}"), r.out());
+        Result wrong = run("feeds", "inspect", "--format", "misp-event", stix.toString());
+        assertEquals(1, wrong.exit());
+        assertTrue(wrong.err().contains("not a MISP event"), wrong.err());
+    }
+
+    @Test
+    void feedsInspectReadsAnyCsvThroughAMapping() throws IOException {
+        Path csv = tmp.resolve("vendor.csv");
+        Files.writeString(csv, "address,kind\n198.51.100.7,C2\n2001:db8::/32,Botnet\nnope,C2\n");
+        Result r = run("feeds", "inspect", "--format", "csv", "--csv", "ip=address", "--csv", "threat-type=kind", csv.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("IPv4: 1 hosts, 0 networks; IPv6: 0 hosts, 1 networks"), r.out());
+        assertTrue(r.out().contains("by threat type: {Botnet=1, C2=1}"), r.out());
+        assertTrue(r.out().contains("unreadable: 1\n  vendor.csv: line 4: address: not an IP address or CIDR: 'nope'"), r.out());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"json", "envelope", "csv"})
     void everyGeneratedShapeGivesTheSameAlertsAsJsonLines(String format) throws IOException {

@@ -8,14 +8,78 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import io.connwatch.feeds.FeedConfig;
+import io.connwatch.feeds.ThreatType;
+import io.connwatch.feeds.TlpLevel;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ConnwatchConfigTest {
     @Test
-    void theShippedConfigurationIsValidAndMatchesTheDefaults() throws Exception {
+    void theShippedConfigurationIsValidMatchesTheDefaultsAndNamesItsExampleFeeds() throws Exception {
         ConnwatchConfig shipped = ConnwatchConfig.load(Path.of("..", "config", "connwatch.yaml"), Map.of());
-        assertEquals(ConnwatchConfig.defaults(), shipped);
+        ConnwatchConfig defaults = ConnwatchConfig.defaults();
+        assertEquals(defaults.rules(), shipped.rules());
+        assertEquals(defaults.http(), shipped.http());
+        assertEquals(defaults.outputs(), shipped.outputs());
+        assertEquals(defaults.threatIntel().retroWindow(), shipped.threatIntel().retroWindow());
+        assertEquals(List.of("feodo", "rfc1918"), shipped.threatIntel().feeds().stream().map(FeedConfig::name).toList());
+        FeedConfig feodo = shipped.threatIntel().feeds().get(0);
+        assertEquals(ThreatType.C2, feodo.defaults().threatType(), "the format's default");
+        assertEquals(Path.of("config/feeds/feodo-ipblocklist.csv"), feodo.path());
+    }
+
+    @Test
+    void feedsAreTypedAndEveryFeedProblemIsReported() throws Exception {
+        ConnwatchConfig c = ConnwatchConfig.parse("t", """
+            threat-intel:
+              retro-window: 6h
+              feeds:
+                - name: vendor
+                  format: csv
+                  url: https://intel.example.com/v1/feed.csv?token=${TOKEN}
+                  interval: 15m
+                  timeout: 10s
+                  headers: {Authorization: "Bearer ${TOKEN}"}
+                  severity: 5
+                  tlp: amber
+                  csv: {ip: address, threat-type: kind}
+            """, Map.of("TOKEN", "abc"));
+        FeedConfig f = c.threatIntel().feeds().get(0);
+        assertEquals(Duration.ofMinutes(15), f.interval());
+        assertEquals(Duration.ofSeconds(10), f.timeout());
+        assertEquals(5, f.defaults().severity());
+        assertEquals(TlpLevel.AMBER, f.defaults().tlp());
+        assertEquals(Map.of("ip", "address", "threat-type", "kind"), f.csvMapping());
+        assertEquals("Bearer abc", f.headers().get("Authorization"));
+        assertEquals("https://intel.example.com/v1/feed.csv", f.displaySource(), "no token in what is shown");
+        assertEquals(Duration.ofHours(6), c.threatIntel().retroWindow());
+
+        ConfigException e = assertThrows(ConfigException.class, () -> ConnwatchConfig.parse("t", """
+            threat-intel:
+              feeds:
+                - name: a
+                  format: openioc
+                  path: x
+                - name: b
+                  format: plain
+                  path: x
+                  url: https://x
+                - name: c
+                  format: csv
+                  path: x
+                  csv: {address: a}
+                  severity: 9
+                  colour: red
+            """, Map.of()));
+        assertEquals(5, e.problems().size(), e.getMessage());
+        assertTrue(e.problems().get(0).startsWith("threat-intel.feeds[a].format: unknown 'openioc'"), e.problems().toString());
+        assertTrue(e.problems().contains("threat-intel.feeds[b]: give exactly one of path and url"), e.problems().toString());
+        assertTrue(e.problems().contains("threat-intel.feeds[c].severity: expected 0..5"), e.problems().toString());
+        assertTrue(e.problems().stream().anyMatch(p -> p.startsWith("threat-intel.feeds[c].colour: unknown setting")), e.problems().toString());
+        assertTrue(e.problems().stream().anyMatch(p -> p.startsWith("threat-intel.feeds[c].csv: unknown CSV mapping key 'address'")),
+            e.problems().toString());
     }
 
     @Test

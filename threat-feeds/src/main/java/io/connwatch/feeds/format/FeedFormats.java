@@ -1,5 +1,8 @@
 package io.connwatch.feeds.format;
 
+import io.connwatch.feeds.FeedDefaults;
+import io.connwatch.feeds.ThreatType;
+import io.connwatch.feeds.TlpLevel;
 import java.util.List;
 import java.util.Map;
 
@@ -11,6 +14,20 @@ public final class FeedFormats {
     /** The format names, for help texts and error messages. */
     public static final List<String> NAMES = List.of("plain", "tor-exit-addresses", "spamhaus-drop", "feodo-csv", "csv", "stix21",
         "misp-event", "misp-csv", "misp-warninglist");
+
+    /**
+     * What a format's indicators get for fields neither the feed nor its configuration gives:
+     * Feodo Tracker lists botnet C2s, Spamhaus DROP hijacked netblocks, Tor exits proxies.
+     */
+    public static FeedDefaults defaults(String format) {
+        return switch (format) {
+            case "feodo-csv" -> new FeedDefaults(ThreatType.C2, 4, 80, TlpLevel.WHITE, null);
+            case "spamhaus-drop" -> new FeedDefaults(ThreatType.DARKNET, 3, 70, TlpLevel.WHITE, null);
+            case "tor-exit-addresses" -> new FeedDefaults(ThreatType.PROXY, 2, 90, TlpLevel.WHITE, null);
+            case "stix21", "misp-event", "misp-csv" -> new FeedDefaults(ThreatType.MALWARE, 3, 50, TlpLevel.AMBER, null);
+            default -> FeedDefaults.GENERIC;
+        };
+    }
 
     /**
      * The format of a name; {@code csv} needs a column mapping.
