@@ -10,6 +10,10 @@ import io.connwatch.engine.facts.Rejection;
 import io.connwatch.engine.generate.DataGenerator;
 import io.connwatch.engine.rules.RuleEngine;
 import io.connwatch.feeds.ThreatIntel;
+import io.connwatch.feeds.IndexBenchmark;
+import io.connwatch.feeds.IpIndex;
+import io.connwatch.feeds.ThreatSnapshot;
+import java.util.function.Supplier;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -56,6 +60,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--decode-only", description = "Measure decoding alone (one thread), without the rules.")
     boolean decodeOnly;
 
+    @Option(names = "--indicators", description = "Enrich from a synthetic feed of this many mixed IPv4/IPv6 indicators "
+        + "instead of the configured feeds.")
+    Integer indicators;
+
+    private Supplier<ThreatSnapshot> syntheticIntel;
+
     @Override
     public Integer call() throws Exception {
         ConnwatchConfig c = config.load();
@@ -63,6 +73,12 @@ final class BenchCommand implements Callable<Integer> {
             ConnwatchConfig.Rules r = c.rules();
             c = c.withRules(new ConnwatchConfig.Rules(r.directory(), partitions, r.allowedLateness(), r.episodeGap(),
                 r.retention(), r.queuedBatches(), r.idleClose()));
+        }
+        if (indicators != null) {
+            ThreatSnapshot snapshot = new ThreatSnapshot(IpIndex.build(IndexBenchmark.indicators(indicators, 42)), IpIndex.empty(), 1,
+                Instant.now());
+            syntheticIntel = () -> snapshot;
+            System.err.printf(Locale.ROOT, "enriching from a synthetic feed of %,d indicators%n", indicators);
         }
         System.err.printf(Locale.ROOT, "generating %,d records for %d machines...%n", warmup + records, machines);
         List<String> chunks = generate(warmup + records);
@@ -100,7 +116,7 @@ final class BenchCommand implements Callable<Integer> {
         LongAdder rejected = new LongAdder();
         long n = 0;
         try (ThreatIntel intel = EngineAssembly.feeds(c, new java.io.PrintWriter(java.io.Writer.nullWriter()));
-             RuleEngine engine = EngineAssembly.engine(c, count, intel)) {
+             RuleEngine engine = EngineAssembly.engine(c, count, syntheticIntel != null ? syntheticIntel : intel::snapshot)) {
             RecordDecoder decoder = new RecordDecoder();
             long start = System.nanoTime();
             CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);

@@ -11,6 +11,8 @@ import io.connwatch.feeds.source.FeedFetcher;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.Locale;
+import java.util.function.Supplier;
+import io.connwatch.feeds.ThreatSnapshot;
 
 /** Builds the engine and the feeds from the configuration. */
 final class EngineAssembly {
@@ -19,9 +21,13 @@ final class EngineAssembly {
 
     /** Loads and checks the rules, then starts the partitions, enriching from {@code intel}. */
     static RuleEngine engine(ConnwatchConfig config, AlertSink sink, ThreatIntel intel) throws RuleCompilationException {
+        return engine(config, sink, intel::snapshot);
+    }
+
+    static RuleEngine engine(ConnwatchConfig config, AlertSink sink, Supplier<ThreatSnapshot> intel) throws RuleCompilationException {
         RuleSet set = RuleSet.load(config.rules().directory(), config.rules().retention());
         return new RuleEngine(set.rules(), set.params(), set.allowlist(), sink, config.rules().engineSettings(config.threatIntel()),
-            Clock.systemUTC(), intel::snapshot);
+            Clock.systemUTC(), intel);
     }
 
     /** The configured feeds, loaded once now (a feed that fails is reported and retried later). */

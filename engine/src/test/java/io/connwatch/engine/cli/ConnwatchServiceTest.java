@@ -16,6 +16,12 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import io.connwatch.alert.Severity;
+import org.awaitility.Awaitility;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +30,36 @@ import org.junit.jupiter.api.io.TempDir;
 class ConnwatchServiceTest {
     @TempDir
     Path tmp;
+
+    @Test
+    void aFeedFileThatGainsAnAddressRaisesLateDetectionsForConnectionsAlreadySeen() throws Exception {
+        Path alerts = tmp.resolve("alerts.jsonl");
+        Path feed = tmp.resolve("blocklist.txt");
+        Files.writeString(feed, "# nothing yet\n203.0.113.250\n");
+        ConnwatchConfig config = ConnwatchConfig.parse("test", "rules:\n  directory: " + Path.of("..", "rules").toAbsolutePath()
+            + "\nhttp:\n  port: 0\noutputs:\n  console: false\n  jsonl: " + alerts
+            + "\nthreat-intel:\n  feeds:\n    - {name: blocklist, format: plain, path: " + feed + ", threat-type: C2, severity: 5, confidence: 90}\n",
+            Map.of());
+        try (ConnwatchService service = ConnwatchService.start(config, new PrintWriter(new StringWriter(), true))) {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + service.httpPort() + "/ingest"))
+                .POST(HttpRequest.BodyPublishers.ofString(
+                    Rows.connection("2024-05-01T10:00:00Z", "m-1").set("DestinationIp", "45.77.1.9").json()))
+                .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+            assertFalse(Files.exists(alerts) && !Files.readString(alerts).isEmpty(), "nothing known yet");
+
+            Files.writeString(feed, "203.0.113.250\n45.77.1.9\n");
+            Files.setLastModifiedTime(feed, FileTime.fromMillis(Files.getLastModifiedTime(feed).toMillis() + 2000));
+            assertTrue(service.intel().refresh("blocklist"));
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(alerts) && !Files.readAllLines(alerts).isEmpty());
+            Alert late = AlertJson.fromJson(Files.readAllLines(alerts).get(0));
+            assertEquals("malicious-remote-ip-outbound", late.rule());
+            assertEquals("true", late.labels().get("late_detection"));
+            assertEquals(Instant.parse("2024-05-01T10:00:00Z"), late.evidenceTime());
+            assertEquals(Severity.CRITICAL, late.severity());
+        }
+    }
 
     @Test
     void ingestsOverHttpAndFromReplayAndWritesAlertsToConsoleAndTheJsonLinesFile() throws Exception {
