@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ThreatIntel implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ThreatIntel.class);
+    /** How often local feed files are checked for changes (their interval, when shorter). */
+    public static final java.time.Duration FILE_CHECK = java.time.Duration.ofSeconds(5);
 
     private final Map<String, FeedConfig> feeds = new LinkedHashMap<>();
     private final Map<String, Loaded> loaded = new LinkedHashMap<>();
@@ -100,8 +102,9 @@ public final class ThreatIntel implements AutoCloseable {
             return t;
         });
         for (FeedConfig c : feeds.values()) {
-            scheduler.scheduleWithFixedDelay(() -> refresh(c.name()), c.interval().toMillis(), c.interval().toMillis(),
-                TimeUnit.MILLISECONDS);
+            // A local file is cheap to check (one stat), so an edit shows within seconds.
+            long period = c.path() != null ? Math.min(c.interval().toMillis(), FILE_CHECK.toMillis()) : c.interval().toMillis();
+            scheduler.scheduleWithFixedDelay(() -> refresh(c.name()), period, period, TimeUnit.MILLISECONDS);
         }
     }
 
