@@ -243,17 +243,23 @@ public final class DataGenerator {
         }
     }
 
-    private Map<String, Object> conn(Machine m, String time, String process, String direction, String source, String dest,
-                                     int port, long established, long terminated, long failed, long live, long sent,
-                                     long received, String country) {
+    /** The columns both tables start with: which table, when, and which machine and process. */
+    private static Map<String, Object> identity(String table, Machine m, String time, String process) {
         Map<String, Object> row = new LinkedHashMap<>(48);
-        row.put("Type", "VMConnection");
+        row.put("Type", table);
         row.put("TimeGenerated", time);
         row.put("Computer", m.computer);
         row.put("AgentId", m.agentId);
         row.put("Machine", m.machineId);
         row.put("Process", m.processIds.get(process));
         row.put("ProcessName", process);
+        return row;
+    }
+
+    private Map<String, Object> conn(Machine m, String time, String process, String direction, String source, String dest,
+                                     int port, long established, long terminated, long failed, long live, long sent,
+                                     long received, String country) {
+        Map<String, Object> row = identity("VMConnection", m, time, process);
         row.put("SourceIp", source);
         row.put("DestinationIp", dest);
         row.put("DestinationPort", port);
@@ -294,14 +300,7 @@ public final class DataGenerator {
     }
 
     private Map<String, Object> bound(Machine m, String time, String process, String ip, int port, boolean wildcard) {
-        Map<String, Object> row = new LinkedHashMap<>(24);
-        row.put("Type", "VMBoundPort");
-        row.put("TimeGenerated", time);
-        row.put("Computer", m.computer);
-        row.put("AgentId", m.agentId);
-        row.put("Machine", m.machineId);
-        row.put("Process", m.processIds.get(process));
-        row.put("ProcessName", process);
+        Map<String, Object> row = identity("VMBoundPort", m, time, process);
         row.put("Ip", ip);
         row.put("Port", port);
         row.put("Protocol", "tcp");

@@ -1,7 +1,6 @@
 package io.connwatch.feeds.format;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.connwatch.feeds.FeedDefaults;
 import java.io.IOException;
 import java.io.Reader;
@@ -18,8 +17,6 @@ import java.util.List;
  * are kept (a {@code tlp:} tag sets TLP).
  */
 public final class MispEventFormat implements FeedFormat {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @Override
     public String name() {
         return "misp-event";
@@ -27,12 +24,7 @@ public final class MispEventFormat implements FeedFormat {
 
     @Override
     public FeedParse parse(String feed, Reader in, FeedDefaults d) throws IOException {
-        JsonNode root;
-        try {
-            root = JSON.readTree(in);
-        } catch (IOException e) {
-            throw new IOException(feed + ": not JSON: " + e.getMessage(), e);
-        }
+        JsonNode root = JsonFeeds.read(feed, in);
         List<JsonNode> events = new ArrayList<>();
         if (root != null && root.has("response")) {
             root.get("response").forEach(r -> events.add(r.has("Event") ? r.get("Event") : r));

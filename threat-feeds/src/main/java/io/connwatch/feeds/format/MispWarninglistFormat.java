@@ -1,7 +1,6 @@
 package io.connwatch.feeds.format;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.connwatch.feeds.FeedDefaults;
 import io.connwatch.net.IpPrefix;
 import java.io.IOException;
@@ -12,8 +11,6 @@ import java.io.Reader;
  * DNS, cloud providers). They load into the allowlist, not as threats.
  */
 public final class MispWarninglistFormat implements FeedFormat {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @Override
     public String name() {
         return "misp-warninglist";
@@ -21,12 +18,7 @@ public final class MispWarninglistFormat implements FeedFormat {
 
     @Override
     public FeedParse parse(String feed, Reader in, FeedDefaults d) throws IOException {
-        JsonNode root;
-        try {
-            root = JSON.readTree(in);
-        } catch (IOException e) {
-            throw new IOException(feed + ": not JSON: " + e.getMessage(), e);
-        }
+        JsonNode root = JsonFeeds.read(feed, in);
         if (root == null || !root.path("list").isArray()) {
             throw new IOException(feed + ": not a MISP warninglist: no 'list' array");
         }

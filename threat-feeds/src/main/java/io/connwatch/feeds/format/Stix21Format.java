@@ -1,7 +1,6 @@
 package io.connwatch.feeds.format;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.connwatch.feeds.FeedDefaults;
 import io.connwatch.feeds.Indicator;
 import io.connwatch.feeds.ThreatType;
@@ -28,7 +27,6 @@ import java.util.regex.Pattern;
  * {@code valid_until} is kept; TLP comes from the standard TLP marking definitions.
  */
 public final class Stix21Format implements FeedFormat {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern COMPARISON = Pattern.compile(
         "([a-z0-9-]+):([a-zA-Z0-9_.\\[\\]'*-]+)\\s*(=|!=|ISSUBSET|ISSUPERSET|IN|LIKE|MATCHES|>=|<=|>|<)\\s*('(?:[^'\\\\]|\\\\.)*'|\\([^)]*\\)|[^\\s\\]]+)");
     private static final Pattern UNSUPPORTED = Pattern.compile("\\b(AND|FOLLOWEDBY|WITHIN|REPEATS|START|STOP|NOT)\\b");
@@ -51,12 +49,7 @@ public final class Stix21Format implements FeedFormat {
 
     @Override
     public FeedParse parse(String feed, Reader in, FeedDefaults d) throws IOException {
-        JsonNode root;
-        try {
-            root = JSON.readTree(in);
-        } catch (IOException e) {
-            throw new IOException(feed + ": not JSON: " + e.getMessage(), e);
-        }
+        JsonNode root = JsonFeeds.read(feed, in);
         JsonNode objects = root == null ? null : root.isArray() ? root : root.get("objects");
         if (objects == null || !objects.isArray()) {
             throw new IOException(feed + ": not a STIX 2.1 bundle: no 'objects' array");
