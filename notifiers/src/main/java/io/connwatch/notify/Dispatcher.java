@@ -1,0 +1,207 @@
+package io.connwatch.notify;
+
+import io.connwatch.alert.Alert;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers what the {@link Outbox} holds: one thread per receiver takes its due entries (oldest
+ * first, up to the notifier's batch size), delivers them, and on failure either schedules a retry
+ * with backoff and jitter (honouring a receiver's Retry-After) or, for a permanent failure or
+ * after the last attempt, moves them to the dead letters. A per-receiver {@link CircuitBreaker}
+ * pauses a receiver that keeps failing; a minimum interval between deliveries respects rate limits
+ * (Slack's one message per second). Stopping leaves undelivered entries in the outbox for the
+ * next start.
+ */
+public final class Dispatcher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+    /** Longest wait between checks of the outbox when nothing is due. */
+    private static final long MAX_IDLE_MILLIS = 1000;
+
+    /** Per-receiver delivery settings. */
+    public record ReceiverSettings(Duration minInterval, int failuresToOpen, Duration openFor) {
+        public static final ReceiverSettings DEFAULT = new ReceiverSettings(Duration.ZERO, 5, Duration.ofMinutes(1));
+    }
+
+    /** Counters per receiver. */
+    public static final class Counters {
+        public final AtomicLong delivered = new AtomicLong();
+        public final AtomicLong failures = new AtomicLong();
+        public final AtomicLong deadLettered = new AtomicLong();
+    }
+
+    private final Outbox outbox;
+    private final RetryPolicy retry;
+    private final Clock clock;
+    private final Map<String, Worker> workers = new LinkedHashMap<>();
+
+    public Dispatcher(Outbox outbox, List<Notifier> notifiers, Map<String, ReceiverSettings> settings, RetryPolicy retry, Clock clock) {
+        this.outbox = outbox;
+        this.retry = retry;
+        this.clock = clock;
+        for (Notifier n : notifiers) {
+            workers.put(n.name(), new Worker(n, settings.getOrDefault(n.name(), ReceiverSettings.DEFAULT)));
+        }
+    }
+
+    /** Starts one delivery thread per receiver. */
+    public void start() {
+        workers.values().forEach(Worker::start);
+    }
+
+    /** Tells a receiver's thread that new entries wait. */
+    public void wake(String receiver) {
+        Worker w = workers.get(receiver);
+        if (w != null) {
+            w.wake();
+        }
+    }
+
+    public Counters counters(String receiver) {
+        return workers.get(receiver).counters;
+    }
+
+    public List<String> receivers() {
+        return new ArrayList<>(workers.keySet());
+    }
+
+    @Override
+    public void close() {
+        workers.values().forEach(Worker::stop);
+        workers.values().forEach(w -> {
+            w.join();
+            w.notifier.close();
+        });
+    }
+
+    private final class Worker implements Runnable {
+        final Notifier notifier;
+        final ReceiverSettings settings;
+        final CircuitBreaker breaker;
+        final Counters counters = new Counters();
+        final Object signal = new Object();
+        volatile boolean running;
+        boolean woken;
+        Thread thread;
+        long lastSend = Long.MIN_VALUE / 2;
+
+        Worker(Notifier notifier, ReceiverSettings settings) {
+            this.notifier = notifier;
+            this.settings = settings;
+            this.breaker = new CircuitBreaker(settings.failuresToOpen(), settings.openFor());
+        }
+
+        void start() {
+            running = true;
+            thread = new Thread(this, "connwatch-notify-" + notifier.name());
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void stop() {
+            running = false;
+            wake();
+        }
+
+        void join() {
+            if (thread != null) {
+                try {
+                    thread.join(10_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        void wake() {
+            synchronized (signal) {
+                woken = true;
+                signal.notifyAll();
+            }
+        }
+
+        private void waitUntil(long at) {
+            synchronized (signal) {
+                long now = clock.millis();
+                long wait = Math.min(MAX_IDLE_MILLIS, at - now);
+                if (!woken && wait > 0 && running) {
+                    try {
+                        signal.wait(wait);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        running = false;
+                    }
+                }
+                woken = false;
+            }
+        }
+
+        @Override
+        public void run() {
+            while (running) {
+                try {
+                    step();
+                } catch (RuntimeException e) {
+                    LOG.error("receiver {}: delivery loop error: {}", notifier.name(), e.toString());
+                    waitUntil(clock.millis() + MAX_IDLE_MILLIS);
+                }
+            }
+        }
+
+        private void step() {
+            long now = clock.millis();
+            if (!breaker.allows(now)) {
+                waitUntil(breaker.openUntil());
+                return;
+            }
+            long earliest = lastSend + settings.minInterval().toMillis();
+            if (now < earliest) {
+                waitUntil(earliest);
+                return;
+            }
+            List<OutboxEntry> due = outbox.due(notifier.name(), now, Math.max(1, notifier.maxBatch()));
+            if (due.isEmpty()) {
+                waitUntil(outbox.nextDue(notifier.name()));
+                return;
+            }
+            List<Alert> alerts = due.stream().map(OutboxEntry::alert).toList();
+            lastSend = now;
+            try {
+                notifier.deliver(alerts);
+                outbox.delivered(due);
+                breaker.success();
+                counters.delivered.addAndGet(due.size());
+            } catch (DeliveryException e) {
+                counters.failures.incrementAndGet();
+                long at = clock.millis();
+                int attempts = due.get(0).attempts() + 1;
+                if (!e.retryable()) {
+                    outbox.bury(due, e.getMessage());
+                    counters.deadLettered.addAndGet(due.size());
+                    LOG.error("receiver {}: permanent failure, {} alert(s) moved to dead letters: {}", notifier.name(), due.size(),
+                        e.getMessage());
+                    return;
+                }
+                breaker.failure(at);
+                if (attempts >= retry.maxAttempts()) {
+                    outbox.bury(due, "gave up after " + attempts + " attempts: " + e.getMessage());
+                    counters.deadLettered.addAndGet(due.size());
+                    LOG.error("receiver {}: gave up after {} attempts, {} alert(s) moved to dead letters: {}", notifier.name(),
+                        attempts, due.size(), e.getMessage());
+                    return;
+                }
+                long delay = e.retryAfter() != null ? Math.max(e.retryAfter().toMillis(), 1) : retry.delayMillis(attempts);
+                outbox.retry(due, at + delay, e.getMessage());
+                LOG.warn("receiver {}: attempt {} failed, retrying in {} ms{}: {}", notifier.name(), attempts, delay,
+                    breaker.isOpen(at) ? " (circuit open)" : "", e.getMessage());
+            }
+        }
+    }
+}

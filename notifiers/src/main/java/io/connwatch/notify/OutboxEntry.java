@@ -1,0 +1,20 @@
+package io.connwatch.notify;
+
+import io.connwatch.alert.Alert;
+
+/**
+ * One alert waiting for one receiver, or given up on (a dead letter).
+ *
+ * @param id            position in the outbox, increasing: delivery is oldest first
+ * @param receiver      the receiver's name
+ * @param alert         the alert
+ * @param attempts      deliveries tried so far
+ * @param nextAttemptAt epoch milliseconds of the next try
+ * @param queuedAt      epoch milliseconds when it was queued
+ * @param lastError     why the last try failed, or null
+ */
+public record OutboxEntry(long id, String receiver, Alert alert, int attempts, long nextAttemptAt, long queuedAt, String lastError) {
+    OutboxEntry retried(long nextAt, String error) {
+        return new OutboxEntry(id, receiver, alert, attempts + 1, nextAt, queuedAt, error);
+    }
+}

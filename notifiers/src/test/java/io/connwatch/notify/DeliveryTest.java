@@ -1,0 +1,218 @@
+package io.connwatch.notify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.connwatch.alert.Alert;
+import io.connwatch.alert.Severity;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/** Routing, the durable outbox and the dispatcher, delivering to a real HTTP receiver on loopback. */
+class DeliveryTest {
+    private static final String SECRET = "sig-secret-77";
+    private static final String TOKEN = "query-token-88";
+    private static final RetryPolicy FAST = new RetryPolicy(Duration.ofMillis(20), Duration.ofMillis(100), 2, 0.2, 50);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+    private LoopbackHttp receiver;
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        receiver = new LoopbackHttp();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            open.get(i).close();
+        }
+        receiver.close();
+    }
+
+    private Notifier webhook(String name) throws Exception {
+        List<String> problems = new ArrayList<>();
+        Notifier n = EmailNotifierTest.email("{name: " + name + ", type: webhook, url: '" + receiver.uri("/in?token=" + TOKEN)
+            + "', signing-secret: " + SECRET + ", timeout: 2s}", problems);
+        assertEquals(List.of(), problems);
+        return n;
+    }
+
+    private Delivery delivery(Outbox outbox, RetryPolicy retry, Notifier... notifiers) {
+        Dispatcher d = new Dispatcher(outbox, List.of(notifiers),
+            Map.of(notifiers[0].name(), new Dispatcher.ReceiverSettings(Duration.ZERO, 3, Duration.ofMillis(200))), retry, Clock.systemUTC());
+        d.start();
+        Router router = new Router(List.of(), List.of(notifiers[0].name()));
+        Delivery delivery = new Delivery(router, outbox, d, Clock.systemUTC());
+        open.add(delivery);
+        return delivery;
+    }
+
+    private List<String> deliveredIds() throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (LoopbackHttp.Request r : receiver.requests()) {
+            if (r.header("X-Test-Answer") == null) {
+                for (var a : JSON.readTree(r.body()).get("alerts")) {
+                    ids.add(a.get("id").asText());
+                }
+            }
+        }
+        return ids;
+    }
+
+    @Test
+    void aReceiverDownForAWhileGetsEveryAlertOnceInOrderWhenItIsBack() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        List<String> succeeded = new java.util.concurrent.CopyOnWriteArrayList<>();
+        receiver.answer(r -> {
+            if (calls.incrementAndGet() <= 6) {
+                return LoopbackHttp.Answer.of(503, "down");
+            }
+            try {
+                succeeded.add(JSON.readTree(r.body()).get("alerts").get(0).get("id").asText());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return LoopbackHttp.Answer.of(200, "");
+        });
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
+        try {
+            Delivery d = delivery(new Outbox(dir), FAST, webhook("siem"));
+            for (int i = 1; i <= 3; i++) {
+                d.accept(Samples.alert("a" + i, Severity.HIGH));
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> succeeded.size() == 3 && d.outbox().pending().isEmpty());
+            assertEquals(List.of("a1", "a2", "a3"), succeeded, "each once, oldest first");
+            assertEquals(3, d.dispatcher().counters("siem").delivered.get());
+            assertTrue(d.dispatcher().counters("siem").failures.get() >= 6);
+        } finally {
+            ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
+        }
+        assertFalse(logs.list.isEmpty(), "failures were logged");
+        for (ILoggingEvent e : logs.list) {
+            String line = e.getFormattedMessage();
+            assertFalse(line.contains(TOKEN) || line.contains(SECRET) || line.contains("/in"), "a secret leaked into the log: " + line);
+        }
+    }
+
+    @Test
+    void permanentFailuresGoToDeadLettersAndCanBeReplayed() throws Exception {
+        receiver.answer(r -> LoopbackHttp.Answer.of(400, "bad"));
+        Delivery d = delivery(new Outbox(dir), FAST, webhook("siem"));
+        d.accept(Samples.alert("p1", Severity.MEDIUM));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> d.outbox().deadLetters().size() == 1);
+        OutboxEntry dead = d.outbox().deadLetters().get(0);
+        assertEquals("siem: HTTP 400", dead.lastError());
+        assertEquals(1, dead.attempts(), "no retry for a permanent failure");
+        assertEquals(1, receiver.requests().size());
+
+        receiver.answer(r -> LoopbackHttp.Answer.of(200, ""));
+        assertEquals(1, d.outbox().replayDead(List.of(), System.currentTimeMillis()));
+        d.dispatcher().wake("siem");
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> d.outbox().pending().isEmpty() && receiver.requests().size() == 2);
+        assertEquals(List.of(), d.outbox().deadLetters());
+    }
+
+    @Test
+    void afterTheLastAttemptAnAlertIsADeadLetterSayingWhy() throws Exception {
+        receiver.answer(r -> LoopbackHttp.Answer.of(500, ""));
+        Delivery d = delivery(new Outbox(dir), new RetryPolicy(Duration.ofMillis(5), Duration.ofMillis(10), 2, 0, 3), webhook("siem"));
+        d.accept(Samples.alert("g1", Severity.MEDIUM));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> d.outbox().deadLetters().size() == 1);
+        assertEquals("gave up after 3 attempts: siem: HTTP 500", d.outbox().deadLetters().get(0).lastError());
+        assertEquals(3, receiver.requests().size());
+    }
+
+    @Test
+    void queuedAndRetryingAlertsSurviveAnAbruptStopAndGoOutAfterRestart() throws Exception {
+        receiver.answer(r -> LoopbackHttp.Answer.of(503, ""));
+        Outbox first = new Outbox(dir);
+        Dispatcher d1 = new Dispatcher(first, List.of(webhook("siem")), Map.of(),
+            new RetryPolicy(Duration.ofHours(1), Duration.ofHours(1), 2, 0, 50), Clock.systemUTC());
+        d1.start();
+        Delivery before = new Delivery(new Router(List.of(), List.of("siem")), first, d1, Clock.systemUTC());
+        before.accept(Samples.alert("r1", Severity.HIGH));
+        before.accept(Samples.alert("r2", Severity.HIGH));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> first.pending().stream().allMatch(e -> e.attempts() >= 1));
+        before.close(); // the retry is an hour away: both are still in the outbox
+
+        receiver.answer(r -> LoopbackHttp.Answer.of(200, ""));
+        Outbox reopened = new Outbox(dir);
+        assertEquals(2, reopened.pending().size());
+        OutboxEntry retrying = reopened.pending().get(0);
+        assertEquals("siem: HTTP 503", retrying.lastError());
+        // The engine comes back two hours later, when the hour-long retry is due.
+        Dispatcher d2 = new Dispatcher(reopened, List.of(webhook("siem")), Map.of(), FAST, Clock.offset(Clock.systemUTC(), Duration.ofHours(2)));
+        open.add(reopened);
+        open.add(d2);
+        d2.start();
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> reopened.pending().isEmpty());
+        assertEquals(List.of("r1", "r2"), deliveredIds().subList(deliveredIds().size() - 2, deliveredIds().size()));
+    }
+
+    @Test
+    void routesMatchOnSeverityRuleLabelsAndMachineAndCanContinue() {
+        Route critical = new Route(Severity.HIGH, List.of(), Map.of(), null, List.of("pager"), true);
+        Route binds = new Route(null, List.of(Route.glob("unexpected-*")), Map.of(), Route.glob("web-*"), List.of("web-team"), false);
+        Route c2 = new Route(null, List.of(), Map.of("threat_type", "C2"), null, List.of("siem"), false);
+        Router router = new Router(List.of(critical, binds, c2), List.of("archive"));
+        assertEquals(List.of("pager", "siem"), router.receiversFor(Samples.alert("1", Severity.CRITICAL)));
+        assertEquals(List.of("siem"), router.receiversFor(Samples.alert("2", Severity.MEDIUM)));
+        Alert bind = new Alert("3", "unexpected-wildcard-bind", Severity.MEDIUM, "f", java.time.Instant.EPOCH, java.time.Instant.EPOCH,
+            "web-007.contoso.com", "m-1", "node", "s", Map.of(), List.of());
+        assertEquals(List.of("web-team"), router.receiversFor(bind));
+        Alert other = new Alert("4", "unexpected-wildcard-bind", Severity.LOW, "f", java.time.Instant.EPOCH, java.time.Instant.EPOCH,
+            "db-001.contoso.com", "m-2", "node", "s", Map.of(), List.of());
+        assertEquals(List.of("archive"), router.receiversFor(other), "no route matched: the default");
+    }
+
+    @Test
+    void theCircuitOpensAfterRepeatedFailuresAndLetsOneTrialThroughLater() {
+        CircuitBreaker b = new CircuitBreaker(3, Duration.ofSeconds(60));
+        b.failure(1000);
+        b.failure(2000);
+        assertTrue(b.allows(2000));
+        b.failure(3000);
+        assertFalse(b.allows(3001));
+        assertFalse(b.allows(62_999));
+        assertTrue(b.allows(63_000), "half-open: one trial");
+        b.failure(63_000);
+        assertFalse(b.allows(63_001), "the trial failed: open again");
+        b.success();
+        assertTrue(b.allows(63_001));
+    }
+
+    @Test
+    void backoffGrowsWithJitterUpToTheCap() {
+        RetryPolicy p = new RetryPolicy(Duration.ofSeconds(1), Duration.ofSeconds(30), 2, 0.2, 10);
+        for (int i = 0; i < 100; i++) {
+            long first = p.delayMillis(1);
+            long third = p.delayMillis(3);
+            long tenth = p.delayMillis(10);
+            assertTrue(first >= 800 && first <= 1200, String.valueOf(first));
+            assertTrue(third >= 3200 && third <= 4800, String.valueOf(third));
+            assertTrue(tenth >= 24_000 && tenth <= 36_000, String.valueOf(tenth));
+        }
+    }
+}
