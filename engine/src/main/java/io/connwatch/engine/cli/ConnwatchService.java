@@ -8,6 +8,8 @@ import io.connwatch.engine.ingest.IngestStats;
 import io.connwatch.engine.output.ConsoleSink;
 import io.connwatch.engine.output.FanOutSink;
 import io.connwatch.engine.output.JsonlFileSink;
+import io.connwatch.engine.output.DeliverySink;
+import io.connwatch.notify.Delivery;
 import io.connwatch.engine.rules.RuleCompilationException;
 import io.connwatch.engine.rules.RuleEngine;
 import io.connwatch.feeds.ThreatIntel;
@@ -32,6 +34,7 @@ public final class ConnwatchService implements AutoCloseable {
     private final ThreatIntel intel;
     private final IngestStats ingest = new IngestStats();
     private final JsonlFileSink file;
+    private final Delivery delivery;
     private final Vertx vertx;
     private final int httpPort;
     private boolean closed;
@@ -45,12 +48,22 @@ public final class ConnwatchService implements AutoCloseable {
         if (file != null) {
             sinks.add(file);
         }
+        delivery = NotifyAssembly.start(config);
+        if (delivery != null) {
+            sinks.add(new DeliverySink(delivery));
+            LOG.info("delivering alerts to {} through the outbox in {} ({} waiting, {} dead letters)",
+                delivery.dispatcher().receivers(), config.notifications().outbox(), delivery.outbox().pending().size(),
+                delivery.outbox().deadLetters().size());
+        }
         intel = EngineAssembly.feeds(config, console);
         try {
             engine = EngineAssembly.engine(config, new FanOutSink(sinks), intel);
         } catch (RuleCompilationException e) {
             intel.close();
             closeFile();
+            if (delivery != null) {
+                delivery.close();
+            }
             throw e;
         }
         intel.onChange((old, now, added) -> engine.retroMatch(now, added).whenComplete((n, t) -> {
@@ -103,6 +116,11 @@ public final class ConnwatchService implements AutoCloseable {
         return engine;
     }
 
+    /** The delivery path, or null when no receiver is configured. */
+    public Delivery delivery() {
+        return delivery;
+    }
+
     public ThreatIntel intel() {
         return intel;
     }
@@ -133,6 +151,9 @@ public final class ConnwatchService implements AutoCloseable {
         vertx.close().await();
         engine.close();
         closeFile();
+        if (delivery != null) {
+            delivery.close();
+        }
     }
 
     private void closeFile() {

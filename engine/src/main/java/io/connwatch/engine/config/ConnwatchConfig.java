@@ -27,7 +27,7 @@ import java.util.Set;
  * @param http    the HTTP ingest endpoint of {@code connwatch run}
  * @param outputs where alerts are written
  */
-public record ConnwatchConfig(Rules rules, Http http, Outputs outputs, ThreatIntelSettings threatIntel) {
+public record ConnwatchConfig(Rules rules, Http http, Outputs outputs, ThreatIntelSettings threatIntel, NotifySettings notifications) {
     /** Threat-intelligence feeds and retro-matching. */
     public record ThreatIntelSettings(Duration retroWindow, int retroMaxAddresses, List<FeedConfig> feeds) {
         public ThreatIntelSettings {
@@ -37,7 +37,7 @@ public record ConnwatchConfig(Rules rules, Http http, Outputs outputs, ThreatInt
 
     /** The configuration with other rule settings (used by bench to override partitions). */
     public ConnwatchConfig withRules(Rules newRules) {
-        return new ConnwatchConfig(newRules, http, outputs, threatIntel);
+        return new ConnwatchConfig(newRules, http, outputs, threatIntel, notifications);
     }
 
     /** Rule engine settings. */
@@ -99,7 +99,7 @@ public record ConnwatchConfig(Rules rules, Http http, Outputs outputs, ThreatInt
             root = YAML.createObjectNode();
         }
         Reader r = new Reader(problems);
-        r.only(root, "", Set.of("rules", "http", "outputs", "threat-intel"));
+        r.only(root, "", Set.of("rules", "http", "outputs", "threat-intel", "notify"));
         JsonNode rules = r.section(root, "rules", Set.of("directory", "partitions", "allowed-lateness", "episode-gap",
             "retention", "queued-batches", "idle-close"));
         JsonNode retention = r.section(rules, "rules.retention", Set.of("records", "rollups"));
@@ -128,10 +128,11 @@ public record ConnwatchConfig(Rules rules, Http http, Outputs outputs, ThreatInt
             r.duration(intel, "threat-intel.retro-window", RuleEngine.Settings.DEFAULT_RETRO_WINDOW),
             r.integer(intel, "threat-intel.retro-max-addresses", RuleEngine.Settings.DEFAULT_RETRO_MAX_ADDRESSES, 0, 50_000_000),
             FeedSettings.read(intel == null ? null : intel.get("feeds"), problems));
+        NotifySettings notifyConfig = NotifySettings.read(root.get("notify"), problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(source, problems);
         }
-        return new ConnwatchConfig(rulesConfig, httpConfig, outputsConfig, intelConfig);
+        return new ConnwatchConfig(rulesConfig, httpConfig, outputsConfig, intelConfig, notifyConfig);
     }
 
     private static EventRetention positive(Duration records, Duration rollups, List<String> problems) {

@@ -33,7 +33,7 @@ class CliTest {
     Path tmp;
     private Path config;
 
-    record Result(int exit, String out, String err) {
+    public record Result(int exit, String out, String err) {
     }
 
     @BeforeEach

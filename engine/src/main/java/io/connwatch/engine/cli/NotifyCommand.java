@@ -1,0 +1,185 @@
+package io.connwatch.engine.cli;
+
+import io.connwatch.alert.Alert;
+import io.connwatch.alert.Evidence;
+import io.connwatch.alert.Severity;
+import io.connwatch.engine.config.ConnwatchConfig;
+import io.connwatch.notify.DeliveryException;
+import io.connwatch.notify.Notifier;
+import io.connwatch.notify.Outbox;
+import io.connwatch.notify.OutboxEntry;
+import io.connwatch.notify.Templates;
+import io.connwatch.notify.email.EmailNotifier;
+import io.connwatch.notify.slack.SlackNotifier;
+import io.connwatch.notify.webhook.WebhookNotifier;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** Alert delivery: test a receiver, preview templates, list and replay dead letters. */
+@Command(name = "notify", mixinStandardHelpOptions = true, description = "Alert delivery: receivers, templates, dead letters.",
+    subcommands = {NotifyCommand.Test.class, NotifyCommand.Preview.class, NotifyCommand.DeadLetters.class, NotifyCommand.Replay.class})
+final class NotifyCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+    }
+
+    /** A realistic alert for tests and previews. */
+    static Alert sample() {
+        Map<String, Object> conn = new LinkedHashMap<>();
+        conn.put("TimeGenerated", "2024-04-01T08:15:00Z");
+        conn.put("Computer", "app-001.contoso.com");
+        conn.put("ProcessName", "python3");
+        conn.put("Direction", "outbound");
+        conn.put("DestinationIp", "192.9.135.73");
+        conn.put("DestinationPort", 1194);
+        conn.put("RemoteIp", "192.9.135.73");
+        Map<String, Object> intel = new LinkedHashMap<>();
+        intel.put("Source", "feed");
+        intel.put("Indicator", "192.9.135.73/32");
+        intel.put("ThreatType", "C2");
+        intel.put("Feeds", List.of("feodo"));
+        return new Alert(UUID.randomUUID().toString(), "malicious-remote-ip-outbound", Severity.HIGH, "0000test0000", Instant.parse(
+            "2024-04-01T08:15:00Z"), Instant.now(), "app-001.contoso.com", "m-00000000-0000-0000-0000-000000000000", "python3",
+            "TEST from connwatch notify test: outbound connection from python3 on app-001.contoso.com to known C2 (feodo) 192.9.135.73:1194",
+            Map.of("direction", "outbound", "threat_type", "C2", "test", "true"),
+            List.of(new Evidence("VMConnection", Instant.parse("2024-04-01T08:15:00Z"), conn),
+                new Evidence("ThreatIntel", Instant.parse("2024-04-01T08:15:00Z"), intel)));
+    }
+
+    static Notifier receiver(ConnwatchConfig c, String name) {
+        for (Notifier n : c.notifications().notifiers()) {
+            if (n.name().equals(name)) {
+                return n;
+            }
+        }
+        throw new IllegalArgumentException("no receiver named '" + name + "' in notify.receivers");
+    }
+
+    @Command(name = "test", mixinStandardHelpOptions = true,
+        description = "Send a sample alert through one receiver's real channel, now, bypassing the outbox; exit 1 if it fails.")
+    static final class Test implements Callable<Integer> {
+        @Mixin
+        ConfigOption config;
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--receiver", required = true)
+        String receiver;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            try (Notifier n = receiver(config.load(), receiver)) {
+                n.deliver(List.of(sample()));
+                out.println(receiver + ": delivered a sample alert");
+                out.flush();
+                return 0;
+            } catch (DeliveryException e) {
+                spec.commandLine().getErr().println((e.retryable() ? "failed (temporary): " : "failed (permanent): ") + e.getMessage());
+                spec.commandLine().getErr().flush();
+                return 1;
+            }
+        }
+    }
+
+    @Command(name = "preview", mixinStandardHelpOptions = true,
+        description = "Print what a receiver would send for a sample alert: the email's subject and parts, the webhook or Slack JSON.")
+    static final class Preview implements Callable<Integer> {
+        @Mixin
+        ConfigOption config;
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--receiver", description = "A configured receiver; without it, the email templates are rendered.")
+        String receiver;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            ConnwatchConfig c = config.load();
+            Alert a = sample();
+            Templates t = c.notifications().templateSet();
+            Notifier n = receiver == null ? null : receiver(c, receiver);
+            if (n instanceof WebhookNotifier w) {
+                out.println(w.payload(List.of(a)));
+            } else if (n instanceof SlackNotifier s) {
+                out.println(s.message(List.of(a)));
+            } else {
+                if (n instanceof EmailNotifier e) {
+                    out.println("To: " + String.join(", ", java.util.Arrays.stream(e.message(a).getAllRecipients()).map(Object::toString)
+                        .toList()));
+                }
+                out.println("Subject: " + t.render("email-subject", a).strip());
+                out.println("\n--- text/plain ---\n" + t.render("email-text", a));
+                out.println("--- text/html ---\n" + t.render("email-html", a));
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "dead-letters", mixinStandardHelpOptions = true,
+        description = "List the alerts given up on, with receiver, attempts and reason (the service must be stopped).")
+    static final class DeadLetters implements Callable<Integer> {
+        @Mixin
+        ConfigOption config;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            try (Outbox o = NotifyAssembly.openOutbox(config.load().notifications())) {
+                List<OutboxEntry> dead = o.deadLetters();
+                out.printf(Locale.ROOT, "%d dead letter(s), %d waiting for delivery%n", dead.size(), o.pending().size());
+                for (OutboxEntry e : dead) {
+                    out.printf(Locale.ROOT, "%d  %s  %s %s %s  attempts=%d  %s%n", e.id(), e.receiver(), e.alert().evidenceTime(),
+                        e.alert().severity().label(), e.alert().rule(), e.attempts(), e.lastError());
+                }
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "replay", mixinStandardHelpOptions = true,
+        description = "Queue dead letters for delivery again (the service must be stopped; it delivers them at its next start).")
+    static final class Replay implements Callable<Integer> {
+        @Mixin
+        ConfigOption config;
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--all", description = "Replay every dead letter.")
+        boolean all;
+        @Parameters(arity = "0..*", paramLabel = "ID", description = "Dead letters to replay, by id.")
+        List<Long> ids = List.of();
+
+        @Override
+        public Integer call() throws Exception {
+            if (!all && ids.isEmpty()) {
+                spec.commandLine().getErr().println("name dead letters by id, or use --all");
+                return 2;
+            }
+            try (Outbox o = NotifyAssembly.openOutbox(config.load().notifications())) {
+                int n = o.replayDead(all ? List.of() : ids, System.currentTimeMillis());
+                spec.commandLine().getOut().println(n + " dead letter(s) queued again");
+                spec.commandLine().getOut().flush();
+            }
+            return 0;
+        }
+    }
+}

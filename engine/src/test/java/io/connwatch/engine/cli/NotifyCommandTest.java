@@ -1,0 +1,139 @@
+package io.connwatch.engine.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import io.connwatch.alert.Severity;
+import io.connwatch.engine.config.ConnwatchConfig;
+import io.connwatch.notify.Outbox;
+import io.connwatch.notify.OutboxEntry;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** connwatch notify test / preview / dead-letters / replay, against a loopback webhook receiver. */
+class NotifyCommandTest {
+    @TempDir
+    Path tmp;
+    private HttpServer server;
+    private final AtomicInteger status = new AtomicInteger(200);
+    private final List<String> bodies = new CopyOnWriteArrayList<>();
+    private Path config;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", ex -> {
+            bodies.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            ex.sendResponseHeaders(status.get(), -1);
+            ex.close();
+        });
+        server.start();
+        config = tmp.resolve("c.yaml");
+        Files.writeString(config, """
+            rules: {directory: %s}
+            notify:
+              outbox: %s
+              receivers:
+                - {name: hook, type: webhook, url: "http://127.0.0.1:%d/x?secret=abc123", signing-secret: s}
+              routes:
+                - match: {min-severity: high}
+                  receivers: [hook]
+            """.formatted(Path.of("..", "rules").toAbsolutePath(), tmp.resolve("outbox"), server.getAddress().getPort()));
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    private CliTest.Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = ConnwatchCommand.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return new CliTest.Result(cl.execute(args), out.toString(), err.toString());
+    }
+
+    @Test
+    void testSendsASampleThroughTheRealChannelAndSaysWhenItFails() {
+        CliTest.Result ok = run("notify", "test", "--config", config.toString(), "--receiver", "hook");
+        assertEquals(0, ok.exit(), ok.err());
+        assertTrue(ok.out().contains("hook: delivered a sample alert"));
+        assertTrue(bodies.get(0).contains("TEST from connwatch notify test"), bodies.get(0));
+
+        status.set(404);
+        CliTest.Result bad = run("notify", "test", "--config", config.toString(), "--receiver", "hook");
+        assertEquals(1, bad.exit());
+        assertEquals("failed (permanent): hook: HTTP 404", bad.err().strip());
+        assertFalse(bad.err().contains("abc123"));
+
+        CliTest.Result unknown = run("notify", "test", "--config", config.toString(), "--receiver", "nobody");
+        assertTrue(unknown.exit() != 0);
+    }
+
+    @Test
+    void previewShowsThePayloadAndTheEmailTemplates() {
+        CliTest.Result hook = run("notify", "preview", "--config", config.toString(), "--receiver", "hook");
+        assertEquals(0, hook.exit(), hook.err());
+        assertTrue(hook.out().startsWith("{\"version\":\"1\",\"status\":\"firing\",\"receiver\":\"hook\""), hook.out());
+        CliTest.Result mail = run("notify", "preview", "--config", config.toString());
+        assertTrue(mail.out().startsWith("Subject: [connwatch] HIGH malicious-remote-ip-outbound on app-001.contoso.com"), mail.out());
+        assertTrue(mail.out().contains("--- text/html ---"), mail.out());
+    }
+
+    @Test
+    void deadLettersAreListedAndReplayed() throws Exception {
+        ConnwatchConfig c = ConnwatchConfig.load(config, Map.of());
+        try (Outbox o = new Outbox(c.notifications().outbox())) {
+            List<OutboxEntry> queued = o.enqueue(NotifyCommand.sample(), List.of("hook"), 0);
+            o.bury(queued, "hook: HTTP 400");
+        }
+        CliTest.Result list = run("notify", "dead-letters", "--config", config.toString());
+        assertEquals(0, list.exit(), list.err());
+        assertTrue(list.out().startsWith("1 dead letter(s), 0 waiting for delivery"), list.out());
+        assertTrue(list.out().contains("hook  2024-04-01T08:15:00Z high malicious-remote-ip-outbound  attempts=1  hook: HTTP 400"), list.out());
+        CliTest.Result replay = run("notify", "replay", "--config", config.toString(), "--all");
+        assertEquals("1 dead letter(s) queued again", replay.out().strip());
+        try (Outbox o = new Outbox(c.notifications().outbox())) {
+            assertEquals(1, o.pending().size());
+            assertEquals(Severity.HIGH, o.pending().get(0).alert().severity());
+            assertEquals(List.of(), o.deadLetters());
+        }
+    }
+
+    @Test
+    void receiverAndRouteProblemsAreReportedWithTheirKeys() throws Exception {
+        Files.writeString(config, """
+            notify:
+              receivers:
+                - {name: hook, type: pager}
+                - {name: chat, type: slack}
+              routes:
+                - match: {min-severity: urgent}
+                  receivers: [hook, nowhere]
+              default-receivers: [chat]
+            """);
+        CliTest.Result r = run("validate-rules", "--config", config.toString());
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains("notify.receivers[hook].type: unknown 'pager' (expected one of email, slack, webhook)"), r.err());
+        assertTrue(r.err().contains("notify.receivers[chat].url: missing (or url-file)"), r.err());
+        assertTrue(r.err().contains("notify.routes[0].match.min-severity: unknown severity 'urgent'"), r.err());
+        assertTrue(r.err().contains("notify.routes[0].receivers: no receiver named 'nowhere'"), r.err());
+    }
+}
