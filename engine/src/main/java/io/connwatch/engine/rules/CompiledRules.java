@@ -5,6 +5,8 @@ import java.util.List;
 import org.kie.api.KieBase;
 import org.kie.api.KieServices;
 import org.kie.api.runtime.KieSession;
+import org.kie.api.runtime.KieContainer;
+import org.kie.api.builder.ReleaseId;
 import org.kie.api.runtime.KieSessionConfiguration;
 import org.kie.api.runtime.conf.ClockTypeOption;
 
@@ -15,8 +17,12 @@ import org.kie.api.runtime.conf.ClockTypeOption;
  * @param files     the DRL files it was built from
  * @param ruleNames the names of every rule, sorted
  * @param retention how long facts are kept, as declared to Drools
+ * @param container the container the knowledge base lives in (reloads update it in place)
+ * @param releaseId the version of the rules now loaded
+ * @param directory the rules directory
  */
-public record CompiledRules(KieBase kieBase, List<Path> files, List<String> ruleNames, EventRetention retention) {
+public record CompiledRules(KieContainer container, KieBase kieBase, ReleaseId releaseId, List<Path> files, List<String> ruleNames,
+                            EventRetention retention, Path directory) {
     public CompiledRules {
         files = List.copyOf(files);
         ruleNames = List.copyOf(ruleNames);

@@ -24,6 +24,7 @@ import org.kie.api.builder.KieBuilder;
 import org.kie.api.builder.KieFileSystem;
 import org.kie.api.builder.Message;
 import org.kie.api.builder.ReleaseId;
+import org.kie.api.builder.Results;
 import org.kie.api.builder.model.KieBaseModel;
 import org.kie.api.builder.model.KieModuleModel;
 import org.kie.api.conf.EventProcessingOption;
@@ -43,7 +44,9 @@ public final class RuleCompiler {
     private static final Pattern PACKAGE = Pattern.compile("^\\s*package\\s+([\\w.]+)", Pattern.MULTILINE);
     private static final Pattern LINE_COLUMN = Pattern.compile("\\[?Line (\\d+):(\\d+)\\]?");
     private static final Pattern ERR_PREFIX = Pattern.compile("^\\[ERR \\d+\\]\\s*");
-    private static final AtomicLong VERSIONS = new AtomicLong();
+    private static final String GROUP = "io.connwatch.rules";
+    /** Each compile chain (an engine and its reloads) has its own artifact in the KIE repository. */
+    private static final AtomicLong CHAINS = new AtomicLong();
 
     private RuleCompiler() {
     }
@@ -55,13 +58,60 @@ public final class RuleCompiler {
      *                                  or the directory holds no rule file
      */
     public static CompiledRules compile(Path rulesDir, EventRetention retention) throws RuleCompilationException {
+        KieServices ks = KieServices.get();
+        ReleaseId releaseId = ks.newReleaseId(GROUP, "rules-" + CHAINS.incrementAndGet(), "1");
+        List<Path> files = build(rulesDir, retention, releaseId);
+        KieContainer container = ks.newKieContainer(releaseId);
+        return new CompiledRules(container, container.getKieBase("connwatch"), releaseId, files,
+            ruleNames(container.getKieBase("connwatch")), retention, rulesDir);
+    }
+
+    /**
+     * Compiles the rules directory again and, when it compiles, updates the running knowledge base
+     * in place (KieContainer.updateToVersion): sessions keep their facts and window state, rules
+     * that did not change do not fire again on old facts. The caller must make sure no session is
+     * firing while this runs.
+     *
+     * @throws RuleCompilationException with every problem; the running rules are then untouched
+     */
+    static CompiledRules update(CompiledRules current) throws RuleCompilationException {
+        KieServices ks = KieServices.get();
+        ReleaseId now = current.releaseId();
+        ReleaseId next = ks.newReleaseId(now.getGroupId(), now.getArtifactId(), String.valueOf(Integer.parseInt(now.getVersion()) + 1));
+        List<Path> files = build(current.directory(), current.retention(), next);
+        Results results = current.container().updateToVersion(next);
+        List<Message> errors = results.getMessages(Message.Level.ERROR);
+        if (!errors.isEmpty()) {
+            List<RuleProblem> problems = new ArrayList<>();
+            for (Message m : errors) {
+                problems.add(problem(m, Map.of()));
+            }
+            throw new RuleCompilationException(problems);
+        }
+        KieBase kieBase = current.container().getKieBase("connwatch");
+        return new CompiledRules(current.container(), kieBase, next, files, ruleNames(kieBase), current.retention(),
+            current.directory());
+    }
+
+    private static List<String> ruleNames(KieBase kieBase) {
+        List<String> names = new ArrayList<>();
+        for (KiePackage p : kieBase.getKiePackages()) {
+            for (Rule r : p.getRules()) {
+                names.add(r.getName());
+            }
+        }
+        names.sort(null);
+        return names;
+    }
+
+    /** Builds the rules into a kjar with this release id in the KIE repository; returns the DRL files. */
+    private static List<Path> build(Path rulesDir, EventRetention retention, ReleaseId releaseId) throws RuleCompilationException {
         List<Path> files = ruleFiles(rulesDir);
         if (files.isEmpty()) {
             throw new RuleCompilationException(List.of(new RuleProblem(rulesDir.toString(), 0, -1, "no .drl rule files found")));
         }
         KieServices ks = KieServices.get();
         KieFileSystem kfs = ks.newKieFileSystem();
-        ReleaseId releaseId = ks.newReleaseId("io.connwatch.rules", "rules", "1.0." + VERSIONS.incrementAndGet());
         kfs.generateAndWritePomXML(releaseId);
         KieModuleModel module = ks.newKieModuleModel();
         KieBaseModel base = module.newKieBaseModel("connwatch")
@@ -101,16 +151,7 @@ public final class RuleCompiler {
                 .toList();
             throw new RuleCompilationException(useful);
         }
-        KieContainer container = ks.newKieContainer(releaseId);
-        KieBase kieBase = container.getKieBase("connwatch");
-        List<String> names = new ArrayList<>();
-        for (KiePackage p : kieBase.getKiePackages()) {
-            for (Rule r : p.getRules()) {
-                names.add(r.getName());
-            }
-        }
-        names.sort(null);
-        return new CompiledRules(kieBase, files, names, retention);
+        return files;
     }
 
     static List<Path> ruleFiles(Path rulesDir) throws RuleCompilationException {

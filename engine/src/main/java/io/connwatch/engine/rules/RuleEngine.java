@@ -51,6 +51,8 @@ public final class RuleEngine implements AutoCloseable {
     private final EngineStats stats = new EngineStats();
     private final AlertSink sink;
     private final Supplier<ThreatSnapshot> intel;
+    private CompiledRules compiled;
+    private volatile Reload lastReload;
     private long maxEventTime = Long.MIN_VALUE;
     private long watermark = Long.MIN_VALUE;
     private volatile long lastRecordNanos = System.nanoTime();
@@ -68,6 +70,7 @@ public final class RuleEngine implements AutoCloseable {
     public RuleEngine(CompiledRules rules, RuleParameters params, BindAllowlist allowlist, AlertSink sink,
                       Settings settings, Clock wallClock, Supplier<ThreatSnapshot> intel) {
         this.intel = intel;
+        this.compiled = rules;
         if (settings.partitions() < 1) {
             throw new IllegalArgumentException("partitions must be at least 1");
         }
@@ -263,6 +266,90 @@ public final class RuleEngine implements AutoCloseable {
         }
         return CompletableFuture.allOf(done.toArray(new CompletableFuture[0]))
             .thenApply(v -> done.stream().mapToInt(CompletableFuture::join).sum());
+    }
+
+    /**
+     * The outcome of the last reload attempt.
+     *
+     * @param at       when it finished
+     * @param version  the rules version running afterwards
+     * @param rules    the rules running afterwards
+     * @param millis   how long the partitions were paused (0 when the new rules did not compile)
+     * @param problems why the new rules were refused (empty on success)
+     */
+    public record Reload(java.time.Instant at, String version, List<String> rules, long millis, List<RuleProblem> problems) {
+    }
+
+    /** The rules now running. */
+    public synchronized CompiledRules rules() {
+        return compiled;
+    }
+
+    /** The last reload attempt, or null before the first. */
+    public Reload lastReload() {
+        return lastReload;
+    }
+
+    /**
+     * Reloads the rules directory while facts keep flowing: the new rules and data files are
+     * first checked in full beside the running ones; if anything is wrong the running rules go on
+     * untouched and the problems are returned. Otherwise every partition finishes the batches it
+     * was given, pauses, the knowledge base is updated in place (sessions keep their facts and
+     * window state; unchanged rules do not fire again on old facts), the new parameters and
+     * allowlist are set, and the partitions go on.
+     */
+    public Reload reload() {
+        CompiledRules current;
+        synchronized (this) {
+            current = compiled;
+        }
+        RuleSet checked;
+        try {
+            checked = RuleSet.load(current.directory(), current.retention());
+        } catch (RuleCompilationException e) {
+            Reload r = new Reload(java.time.Instant.now(), current.releaseId().getVersion(), current.ruleNames(), 0, e.problems());
+            lastReload = r;
+            return r;
+        }
+        synchronized (this) {
+            java.util.concurrent.CountDownLatch parked = new java.util.concurrent.CountDownLatch(partitions.length);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            long start = System.nanoTime();
+            for (ThreadPoolExecutor t : threads) {
+                run(t, () -> {
+                    parked.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }
+            try {
+                parked.await();
+                CompiledRules next;
+                try {
+                    next = RuleCompiler.update(current);
+                } catch (RuleCompilationException e) {
+                    Reload r = new Reload(java.time.Instant.now(), current.releaseId().getVersion(), current.ruleNames(), 0, e.problems());
+                    lastReload = r;
+                    return r;
+                }
+                for (RulePartition p : partitions) {
+                    p.ruleData(checked.params(), checked.allowlist());
+                }
+                compiled = next;
+                Reload r = new Reload(java.time.Instant.now(), next.releaseId().getVersion(), next.ruleNames(),
+                    (System.nanoTime() - start) / 1_000_000, List.of());
+                lastReload = r;
+                return r;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while reloading", e);
+            } finally {
+                release.countDown();
+            }
+        }
     }
 
     /** Remote IPs remembered for retro-matching, across partitions. */

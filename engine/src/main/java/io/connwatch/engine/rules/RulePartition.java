@@ -174,6 +174,13 @@ final class RulePartition {
         return t.toString();
     }
 
+    /** Sets the data files' content after a reload; called while the partition is paused. */
+    void ruleData(RuleParameters params, BindAllowlist allowlist) {
+        setGlobal("params", params);
+        setGlobal("bindAllowlist", allowlist);
+        setGlobal("alerts", alerts);
+    }
+
     int rememberedAddresses() {
         return sightings.addresses();
     }
