@@ -72,7 +72,7 @@ final class BenchCommand implements Callable<Integer> {
         if (partitions != null) {
             ConnwatchConfig.Rules r = c.rules();
             c = c.withRules(new ConnwatchConfig.Rules(r.directory(), partitions, r.allowedLateness(), r.episodeGap(),
-                r.retention(), r.queuedBatches(), r.idleClose()));
+                r.retention(), r.queuedBatches(), r.idleClose(), r.watchInterval()));
         }
         if (indicators != null) {
             ThreatSnapshot snapshot = new ThreatSnapshot(IpIndex.build(IndexBenchmark.indicators(indicators, 42)), IpIndex.empty(), 1,

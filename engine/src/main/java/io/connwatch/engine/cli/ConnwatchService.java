@@ -12,6 +12,7 @@ import io.connwatch.engine.output.DeliverySink;
 import io.connwatch.notify.Delivery;
 import io.connwatch.engine.rules.RuleCompilationException;
 import io.connwatch.engine.rules.RuleEngine;
+import io.connwatch.engine.rules.RulesWatcher;
 import io.connwatch.feeds.ThreatIntel;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -32,6 +33,7 @@ public final class ConnwatchService implements AutoCloseable {
 
     private final RuleEngine engine;
     private final ThreatIntel intel;
+    private final RulesWatcher watcher;
     private final IngestStats ingest = new IngestStats();
     private final JsonlFileSink file;
     private final Delivery delivery;
@@ -74,6 +76,13 @@ public final class ConnwatchService implements AutoCloseable {
             }
         }));
         intel.start();
+        watcher = new RulesWatcher(engine, config.rules().directory());
+        watcher.start(config.rules().watchInterval());
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> watcher.requestReload("SIGHUP"));
+        } catch (IllegalArgumentException e) {
+            LOG.debug("no SIGHUP on this platform: reload through the HTTP API or the CLI");
+        }
         vertx = Vertx.vertx();
         Duration idle = config.rules().idleClose();
         if (!idle.isZero()) {
@@ -87,7 +96,7 @@ public final class ConnwatchService implements AutoCloseable {
         }
         if (config.http().enabled()) {
             HttpIngestVerticle http = new HttpIngestVerticle(engine, ingest, config.http().host(), config.http().port(),
-                config.http().maxBodyBytes(), intel::status);
+                config.http().maxBodyBytes(), intel::status, watcher);
             try {
                 vertx.deployVerticle(http).await();
             } catch (RuntimeException e) {
@@ -110,6 +119,10 @@ public final class ConnwatchService implements AutoCloseable {
     /** The port the ingest endpoint listens on, or -1 when HTTP is disabled. */
     public int httpPort() {
         return httpPort;
+    }
+
+    public RulesWatcher watcher() {
+        return watcher;
     }
 
     public RuleEngine engine() {
@@ -147,6 +160,7 @@ public final class ConnwatchService implements AutoCloseable {
         closed = true;
         LOG.info("stopping: {} records accepted, {} rejected, {} alerts", ingest.accepted.sum(), ingest.rejected.sum(),
             engine == null ? 0 : engine.stats().alertsPublished.sum());
+        watcher.close();
         intel.close();
         vertx.close().await();
         engine.close();

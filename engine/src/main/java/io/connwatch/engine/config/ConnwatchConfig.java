@@ -42,7 +42,7 @@ public record ConnwatchConfig(Rules rules, Http http, Outputs outputs, ThreatInt
 
     /** Rule engine settings. */
     public record Rules(Path directory, int partitions, Duration allowedLateness, Duration episodeGap,
-                        EventRetention retention, int queuedBatches, Duration idleClose) {
+                        EventRetention retention, int queuedBatches, Duration idleClose, Duration watchInterval) {
         public RuleEngine.Settings engineSettings() {
             int n = partitions > 0 ? partitions : Runtime.getRuntime().availableProcessors();
             return new RuleEngine.Settings(n, allowedLateness, episodeGap, queuedBatches);
@@ -101,7 +101,7 @@ public record ConnwatchConfig(Rules rules, Http http, Outputs outputs, ThreatInt
         Reader r = new Reader(problems);
         r.only(root, "", Set.of("rules", "http", "outputs", "threat-intel", "notify"));
         JsonNode rules = r.section(root, "rules", Set.of("directory", "partitions", "allowed-lateness", "episode-gap",
-            "retention", "queued-batches", "idle-close"));
+            "retention", "queued-batches", "idle-close", "watch"));
         JsonNode retention = r.section(rules, "rules.retention", Set.of("records", "rollups"));
         Duration records = r.duration(retention, "rules.retention.records", EventRetention.DEFAULT.records());
         Duration rollups = r.duration(retention, "rules.retention.rollups", EventRetention.DEFAULT.rollups());
@@ -112,7 +112,8 @@ public record ConnwatchConfig(Rules rules, Http http, Outputs outputs, ThreatInt
             r.duration(rules, "rules.episode-gap", Duration.ofMinutes(30)),
             positive(records, rollups, problems),
             r.integer(rules, "rules.queued-batches", 16, 1, 10_000),
-            r.duration(rules, "rules.idle-close", Duration.ofMinutes(2)));
+            r.duration(rules, "rules.idle-close", Duration.ofMinutes(2)),
+            r.duration(rules, "rules.watch", Duration.ofSeconds(2)));
         JsonNode http = r.section(root, "http", Set.of("enabled", "host", "port", "max-body-bytes"));
         Http httpConfig = new Http(
             r.bool(http, "http.enabled", true),

@@ -5,6 +5,7 @@ import io.connwatch.engine.facts.RecordDecoder;
 import io.connwatch.engine.facts.Rejection;
 import io.connwatch.engine.rules.EngineStats;
 import io.connwatch.engine.rules.RuleEngine;
+import io.connwatch.engine.rules.RulesWatcher;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -43,16 +44,21 @@ public final class HttpIngestVerticle extends VerticleBase {
     private final int port;
     private final long maxBodyBytes;
     private final Supplier<List<FeedStatus>> feeds;
+    private final RulesWatcher watcher;
     private HttpServer server;
 
     public HttpIngestVerticle(RuleEngine engine, IngestStats stats, String host, int port, long maxBodyBytes) {
-        this(engine, stats, host, port, maxBodyBytes, List::of);
+        this(engine, stats, host, port, maxBodyBytes, List::of, null);
     }
 
-    /** @param feeds the feeds' status, served on {@code GET /feeds} */
+    /**
+     * @param feeds   the feeds' status, served on {@code GET /feeds}
+     * @param watcher reloads rules on {@code POST /admin/reload}; null to disable
+     */
     public HttpIngestVerticle(RuleEngine engine, IngestStats stats, String host, int port, long maxBodyBytes,
-                              Supplier<List<FeedStatus>> feeds) {
+                              Supplier<List<FeedStatus>> feeds, RulesWatcher watcher) {
         this.feeds = feeds;
+        this.watcher = watcher;
         this.engine = engine;
         this.stats = stats;
         this.host = host;
@@ -68,6 +74,18 @@ public final class HttpIngestVerticle extends VerticleBase {
         router.post("/ingest").handler(this::readBody);
         router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
         router.get("/stats").handler(ctx -> json(ctx, 200, statsJson()));
+        router.get("/rules").handler(ctx -> json(ctx, 200, rulesJson()));
+        if (watcher != null) {
+            router.post("/admin/reload").handler(ctx -> vertx.executeBlocking(() -> watcher.requestReload("HTTP request").get(), false)
+                .onComplete(ar -> {
+                    if (ar.failed()) {
+                        json(ctx, 500, new JsonObject().put("error", "reload failed: " + ar.cause()));
+                        return;
+                    }
+                    RuleEngine.Reload r = ar.result();
+                    json(ctx, r.problems().isEmpty() ? 200 : 422, reloadJson(r));
+                }));
+        }
         router.get("/feeds").handler(ctx -> {
             JsonArray list = new JsonArray();
             for (FeedStatus f : feeds.get()) {
@@ -216,6 +234,26 @@ public final class HttpIngestVerticle extends VerticleBase {
             .put("alertsPublished", s.alertsPublished.sum())
             .put("lateDetections", s.lateDetections.sum())
             .put("watermark", engine.watermark() == Long.MIN_VALUE ? null : java.time.Instant.ofEpochMilli(engine.watermark()).toString());
+    }
+
+    private JsonObject rulesJson() {
+        var rules = engine.rules();
+        JsonObject o = new JsonObject().put("version", rules.releaseId().getVersion()).put("directory", rules.directory().toString())
+            .put("rules", new JsonArray(rules.ruleNames()))
+            .put("files", new JsonArray(rules.files().stream().map(Object::toString).toList()));
+        RuleEngine.Reload last = engine.lastReload();
+        if (last != null) {
+            o.put("lastReload", reloadJson(last));
+        }
+        return o;
+    }
+
+    private static JsonObject reloadJson(RuleEngine.Reload r) {
+        JsonArray problems = new JsonArray();
+        r.problems().forEach(p -> problems.add(new JsonObject().put("file", p.file()).put("line", p.line()).put("column", p.column())
+            .put("message", p.message())));
+        return new JsonObject().put("at", r.at().toString()).put("version", r.version()).put("rules", r.rules().size())
+            .put("pausedMillis", r.millis()).put("problems", problems);
     }
 
     private static String str(Object o) {

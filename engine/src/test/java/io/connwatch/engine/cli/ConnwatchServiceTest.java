@@ -32,6 +32,43 @@ class ConnwatchServiceTest {
     Path tmp;
 
     @Test
+    void editingARuleWhileIngestingChangesBehaviourWithinSecondsAndABrokenEditIsRefused() throws Exception {
+        Path rules = Files.createDirectories(tmp.resolve("rules"));
+        for (String f : List.of("wildcard-bind.drl", "wildcard-allowlist.yaml", "parameters.yaml", "connection-failures.drl")) {
+            Files.copy(Path.of("..", "rules", f), rules.resolve(f));
+        }
+        Path alerts = tmp.resolve("alerts.jsonl");
+        ConnwatchConfig config = ConnwatchConfig.parse("test", "rules:\n  directory: " + rules + "\n  watch: 200ms\nhttp:\n  port: 0\n"
+            + "outputs:\n  console: false\n  jsonl: " + alerts + "\n", Map.of());
+        try (ConnwatchService service = ConnwatchService.start(config, new PrintWriter(new StringWriter(), true))) {
+            HttpClient http = HttpClient.newHttpClient();
+            URI ingest = URI.create("http://127.0.0.1:" + service.httpPort() + "/ingest");
+            String redis = Rows.boundPort("2024-05-01T10:00:00Z", "m-1").set("Ip", "0.0.0.0").set("ProcessName", "redis-server").json();
+            assertEquals(200, http.send(HttpRequest.newBuilder(ingest).POST(HttpRequest.BodyPublishers.ofString(redis)).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode());
+            assertEquals(1, Files.readAllLines(alerts).size());
+
+            // allow redis-server: the allowlist is a data file the watcher sees
+            Files.writeString(rules.resolve("wildcard-allowlist.yaml"), "allow:\n  - process: redis-server\n");
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> service.engine().lastReload() != null
+                && service.engine().lastReload().version().equals("2"));
+            String other = Rows.boundPort("2024-05-01T10:05:00Z", "m-2").set("Ip", "0.0.0.0").set("ProcessName", "redis-server").json();
+            http.send(HttpRequest.newBuilder(ingest).POST(HttpRequest.BodyPublishers.ofString(other)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(1, Files.readAllLines(alerts).size(), "redis-server is now expected");
+
+            Files.writeString(rules.resolve("wildcard-bind.drl"), "package broken;\nrule \"x\" when then\n");
+            HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort()
+                + "/admin/reload")).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(422, refused.statusCode(), refused.body());
+            assertTrue(refused.body().contains("wildcard-bind.drl"), refused.body());
+            String rulesNow = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort() + "/rules")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(rulesNow.contains("\"version\":\"2\""), rulesNow);
+            assertTrue(rulesNow.contains("unexpected-wildcard-bind"), "the old rules still run: " + rulesNow);
+        }
+    }
+
+    @Test
     void aFeedFileThatGainsAnAddressRaisesLateDetectionsForConnectionsAlreadySeen() throws Exception {
         Path alerts = tmp.resolve("alerts.jsonl");
         Path feed = tmp.resolve("blocklist.txt");
