@@ -2,6 +2,9 @@ package io.connwatch.engine.cli;
 
 import io.connwatch.engine.config.ConnwatchConfig;
 import io.connwatch.engine.rules.RuleSet;
+import io.connwatch.engine.rules.RuleLint;
+import io.connwatch.engine.rules.RuleProblem;
+import java.util.List;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -35,6 +38,8 @@ final class ValidateRulesCommand implements Callable<Integer> {
             + " files compiled, " + set.params().values().size() + " parameters, " + set.allowlist().entries().size()
             + " allowlist entries: OK");
         set.rules().ruleNames().forEach(n -> out.println("  " + n));
+        List<RuleProblem> warnings = RuleLint.check(set.rules().files(), c.rules().retention());
+        warnings.forEach(w -> out.println(w.format()));
         out.flush();
         return 0;
     }

@@ -87,6 +87,51 @@ class CliTest {
     }
 
     @Test
+    void validateRulesWarnsAboutPatternsThatHurtAnAlwaysOnEngine() throws IOException {
+        Path rules = Files.createDirectories(tmp.resolve("rules"));
+        Files.writeString(rules.resolve("risky.drl"), """
+            package t;
+            import io.connwatch.engine.facts.*;
+            import java.util.List;
+
+            rule "all failures ever"
+            when
+                $m : MachineMinute( $machine : machine )
+                accumulate( MachineMinute( machine == $machine, $f : linksFailed ); $total : sum( $f ) )
+            then
+            end
+
+            rule "no heartbeat"
+            when
+                $b : BoundPort( )
+                not Connection( machine == $b.machine )
+            then
+            end
+
+            rule "rows in a window"
+            when
+                $c : Connection( )
+                accumulate( Connection( machine == $c.machine ) over window:time( 10m ); $n : count() )
+            then
+            end
+
+            rule "bounded"
+            when
+                $m : MachineMinute( $machine : machine, $ts : timestamp )
+                accumulate( MachineMinute( machine == $machine, timestamp > ($ts - 600000) ); $n : count() )
+            then
+            end
+            """);
+        Result r = run("validate-rules", "--config", config.toString(), rules.toString());
+        assertEquals(0, r.exit(), r.err());
+        String f = rules.resolve("risky.drl").toString();
+        assertTrue(r.out().contains(f + ":8:4: warning: rule \"all failures ever\": accumulate over MachineMinute with no window"), r.out());
+        assertTrue(r.out().contains(f + ":15:4: warning: rule \"no heartbeat\": `not Connection` with no time bound"), r.out());
+        assertTrue(r.out().contains(f + ":22:16: warning: rule \"rows in a window\": a window or temporal operator over raw rows"), r.out());
+        assertEquals(3, r.out().split("warning:", -1).length - 1, r.out());
+    }
+
+    @Test
     void runRefusesToStartOnBrokenRules() throws IOException {
         Path rules = Files.createDirectories(tmp.resolve("rules"));
         Files.writeString(rules.resolve("bad.drl"), "package t;\nrule \"x\" when then\n");
