@@ -37,6 +37,28 @@ class TestRulesCommandTest {
     }
 
     @Test
+    void theWorkedExampleInTheRuleReferenceWorksAsWritten() throws Exception {
+        String guide = Files.readString(RULES.resolve("README.md"));
+        java.util.regex.Matcher drl = java.util.regex.Pattern.compile("`rules/telnet.drl`:\\n\\n```java\\n(.*?)```",
+            java.util.regex.Pattern.DOTALL).matcher(guide);
+        java.util.regex.Matcher yaml = java.util.regex.Pattern.compile("`rules/tests/telnet.yaml`:\\n\\n```yaml\\n(.*?)```",
+            java.util.regex.Pattern.DOTALL).matcher(guide);
+        assertTrue(drl.find() && yaml.find(), "the example is in rules/README.md");
+        Path rules = Files.createDirectories(tmp.resolve("rules"));
+        Files.copy(RULES.resolve("parameters.yaml"), rules.resolve("parameters.yaml"));
+        Files.writeString(rules.resolve("telnet.drl"), drl.group(1));
+        Path fixture = Files.createDirectories(rules.resolve("tests")).resolve("telnet.yaml");
+        Files.writeString(fixture, yaml.group(1));
+        CliTest.Result ok = run("test-rules", "--rules", rules.toString());
+        assertEquals(0, ok.exit(), ok.out() + ok.err());
+        assertTrue(ok.out().contains("test-rules: 1 passed, 0 failed"), ok.out());
+        Files.writeString(fixture, yaml.group(1).replace("severity: high", "severity: critical"));
+        CliTest.Result wrong = run("test-rules", "--rules", rules.toString());
+        assertEquals(1, wrong.exit());
+        assertTrue(wrong.out().contains("  - unexpected alert: telnet-outbound high machine=m-1 process=telnet"), wrong.out());
+    }
+
+    @Test
     void aWrongFixtureFailsWithADiffOfExpectedAndRaisedAlerts() throws Exception {
         Path f = tmp.resolve("wrong.yaml");
         Files.writeString(f, """
