@@ -19,6 +19,12 @@ public final class MachineMinute implements EventFact {
     long linksFailed;
     long bytesSent;
     long bytesReceived;
+    /** Internal addresses this machine reached on administrative ports this minute; dropped at release. */
+    java.util.Set<io.connwatch.net.IpAddress> adminTargetSet = new java.util.HashSet<>();
+    int adminTargets;
+
+    /** Ports of remote administration and file sharing that lateral movement uses. */
+    public static final java.util.Set<Integer> ADMIN_PORTS = java.util.Set.of(22, 135, 445, 3389, 5985, 5986);
 
     MachineMinute(String machine, String computer, long minuteStartMillis) {
         this.machine = machine;
@@ -33,6 +39,26 @@ public final class MachineMinute implements EventFact {
         linksFailed += c.linksFailed;
         bytesSent += c.bytesSent;
         bytesReceived += c.bytesReceived;
+        if (c.direction == Direction.OUTBOUND && ADMIN_PORTS.contains(c.destinationPort) && c.destinationIp.isPrivate()
+            && (c.linksEstablished > 0 || c.linksFailed > 0 || c.linksLive > 0)) {
+            adminTargetSet.add(c.destinationIp);
+        }
+    }
+
+    /** Called when the minute closes: the sets become counts. */
+    void seal() {
+        adminTargets = adminTargetSet.size();
+        adminTargetSet = java.util.Set.copyOf(adminTargetSet);
+    }
+
+    /** The internal hosts reached on administrative ports this minute (rules union them over a window). */
+    public java.util.Set<io.connwatch.net.IpAddress> getAdminTargetSet() {
+        return adminTargetSet;
+    }
+
+    /** Distinct internal hosts reached on administrative ports (22, 135, 445, 3389, 5985, 5986) this minute. */
+    public int getAdminTargets() {
+        return adminTargets;
     }
 
     @Override
@@ -99,6 +125,7 @@ public final class MachineMinute implements EventFact {
         m.put("LinksFailed", linksFailed);
         m.put("BytesSent", bytesSent);
         m.put("BytesReceived", bytesReceived);
+        m.put("AdminTargets", adminTargets);
         return m;
     }
 

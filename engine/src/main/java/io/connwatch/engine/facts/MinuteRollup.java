@@ -74,6 +74,8 @@ public final class MinuteRollup {
     }
 
     private static List<EventFact> facts(Minute m) {
+        m.machines.values().forEach(MachineMinute::seal);
+        m.processes.values().forEach(ProcessMinute::seal);
         List<EventFact> facts = new ArrayList<>(m.machines.size() + m.processes.size());
         facts.addAll(m.machines.values());
         facts.addAll(m.processes.values());

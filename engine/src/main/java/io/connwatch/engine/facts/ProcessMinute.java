@@ -20,6 +20,12 @@ public final class ProcessMinute implements EventFact {
     long linksFailed;
     long bytesSent;
     long bytesReceived;
+    long failedRows;
+    /** Distinct remote addresses and ports of outbound rows this minute; the sets are dropped at release. */
+    java.util.Set<io.connwatch.net.IpAddress> remoteSet = new java.util.HashSet<>();
+    java.util.Set<Integer> portSet = new java.util.HashSet<>();
+    int distinctRemotes;
+    int distinctPorts;
 
     ProcessMinute(String machine, String computer, String process, String processName, long minuteStartMillis) {
         this.machine = machine;
@@ -36,6 +42,46 @@ public final class ProcessMinute implements EventFact {
         linksFailed += c.linksFailed;
         bytesSent += c.bytesSent;
         bytesReceived += c.bytesReceived;
+        if (c.direction == Direction.OUTBOUND) {
+            remoteSet.add(c.remoteIp);
+            portSet.add(c.destinationPort);
+            if (c.linksFailed > 0 && c.linksEstablished == 0) {
+                failedRows++;
+            }
+        }
+    }
+
+    /** Called when the minute closes: the sets become counts. */
+    void seal() {
+        distinctRemotes = remoteSet.size();
+        distinctPorts = portSet.size();
+        remoteSet = java.util.Set.copyOf(remoteSet);
+        portSet = java.util.Set.copyOf(portSet);
+    }
+
+    /** The remote IPs of this minute's outbound rows (rules union them over a window). */
+    public java.util.Set<io.connwatch.net.IpAddress> getRemoteSet() {
+        return remoteSet;
+    }
+
+    /** The destination ports of this minute's outbound rows. */
+    public java.util.Set<Integer> getPortSet() {
+        return portSet;
+    }
+
+    /** Distinct remote IPs of this process's outbound rows this minute. */
+    public int getDistinctRemotes() {
+        return distinctRemotes;
+    }
+
+    /** Distinct destination ports of this process's outbound rows this minute. */
+    public int getDistinctPorts() {
+        return distinctPorts;
+    }
+
+    /** Outbound rows whose links all failed this minute. */
+    public long getFailedRows() {
+        return failedRows;
     }
 
     @Override
@@ -119,6 +165,9 @@ public final class ProcessMinute implements EventFact {
         m.put("LinksFailed", linksFailed);
         m.put("BytesSent", bytesSent);
         m.put("BytesReceived", bytesReceived);
+        m.put("DistinctRemotes", distinctRemotes);
+        m.put("DistinctPorts", distinctPorts);
+        m.put("FailedRows", failedRows);
         return m;
     }
 

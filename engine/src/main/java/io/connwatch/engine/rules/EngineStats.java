@@ -14,4 +14,6 @@ public final class EngineStats {
     public final LongAdder alertsRaised = new LongAdder();
     public final LongAdder alertsPublished = new LongAdder();
     public final LongAdder lateDetections = new LongAdder();
+    /** The names of the rules that fired at least once (for test-rules --coverage and /rules). */
+    public final java.util.Set<String> firedRules = java.util.concurrent.ConcurrentHashMap.newKeySet();
 }

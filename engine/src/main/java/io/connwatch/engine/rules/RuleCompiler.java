@@ -45,6 +45,10 @@ public final class RuleCompiler {
     private static final Pattern LINE_COLUMN = Pattern.compile("\\[?Line (\\d+):(\\d+)\\]?");
     private static final Pattern ERR_PREFIX = Pattern.compile("^\\[ERR \\d+\\]\\s*");
     private static final String GROUP = "io.connwatch.rules";
+    private static final Pattern DECLARE = Pattern.compile("^\\s*declare\\s+(\\w+)", Pattern.MULTILINE);
+    private static final Pattern UNRESOLVED = Pattern.compile("Unable to resolve ObjectType '(\\w+)'|(\\w+) cannot be resolved to a type");
+    private static final Pattern SYNTAX = Pattern.compile("no viable alternative|mismatched input|extraneous input|missing \\S+ at|"
+        + "unexpected token|Parser returned a null Package");
     /** Each compile chain (an engine and its reloads) has its own artifact in the KIE repository. */
     private static final AtomicLong CHAINS = new AtomicLong();
 
@@ -93,6 +97,12 @@ public final class RuleCompiler {
             current.directory());
     }
 
+    /** An error caused by a declared type that a syntax error elsewhere in its package left unbuilt. */
+    private static boolean isCascade(String message, java.util.Set<String> declared) {
+        Matcher m = UNRESOLVED.matcher(message);
+        return m.find() && declared.contains(m.group(1) != null ? m.group(1) : m.group(2));
+    }
+
     private static List<String> ruleNames(KieBase kieBase) {
         List<String> names = new ArrayList<>();
         for (KiePackage p : kieBase.getKiePackages()) {
@@ -122,12 +132,17 @@ public final class RuleCompiler {
         kfs.writeKModuleXML(module.toXML());
         kfs.write(DECLARATIONS, declarations(retention));
         Map<String, Path> byResource = new HashMap<>();
+        java.util.Set<String> declared = new java.util.HashSet<>();
         for (Path file : files) {
             String text;
             try {
                 text = Files.readString(file, StandardCharsets.UTF_8);
             } catch (IOException e) {
                 throw new RuleCompilationException(List.of(new RuleProblem(file.toString(), 0, -1, "cannot read: " + e)));
+            }
+            Matcher d = DECLARE.matcher(text);
+            while (d.find()) {
+                declared.add(d.group(1));
             }
             // Drools wants a file's folder to match its package; the user's layout need not.
             Matcher pkg = PACKAGE.matcher(text);
@@ -144,12 +159,16 @@ public final class RuleCompiler {
             for (Message m : errors) {
                 problems.add(problem(m, byResource));
             }
-            // A syntax error also yields "Parser returned a null Package" for its file: noise.
+            // A syntax error also yields "Parser returned a null Package" for its file, and makes the
+            // package's declared types unresolvable in every other file: both are noise until the
+            // syntax is fixed, so only syntax errors are reported while there are any.
             List<RuleProblem> useful = problems.stream()
                 .filter(p -> !p.message().startsWith("Parser returned a null Package")
                     || problems.stream().noneMatch(o -> o != p && o.file().equals(p.file())))
                 .toList();
-            throw new RuleCompilationException(useful);
+            boolean syntax = useful.stream().anyMatch(p -> SYNTAX.matcher(p.message()).find());
+            List<RuleProblem> reported = syntax ? useful.stream().filter(p -> !isCascade(p.message(), declared)).toList() : useful;
+            throw new RuleCompilationException(reported);
         }
         return files;
     }

@@ -71,6 +71,12 @@ public final class RuleEngine implements AutoCloseable {
                       Settings settings, Clock wallClock, Supplier<ThreatSnapshot> intel) {
         this.intel = intel;
         this.compiled = rules;
+        CountryPolicy countries;
+        try {
+            countries = rules.directory() == null ? CountryPolicy.empty() : CountryPolicy.load(rules.directory());
+        } catch (RuleCompilationException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
         if (settings.partitions() < 1) {
             throw new IllegalArgumentException("partitions must be at least 1");
         }
@@ -91,6 +97,11 @@ public final class RuleEngine implements AutoCloseable {
             int retroPerPartition = settings.retroMaxAddresses() / n;
             partitions[i] = call(threads[i], () -> new RulePartition(index, rules, params, allowlist, sink,
                 settings.episodeGap(), wallClock, stats, settings.retroWindow(), retroPerPartition));
+            RulePartition created = partitions[i];
+            call(threads[i], () -> {
+                created.countries(countries);
+                return null;
+            });
         }
     }
 
@@ -336,7 +347,7 @@ public final class RuleEngine implements AutoCloseable {
                     return r;
                 }
                 for (RulePartition p : partitions) {
-                    p.ruleData(checked.params(), checked.allowlist());
+                    p.ruleData(checked.params(), checked.allowlist(), checked.countries());
                 }
                 compiled = next;
                 Reload r = new Reload(java.time.Instant.now(), next.releaseId().getVersion(), next.ruleNames(),

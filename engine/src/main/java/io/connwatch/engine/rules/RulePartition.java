@@ -49,10 +49,20 @@ final class RulePartition {
         this.session = rules.newSession();
         this.judgeOnce = rules.retention().rowsJudgedOnce();
         this.clock = session.getSessionClock();
+        session.addEventListener(new org.kie.api.event.rule.DefaultAgendaEventListener() {
+            @Override
+            public void afterMatchFired(org.kie.api.event.rule.AfterMatchFiredEvent event) {
+                stats.firedRules.add(event.getMatch().getRule().getName());
+            }
+        });
         this.alerts = new Alerts(sink, new EpisodeDeduplicator(episodeGap), wallClock);
         setGlobal("alerts", alerts);
         setGlobal("params", params);
         setGlobal("bindAllowlist", allowlist);
+    }
+
+    void countries(CountryPolicy countries) {
+        setGlobal("countries", countries);
     }
 
     private void setGlobal(String name, Object value) {
@@ -175,7 +185,8 @@ final class RulePartition {
     }
 
     /** Sets the data files' content after a reload; called while the partition is paused. */
-    void ruleData(RuleParameters params, BindAllowlist allowlist) {
+    void ruleData(RuleParameters params, BindAllowlist allowlist, CountryPolicy countries) {
+        setGlobal("countries", countries);
         setGlobal("params", params);
         setGlobal("bindAllowlist", allowlist);
         setGlobal("alerts", alerts);

@@ -8,7 +8,7 @@ import java.util.List;
  * Everything loaded from a rules directory: the compiled DRL and the data files rules read
  * (parameters, allowlist), checked together so one run reports every problem at once.
  */
-public record RuleSet(CompiledRules rules, RuleParameters params, BindAllowlist allowlist) {
+public record RuleSet(CompiledRules rules, RuleParameters params, BindAllowlist allowlist, CountryPolicy countries) {
 
     /** Loads and checks the rules directory; throws with every problem found in any file. */
     public static RuleSet load(Path dir, EventRetention retention) throws RuleCompilationException {
@@ -16,6 +16,12 @@ public record RuleSet(CompiledRules rules, RuleParameters params, BindAllowlist 
         CompiledRules rules = null;
         RuleParameters params = null;
         BindAllowlist allowlist = null;
+        CountryPolicy countries = null;
+        try {
+            countries = CountryPolicy.load(dir);
+        } catch (RuleCompilationException e) {
+            problems.addAll(e.problems());
+        }
         try {
             rules = RuleCompiler.compile(dir, retention);
         } catch (RuleCompilationException e) {
@@ -41,6 +47,6 @@ public record RuleSet(CompiledRules rules, RuleParameters params, BindAllowlist 
         if (!problems.isEmpty()) {
             throw new RuleCompilationException(problems);
         }
-        return new RuleSet(rules, params, allowlist);
+        return new RuleSet(rules, params, allowlist, countries);
     }
 }

@@ -56,7 +56,7 @@ class CliTest {
     void validateRulesAcceptsTheShippedRules() {
         Result r = run("validate-rules", "--config", config.toString());
         assertEquals(0, r.exit(), r.err());
-        assertTrue(r.out().contains("6 rules in 3 files compiled"), r.out());
+        assertTrue(r.out().contains("14 rules in 6 files compiled"), r.out());
         assertTrue(r.out().contains("malicious-remote-ip-outbound"), r.out());
     }
 
@@ -184,7 +184,7 @@ class CliTest {
             }
         }
         assertEquals(Map.of("connection-failure-ratio-machine", 2, "connection-failure-spike-machine", 2,
-            "connection-failure-spike-process", 1, "malicious-remote-ip-inbound", 1, "malicious-remote-ip-outbound", 1,
+            "connection-failure-spike-process", 1, "malicious-inbound-open-port", 1, "malicious-remote-ip-outbound", 1,
             "unexpected-wildcard-bind", 1), byRule);
         assertTrue(r.err().contains("0 rejected"), r.err());
     }
