@@ -9,8 +9,23 @@ public final class BoundPort extends MachineRecord {
     int port;
     boolean isWildcardBind;
     String portId;
+    boolean newPort;
+    long listeningSince;
 
     BoundPort() {
+    }
+
+    /**
+     * True for the first row of a port this machine never listened on before (set by the engine's
+     * {@link PortBaseline}; loopback-only binds are never new).
+     */
+    public boolean isNewPort() {
+        return newPort;
+    }
+
+    /** Epoch milliseconds when the engine first saw this machine's bound ports: the start of its learning. */
+    public long getListeningSince() {
+        return listeningSince;
     }
 
     @Override

@@ -40,6 +40,12 @@ public final class Connection extends MachineRecord {
     boolean allowlisted;
     ThreatVerdict threat;
     boolean lateDetection;
+    boolean destinationPortOpen;
+
+    /** For inbound rows: the machine is known to listen on the destination port (see {@link PortBaseline}). */
+    public boolean isDestinationPortOpen() {
+        return destinationPortOpen;
+    }
 
     Connection() {
     }
@@ -110,6 +116,7 @@ public final class Connection extends MachineRecord {
         c.remoteLongitude = remoteLongitude;
         c.remoteDnsCanonicalNames = remoteDnsCanonicalNames;
         c.remoteDnsQuestions = remoteDnsQuestions;
+        c.destinationPortOpen = destinationPortOpen;
         return c;
     }
 

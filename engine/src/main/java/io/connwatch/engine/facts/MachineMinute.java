@@ -9,7 +9,7 @@ import java.util.Map;
  * when the watermark passes the minute's end, so windowed rules work on one small fact per
  * machine-minute instead of on every row (the Failed connections workbook's numbers).
  */
-public final class MachineMinute implements EventFact {
+public final class MachineMinute implements EventFact, MinuteFact {
     final String machine;
     final String computer;
     final long timestamp;
@@ -46,19 +46,33 @@ public final class MachineMinute implements EventFact {
     }
 
     /** Called when the minute closes: the sets become counts. */
-    void seal() {
+    /**
+     * Called when the minute closes: the set becomes a count, and an {@link AdminMinute} carrying
+     * the set when it is not empty (the only minutes lateral-movement rules need to see).
+     */
+    AdminMinute seal() {
         adminTargets = adminTargetSet.size();
-        adminTargetSet = java.util.Set.copyOf(adminTargetSet);
-    }
-
-    /** The internal hosts reached on administrative ports this minute (rules union them over a window). */
-    public java.util.Set<io.connwatch.net.IpAddress> getAdminTargetSet() {
-        return adminTargetSet;
+        AdminMinute admin = adminTargets == 0 ? null : new AdminMinute(machine, computer, timestamp, java.util.Set.copyOf(adminTargetSet));
+        adminTargetSet = null;
+        return admin;
     }
 
     /** Distinct internal hosts reached on administrative ports (22, 135, 445, 3389, 5985, 5986) this minute. */
     public int getAdminTargets() {
         return adminTargets;
+    }
+
+    private boolean current = true;
+
+    /** True while the rules judge the minute this fact closes; false from the next minute on. */
+    @Override
+    public boolean isCurrent() {
+        return current;
+    }
+
+    @Override
+    public void judged() {
+        current = false;
     }
 
     @Override

@@ -74,11 +74,21 @@ public final class MinuteRollup {
     }
 
     private static List<EventFact> facts(Minute m) {
-        m.machines.values().forEach(MachineMinute::seal);
-        m.processes.values().forEach(ProcessMinute::seal);
         List<EventFact> facts = new ArrayList<>(m.machines.size() + m.processes.size());
-        facts.addAll(m.machines.values());
-        facts.addAll(m.processes.values());
+        for (MachineMinute mm : m.machines.values()) {
+            facts.add(mm);
+            AdminMinute admin = mm.seal();
+            if (admin != null) {
+                facts.add(admin);
+            }
+        }
+        for (ProcessMinute pm : m.processes.values()) {
+            facts.add(pm);
+            FanOutMinute fan = pm.seal();
+            if (fan != null) {
+                facts.add(fan);
+            }
+        }
         return facts;
     }
 }

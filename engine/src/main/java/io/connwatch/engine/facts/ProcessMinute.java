@@ -8,7 +8,7 @@ import java.util.Map;
  * The VMConnection rows of one process (Machine + Process) in one closed minute, summed; the
  * per-process counterpart of {@link MachineMinute}.
  */
-public final class ProcessMinute implements EventFact {
+public final class ProcessMinute implements EventFact, MinuteFact {
     final String machine;
     final String computer;
     final String process;
@@ -21,6 +21,7 @@ public final class ProcessMinute implements EventFact {
     long bytesSent;
     long bytesReceived;
     long failedRows;
+    long outboundRows;
     /** Distinct remote addresses and ports of outbound rows this minute; the sets are dropped at release. */
     java.util.Set<io.connwatch.net.IpAddress> remoteSet = new java.util.HashSet<>();
     java.util.Set<Integer> portSet = new java.util.HashSet<>();
@@ -43,6 +44,7 @@ public final class ProcessMinute implements EventFact {
         bytesSent += c.bytesSent;
         bytesReceived += c.bytesReceived;
         if (c.direction == Direction.OUTBOUND) {
+            outboundRows++;
             remoteSet.add(c.remoteIp);
             portSet.add(c.destinationPort);
             if (c.linksFailed > 0 && c.linksEstablished == 0) {
@@ -52,21 +54,18 @@ public final class ProcessMinute implements EventFact {
     }
 
     /** Called when the minute closes: the sets become counts. */
-    void seal() {
+    /**
+     * Called when the minute closes: the sets become counts, and a {@link FanOutMinute} carrying
+     * them when some outbound row failed outright (the only minutes scan rules need to see).
+     */
+    FanOutMinute seal() {
         distinctRemotes = remoteSet.size();
         distinctPorts = portSet.size();
-        remoteSet = java.util.Set.copyOf(remoteSet);
-        portSet = java.util.Set.copyOf(portSet);
-    }
-
-    /** The remote IPs of this minute's outbound rows (rules union them over a window). */
-    public java.util.Set<io.connwatch.net.IpAddress> getRemoteSet() {
-        return remoteSet;
-    }
-
-    /** The destination ports of this minute's outbound rows. */
-    public java.util.Set<Integer> getPortSet() {
-        return portSet;
+        FanOutMinute fanOut = failedRows == 0 ? null : new FanOutMinute(machine, computer, process, processName, timestamp,
+            java.util.Set.copyOf(remoteSet), java.util.Set.copyOf(portSet), failedRows, outboundRows);
+        remoteSet = null;
+        portSet = null;
+        return fanOut;
     }
 
     /** Distinct remote IPs of this process's outbound rows this minute. */
@@ -82,6 +81,19 @@ public final class ProcessMinute implements EventFact {
     /** Outbound rows whose links all failed this minute. */
     public long getFailedRows() {
         return failedRows;
+    }
+
+    private boolean current = true;
+
+    /** True while the rules judge the minute this fact closes; false from the next minute on. */
+    @Override
+    public boolean isCurrent() {
+        return current;
+    }
+
+    @Override
+    public void judged() {
+        current = false;
     }
 
     @Override

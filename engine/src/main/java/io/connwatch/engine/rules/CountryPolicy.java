@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
@@ -28,6 +29,8 @@ public final class CountryPolicy {
     }
 
     private final List<Group> groups;
+    /** A machine's group, found once: rules ask for every outbound row. */
+    private final Map<String, java.util.Optional<Group>> byMachine = new java.util.concurrent.ConcurrentHashMap<>();
 
     private CountryPolicy(List<Group> groups) {
         this.groups = List.copyOf(groups);
@@ -39,6 +42,10 @@ public final class CountryPolicy {
 
     /** The group of the connection's machine, or null. */
     public Group group(Connection c) {
+        return byMachine.computeIfAbsent(c.getMachine(), m -> java.util.Optional.ofNullable(find(c))).orElse(null);
+    }
+
+    private Group find(Connection c) {
         for (Group g : groups) {
             for (Pattern p : g.machines()) {
                 if ((c.getComputer() != null && p.matcher(c.getComputer().toLowerCase(Locale.ROOT)).matches())
@@ -53,7 +60,7 @@ public final class CountryPolicy {
     /** True when the machine is in a group and the remote country is not among the group's. */
     public boolean unusual(Connection c) {
         Group g = group(c);
-        return g != null && c.getRemoteCountry() != null && !g.countries().contains(c.getRemoteCountry().toLowerCase(Locale.ROOT));
+        return g != null && c.getRemoteCountry() != null && !g.countries().contains(c.getRemoteCountry());
     }
 
     public List<Group> groups() {
@@ -82,8 +89,8 @@ public final class CountryPolicy {
                 String name = g.path("name").asText("groups[" + i + "]");
                 List<Pattern> machines = new ArrayList<>();
                 g.path("machines").forEach(m -> machines.add(BindAllowlist.glob(m.asText())));
-                Set<String> countries = new TreeSet<>();
-                g.path("countries").forEach(c -> countries.add(c.asText().toLowerCase(Locale.ROOT)));
+                Set<String> countries = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+                g.path("countries").forEach(c -> countries.add(c.asText()));
                 if (machines.isEmpty() || countries.isEmpty()) {
                     problems.add(new RuleProblem(file.toString(), 0, -1, "group " + name + ": needs machines and countries"));
                     continue;

@@ -212,6 +212,8 @@ public final class RuleCompiler {
         event(sb, BoundPort.class.getName(), retention.records());
         event(sb, MachineMinute.class.getName(), retention.rollups());
         event(sb, ProcessMinute.class.getName(), retention.rollups());
+        event(sb, io.connwatch.engine.facts.AdminMinute.class.getName(), retention.rollups());
+        event(sb, io.connwatch.engine.facts.FanOutMinute.class.getName(), retention.rollups());
         return sb.toString();
     }
 

@@ -27,6 +27,10 @@ public final class RuleParameters {
 
     private final String source;
     private final Map<String, String> values;
+    // Rules read thresholds in constraints, once per fact: parse each value once.
+    private final Map<String, Long> counts = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Double> ratios = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Long> millis = new java.util.concurrent.ConcurrentHashMap<>();
 
     private RuleParameters(String source, Map<String, String> values) {
         this.source = source;
@@ -81,6 +85,16 @@ public final class RuleParameters {
 
     /** A whole number, e.g. a floor of failed links. */
     public long count(String key) {
+        Long cached = counts.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        long v = parseCount(key);
+        counts.put(key, v);
+        return v;
+    }
+
+    private long parseCount(String key) {
         String v = require(key);
         try {
             return Long.parseLong(v.trim());
@@ -91,6 +105,16 @@ public final class RuleParameters {
 
     /** A decimal number, e.g. a factor or a percentage. */
     public double ratio(String key) {
+        Double cached = ratios.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        double v = parseRatio(key);
+        ratios.put(key, v);
+        return v;
+    }
+
+    private double parseRatio(String key) {
         String v = require(key);
         try {
             return Double.parseDouble(v.trim());
@@ -101,7 +125,13 @@ public final class RuleParameters {
 
     /** A duration in milliseconds, written as {@code 5m}, {@code 90s}, {@code 1h}. */
     public long millis(String key) {
-        return Durations.parse(require(key)).toMillis();
+        Long cached = millis.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        long v = Durations.parse(require(key)).toMillis();
+        millis.put(key, v);
+        return v;
     }
 
     public Map<String, String> values() {

@@ -7,7 +7,10 @@ import io.connwatch.engine.facts.Connection;
 import io.connwatch.engine.facts.EventFact;
 import io.connwatch.engine.facts.MachineRecord;
 import io.connwatch.engine.facts.MinuteRollup;
+import io.connwatch.engine.facts.MinuteFact;
 import io.connwatch.engine.facts.SightingMemory;
+import io.connwatch.engine.facts.PortBaseline;
+import io.connwatch.engine.facts.BoundPort;
 import io.connwatch.feeds.IpIndex;
 import io.connwatch.feeds.ThreatSnapshot;
 import java.util.ArrayList;
@@ -38,6 +41,7 @@ final class RulePartition {
     private final EngineStats stats;
     private final boolean judgeOnce;
     private final SightingMemory sightings;
+    private final PortBaseline ports = new PortBaseline();
     private long lastPublishedRaised;
     private long lastPublished;
 
@@ -76,9 +80,15 @@ final class RulePartition {
     /** Inserts a batch, moves the clock to the watermark, releases closed minutes and fires. */
     void process(List<MachineRecord> batch, long watermark, ThreatSnapshot intel) {
         FactHandle[] handles = judgeOnce ? new FactHandle[batch.size()] : null;
+        for (MachineRecord r : batch) {
+            if (r instanceof BoundPort b) {
+                ports.observe(b);
+            }
+        }
         for (int i = 0; i < batch.size(); i++) {
             MachineRecord r = batch.get(i);
             if (r instanceof Connection c) {
+                ports.mark(c);
                 if (!intel.isEmpty()) {
                     c.enrich(intel.match(c.getRemoteIp()), intel.allowed(c.getRemoteIp()));
                 }
@@ -130,12 +140,20 @@ final class RulePartition {
         // Rows first: per-row rules judge them at the clock they arrived at.
         fire();
         MinuteRollup.MinuteSink closeMinute = (minuteEnd, facts) -> {
-            for (EventFact f : facts) {
+            FactHandle[] handles = new FactHandle[facts.size()];
+            for (int i = 0; i < facts.size(); i++) {
                 stats.rollups.increment();
-                session.insert(f);
+                handles[i] = session.insert(facts.get(i));
             }
             moveClock(Math.min(minuteEnd, watermark));
             fire();
+            // Judged: no longer the current minute, so these never anchor a rule again.
+            for (int i = 0; i < handles.length; i++) {
+                if (facts.get(i) instanceof MinuteFact m) {
+                    m.judged();
+                    session.update(handles[i], m, "current");
+                }
+            }
         };
         if (releaseAll) {
             rollup.releaseAll(closeMinute);
