@@ -79,11 +79,24 @@ public final class RuleCompiler {
      * @throws RuleCompilationException with every problem; the running rules are then untouched
      */
     static CompiledRules update(CompiledRules current) throws RuleCompilationException {
-        KieServices ks = KieServices.get();
+        return apply(current, prepare(current));
+    }
+
+    /** A new version of the rules, built into the KIE repository but not yet running. */
+    record Prepared(ReleaseId releaseId, List<Path> files) {
+    }
+
+    /** Builds the next version of the rules (slow: compiles everything); the running rules are untouched. */
+    static Prepared prepare(CompiledRules current) throws RuleCompilationException {
         ReleaseId now = current.releaseId();
-        ReleaseId next = ks.newReleaseId(now.getGroupId(), now.getArtifactId(), String.valueOf(Integer.parseInt(now.getVersion()) + 1));
-        List<Path> files = build(current.directory(), current.retention(), next);
-        Results results = current.container().updateToVersion(next);
+        ReleaseId next = KieServices.get().newReleaseId(now.getGroupId(), now.getArtifactId(),
+            String.valueOf(Integer.parseInt(now.getVersion()) + 1));
+        return new Prepared(next, build(current.directory(), current.retention(), next));
+    }
+
+    /** Switches the running knowledge base to a prepared version in place; no session may be firing. */
+    static CompiledRules apply(CompiledRules current, Prepared prepared) throws RuleCompilationException {
+        Results results = current.container().updateToVersion(prepared.releaseId());
         List<Message> errors = results.getMessages(Message.Level.ERROR);
         if (!errors.isEmpty()) {
             List<RuleProblem> problems = new ArrayList<>();
@@ -93,8 +106,8 @@ public final class RuleCompiler {
             throw new RuleCompilationException(problems);
         }
         KieBase kieBase = current.container().getKieBase("connwatch");
-        return new CompiledRules(current.container(), kieBase, next, files, ruleNames(kieBase), current.retention(),
-            current.directory());
+        return new CompiledRules(current.container(), kieBase, prepared.releaseId(), prepared.files(), ruleNames(kieBase),
+            current.retention(), current.directory());
     }
 
     /** An error caused by a declared type that a syntax error elsewhere in its package left unbuilt. */

@@ -315,8 +315,10 @@ public final class RuleEngine implements AutoCloseable {
             current = compiled;
         }
         RuleSet checked;
+        RuleCompiler.Prepared prepared;
         try {
             checked = RuleSet.load(current.directory(), current.retention());
+            prepared = RuleCompiler.prepare(current);
         } catch (RuleCompilationException e) {
             Reload r = new Reload(java.time.Instant.now(), current.releaseId().getVersion(), current.ruleNames(), 0, e.problems());
             lastReload = r;
@@ -340,7 +342,7 @@ public final class RuleEngine implements AutoCloseable {
                 parked.await();
                 CompiledRules next;
                 try {
-                    next = RuleCompiler.update(current);
+                    next = RuleCompiler.apply(current, prepared);
                 } catch (RuleCompilationException e) {
                     Reload r = new Reload(java.time.Instant.now(), current.releaseId().getVersion(), current.ruleNames(), 0, e.problems());
                     lastReload = r;
