@@ -1,8 +1,6 @@
 package io.connwatch.engine.facts;
 
 import io.connwatch.net.IpAddress;
-import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -11,12 +9,9 @@ import java.util.Set;
  * failed outright: the distinct remote IPs and ports, failed rows and all outbound rows. Inserted
  * only for such minutes, so scan rules see few facts.
  */
-public final class FanOutMinute implements EventFact, MinuteFact {
-    private final String machine;
-    private final String computer;
+public final class FanOutMinute extends MinuteRollupFact {
     private final String process;
     private final String processName;
-    private final long timestamp;
     private final Set<IpAddress> remotes;
     private final Set<Integer> ports;
     private final long failedRows;
@@ -24,43 +19,18 @@ public final class FanOutMinute implements EventFact, MinuteFact {
 
     FanOutMinute(String machine, String computer, String process, String processName, long timestamp, Set<IpAddress> remotes,
                  Set<Integer> ports, long failedRows, long outboundRows) {
-        this.machine = machine;
-        this.computer = computer;
+        super(machine, computer, timestamp);
         this.process = process;
         this.processName = processName;
-        this.timestamp = timestamp;
         this.remotes = remotes;
         this.ports = ports;
         this.failedRows = failedRows;
         this.outboundRows = outboundRows;
     }
 
-    private boolean current = true;
-
-    /** True while the rules judge the minute this fact closes; false from the next minute on. */
-    @Override
-    public boolean isCurrent() {
-        return current;
-    }
-
-    @Override
-    public void judged() {
-        current = false;
-    }
-
     @Override
     public String getTable() {
         return "FanOutMinute";
-    }
-
-    @Override
-    public String getMachine() {
-        return machine;
-    }
-
-    @Override
-    public String getComputer() {
-        return computer;
     }
 
     public String getProcess() {
@@ -73,16 +43,6 @@ public final class FanOutMinute implements EventFact, MinuteFact {
 
     public String getProcessLabel() {
         return processName != null ? processName : process;
-    }
-
-    @Override
-    public long getTimestamp() {
-        return timestamp;
-    }
-
-    @Override
-    public Instant getTimeGenerated() {
-        return Instant.ofEpochMilli(timestamp);
     }
 
     public Set<IpAddress> getRemotes() {
@@ -103,12 +63,7 @@ public final class FanOutMinute implements EventFact, MinuteFact {
 
     @Override
     public Map<String, Object> toColumns() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("TimeGenerated", getTimeGenerated().toString());
-        if (computer != null) {
-            m.put("Computer", computer);
-        }
-        m.put("Machine", machine);
+        Map<String, Object> m = columns();
         m.put("Process", process);
         if (processName != null) {
             m.put("ProcessName", processName);
@@ -118,10 +73,5 @@ public final class FanOutMinute implements EventFact, MinuteFact {
         m.put("FailedRows", failedRows);
         m.put("OutboundRows", outboundRows);
         return m;
-    }
-
-    @Override
-    public String toString() {
-        return "FanOutMinute" + toColumns();
     }
 }

@@ -1,7 +1,5 @@
 package io.connwatch.engine.facts;
 
-import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -9,10 +7,7 @@ import java.util.Map;
  * when the watermark passes the minute's end, so windowed rules work on one small fact per
  * machine-minute instead of on every row (the Failed connections workbook's numbers).
  */
-public final class MachineMinute implements EventFact, MinuteFact {
-    final String machine;
-    final String computer;
-    final long timestamp;
+public final class MachineMinute extends MinuteRollupFact {
     long rows;
     long linksEstablished;
     long linksTerminated;
@@ -27,9 +22,7 @@ public final class MachineMinute implements EventFact, MinuteFact {
     public static final java.util.Set<Integer> ADMIN_PORTS = java.util.Set.of(22, 135, 445, 3389, 5985, 5986);
 
     MachineMinute(String machine, String computer, long minuteStartMillis) {
-        this.machine = machine;
-        this.computer = computer;
-        this.timestamp = minuteStartMillis;
+        super(machine, computer, minuteStartMillis);
     }
 
     void add(Connection c) {
@@ -62,42 +55,9 @@ public final class MachineMinute implements EventFact, MinuteFact {
         return adminTargets;
     }
 
-    private boolean current = true;
-
-    /** True while the rules judge the minute this fact closes; false from the next minute on. */
-    @Override
-    public boolean isCurrent() {
-        return current;
-    }
-
-    @Override
-    public void judged() {
-        current = false;
-    }
-
     @Override
     public String getTable() {
         return "MachineMinute";
-    }
-
-    @Override
-    public String getMachine() {
-        return machine;
-    }
-
-    @Override
-    public String getComputer() {
-        return computer;
-    }
-
-    @Override
-    public long getTimestamp() {
-        return timestamp;
-    }
-
-    @Override
-    public Instant getTimeGenerated() {
-        return Instant.ofEpochMilli(timestamp);
     }
 
     /** VMConnection rows summed into this minute. */
@@ -127,12 +87,7 @@ public final class MachineMinute implements EventFact, MinuteFact {
 
     @Override
     public Map<String, Object> toColumns() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("TimeGenerated", getTimeGenerated().toString());
-        if (computer != null) {
-            m.put("Computer", computer);
-        }
-        m.put("Machine", machine);
+        Map<String, Object> m = columns();
         m.put("Rows", rows);
         m.put("LinksEstablished", linksEstablished);
         m.put("LinksTerminated", linksTerminated);
@@ -141,10 +96,5 @@ public final class MachineMinute implements EventFact, MinuteFact {
         m.put("BytesReceived", bytesReceived);
         m.put("AdminTargets", adminTargets);
         return m;
-    }
-
-    @Override
-    public String toString() {
-        return "MachineMinute" + toColumns();
     }
 }

@@ -1,19 +1,14 @@
 package io.connwatch.engine.facts;
 
-import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * The VMConnection rows of one process (Machine + Process) in one closed minute, summed; the
  * per-process counterpart of {@link MachineMinute}.
  */
-public final class ProcessMinute implements EventFact, MinuteFact {
-    final String machine;
-    final String computer;
+public final class ProcessMinute extends MinuteRollupFact {
     final String process;
     final String processName;
-    final long timestamp;
     long rows;
     long linksEstablished;
     long linksTerminated;
@@ -29,11 +24,9 @@ public final class ProcessMinute implements EventFact, MinuteFact {
     int distinctPorts;
 
     ProcessMinute(String machine, String computer, String process, String processName, long minuteStartMillis) {
-        this.machine = machine;
-        this.computer = computer;
+        super(machine, computer, minuteStartMillis);
         this.process = process;
         this.processName = processName;
-        this.timestamp = minuteStartMillis;
     }
 
     void add(Connection c) {
@@ -83,32 +76,9 @@ public final class ProcessMinute implements EventFact, MinuteFact {
         return failedRows;
     }
 
-    private boolean current = true;
-
-    /** True while the rules judge the minute this fact closes; false from the next minute on. */
-    @Override
-    public boolean isCurrent() {
-        return current;
-    }
-
-    @Override
-    public void judged() {
-        current = false;
-    }
-
     @Override
     public String getTable() {
         return "ProcessMinute";
-    }
-
-    @Override
-    public String getMachine() {
-        return machine;
-    }
-
-    @Override
-    public String getComputer() {
-        return computer;
     }
 
     /** The {@code p-hex} process id (unique within the machine), or the name when the rows had no id. */
@@ -123,16 +93,6 @@ public final class ProcessMinute implements EventFact, MinuteFact {
     /** The process name, or the process id when the rows had no name. */
     public String getProcessLabel() {
         return processName != null ? processName : process;
-    }
-
-    @Override
-    public long getTimestamp() {
-        return timestamp;
-    }
-
-    @Override
-    public Instant getTimeGenerated() {
-        return Instant.ofEpochMilli(timestamp);
     }
 
     public long getRows() {
@@ -161,12 +121,7 @@ public final class ProcessMinute implements EventFact, MinuteFact {
 
     @Override
     public Map<String, Object> toColumns() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("TimeGenerated", getTimeGenerated().toString());
-        if (computer != null) {
-            m.put("Computer", computer);
-        }
-        m.put("Machine", machine);
+        Map<String, Object> m = columns();
         m.put("Process", process);
         if (processName != null) {
             m.put("ProcessName", processName);
@@ -181,10 +136,5 @@ public final class ProcessMinute implements EventFact, MinuteFact {
         m.put("DistinctPorts", distinctPorts);
         m.put("FailedRows", failedRows);
         return m;
-    }
-
-    @Override
-    public String toString() {
-        return "ProcessMinute" + toColumns();
     }
 }
