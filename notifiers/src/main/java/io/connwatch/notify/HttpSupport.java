@@ -104,6 +104,37 @@ public final class HttpSupport {
         }
     }
 
+    /** Reads a receiver's (secret) http or https URL; null with a problem when missing or not a URL. */
+    public static java.net.URI url(Settings s) {
+        String url = s.secret("url", true);
+        if (url == null) {
+            return null;
+        }
+        try {
+            java.net.URI uri = java.net.URI.create(url);
+            if ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) {
+                return uri;
+            }
+            s.problem("url", "must be an http or https URL");
+        } catch (IllegalArgumentException e) {
+            s.problem("url", "not a URL");
+        }
+        return null;
+    }
+
+    /** Sends a request; transport failures become temporary delivery failures naming only the receiver. */
+    public static HttpResponse<String> send(HttpClient http, java.net.http.HttpRequest request, String receiver)
+        throws DeliveryException {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw ioFailure(receiver, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw DeliveryException.temporary(receiver + ": interrupted");
+        }
+    }
+
     /** An I/O failure as a temporary delivery failure, named by its kind only (messages can hold URLs). */
     public static DeliveryException ioFailure(String receiver, Exception e) {
         String kind = e instanceof java.net.http.HttpTimeoutException ? "timed out"

@@ -63,19 +63,7 @@ public final class SlackNotifier implements Notifier {
 
     public static Notifier create(String name, Settings s, Templates templates) {
         s.only(KEYS);
-        String url = s.secret("url", true);
-        URI uri = null;
-        if (url != null) {
-            try {
-                uri = URI.create(url);
-                if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) {
-                    s.problem("url", "must be an https URL");
-                    uri = null;
-                }
-            } catch (IllegalArgumentException e) {
-                s.problem("url", "not a URL");
-            }
-        }
+        URI uri = HttpSupport.url(s);
         Config c = new Config(uri, s.integer("max-alerts-per-message", 10, 1, 40), s.duration("min-interval", Duration.ofSeconds(1)),
             s.duration("timeout", Duration.ofSeconds(10)));
         if (uri == null) {
@@ -181,15 +169,7 @@ public final class SlackNotifier implements Notifier {
     public void deliver(List<Alert> alerts) throws DeliveryException {
         HttpRequest req = HttpRequest.newBuilder(config.url()).timeout(config.timeout()).header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(message(alerts), StandardCharsets.UTF_8)).build();
-        HttpResponse<String> r;
-        try {
-            r = http.send(req, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw HttpSupport.ioFailure(name, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw DeliveryException.temporary(name + ": interrupted");
-        }
+        HttpResponse<String> r = HttpSupport.send(http, req, name);
         if (r.statusCode() != 200) {
             String body = r.body() == null ? "" : r.body().strip();
             // Slack's error bodies are short codes such as invalid_payload or no_service: safe to show.

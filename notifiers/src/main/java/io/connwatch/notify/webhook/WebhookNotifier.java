@@ -80,19 +80,7 @@ public final class WebhookNotifier implements Notifier {
 
     public static Notifier create(String name, Settings s, Templates templates) {
         s.only(KEYS);
-        String url = s.secret("url", true);
-        URI uri = null;
-        if (url != null) {
-            try {
-                uri = URI.create(url);
-                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
-                    s.problem("url", "must be an http or https URL");
-                    uri = null;
-                }
-            } catch (IllegalArgumentException e) {
-                s.problem("url", "not a URL");
-            }
-        }
+        URI uri = HttpSupport.url(s);
         String caFile = s.string("ca-file", null);
         String keystore = s.string("client-keystore", null);
         Config c = new Config(uri, s.map("headers"), s.secret("bearer-token", false), s.string("basic-user", null),
@@ -171,15 +159,7 @@ public final class WebhookNotifier implements Notifier {
             req.header(TIMESTAMP_HEADER, String.valueOf(ts));
             req.header(SIGNATURE_HEADER, signature(config.signingSecret(), ts, body));
         }
-        HttpResponse<String> r;
-        try {
-            r = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw HttpSupport.ioFailure(name, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw DeliveryException.temporary(name + ": interrupted");
-        }
+        HttpResponse<String> r = HttpSupport.send(http, req.build(), name);
         if (r.statusCode() / 100 != 2) {
             throw HttpSupport.failure(name, r, null);
         }
