@@ -98,7 +98,7 @@ public final class DataGenerator {
             this.ip = "10." + (index / 65536 % 256) + "." + (index / 256 % 256) + "." + (index % 256 + 4 > 254 ? 4 : index % 256 + 4);
             this.lag = r.nextInt(2);
             for (String p : new String[] {"sshd", "AzureMonitorAgent", "node_exporter", "nginx", "java", "postgres", "python3",
-                "backup-agent", "redis-server", "node", "svchost32"}) {
+                "backup-agent", "redis-server", "node", "svchost32", "masscan", "psexec"}) {
                 processIds.put(p, "p-" + hex(r, 16));
             }
             for (int i = 0; i < 8; i++) {
@@ -149,6 +149,9 @@ public final class DataGenerator {
         Machine spike = fleet.get(Math.floorMod(hour * 13 + 3, n));
         Machine ratio = fleet.get(Math.floorMod(hour * 17 + 4, n));
         Machine unflagged = fleet.get(Math.floorMod(hour * 19 + 5, n));
+        Machine scanner = fleet.get(Math.floorMod(hour * 23 + 6, n));
+        Machine mover = fleet.get(Math.floorMod(hour * 29 + 7, n));
+        Machine leaker = fleet.get(Math.floorMod(hour * 31 + 8, n));
         boolean failingDb = incidents && m == ratio && inHour >= 40 && inHour < 52;
 
         // Monitoring agent: outbound to Azure, every machine, every minute.
@@ -215,6 +218,25 @@ public final class DataGenerator {
             String[] c2 = C2[(hour + 1) % C2.length];
             out.accept(conn(m, time, "svchost32", "outbound", m.ip, c2[0], Integer.parseInt(c2[1]), 1, 1, 0, 0,
                 500 + r.nextInt(200), 900 + r.nextInt(300), "Germany"));
+        }
+        if (incidents && m == scanner && inHour >= 50 && inHour < 53) {
+            // A scanner sweeping addresses on SMB: every attempt fails.
+            for (int i = 0; i < 20; i++) {
+                out.accept(conn(m, time, "masscan", "outbound", m.ip, "203.0.113." + ((inHour - 50) * 20 + i + 1), 445, 0, 0, 1, 0,
+                    60, 0, null));
+            }
+        }
+        if (incidents && m == mover && inHour >= 53 && inHour < 56) {
+            // Remote execution hopping across internal hosts on SMB and RDP.
+            for (int i = 0; i < 4; i++) {
+                out.accept(conn(m, time, "psexec", "outbound", m.ip, "10.0.5." + ((inHour - 53) * 4 + i + 10), i % 2 == 0 ? 445 : 3389,
+                    1, 1, 0, 0, 20_000, 4_000, null));
+            }
+        }
+        if (incidents && m == leaker && inHour == 57) {
+            // The monitoring agent's identity used to push a database dump abroad.
+            out.accept(conn(m, time, "AzureMonitorAgent", "outbound", m.ip, "45.77.1.99", 443, 1, 1, 0, 0, 120_000_000, 40_000,
+                "Russia"));
         }
         if (incidents && m == beacon && inHour == 20) {
             String bot = BOTNET[hour % BOTNET.length];

@@ -183,9 +183,11 @@ class CliTest {
                 throw new AssertionError("not an alert: " + line, e);
             }
         }
-        assertEquals(Map.of("connection-failure-ratio-machine", 2, "connection-failure-spike-machine", 2,
-            "connection-failure-spike-process", 1, "malicious-inbound-open-port", 1, "malicious-remote-ip-outbound", 1,
-            "unexpected-wildcard-bind", 1), byRule);
+        assertEquals(Map.ofEntries(Map.entry("connection-failure-ratio-machine", 2), Map.entry("connection-failure-spike-machine", 3),
+            Map.entry("connection-failure-spike-process", 1), Map.entry("malicious-inbound-open-port", 1),
+            Map.entry("malicious-remote-ip-outbound", 1), Map.entry("unexpected-wildcard-bind", 1), Map.entry("port-scan-fan-out", 1),
+            Map.entry("lateral-movement-admin-ports", 1), Map.entry("exfiltration-volume", 1),
+            Map.entry("unusual-destination-country", 1)), byRule);
         assertTrue(r.err().contains("0 rejected"), r.err());
     }
 
