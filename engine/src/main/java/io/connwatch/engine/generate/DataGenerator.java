@@ -261,7 +261,7 @@ public final class DataGenerator {
         }
         if (incidents && m == bind && inHour >= 10 && inHour < 50) {
             // A debug server left listening on every interface.
-            out.accept(bound(m, time, "node", m.ip, 9229 + hour % 10, true));
+            out.accept(bound(m, time, "node", m.ip, 9229 + hour % 1000, true));
         }
     }
 
