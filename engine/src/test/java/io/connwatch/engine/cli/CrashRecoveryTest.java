@@ -47,6 +47,7 @@ class CrashRecoveryTest {
     private final List<String> delivered = new CopyOnWriteArrayList<>();
     private final AtomicInteger refused = new AtomicInteger();
     private Process running;
+    private final List<String> output = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void stop() {
@@ -88,6 +89,7 @@ class CrashRecoveryTest {
             try {
                 String line;
                 while ((line = out.readLine()) != null) {
+                    output.add(line);
                     Matcher m = LISTENING.matcher(line);
                     if (m.find()) {
                         port.complete(Integer.parseInt(m.group(1)));
@@ -101,6 +103,22 @@ class CrashRecoveryTest {
         pump.setDaemon(true);
         pump.start();
         return port.get(90, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void sighupReloadsTheRules() throws Exception {
+        Path rules = Files.createDirectories(tmp.resolve("rules"));
+        Files.copy(Path.of("..", "rules", "wildcard-bind.drl"), rules.resolve("wildcard-bind.drl"));
+        Path config = tmp.resolve("c.yaml");
+        Files.writeString(config, "rules:\n  directory: " + rules + "\n  watch: 0s\nhttp:\n  port: 0\noutputs:\n  console: false\n"
+            + "  jsonl: \"\"\n");
+        start(config);
+        Process kill = new ProcessBuilder("kill", "-HUP", String.valueOf(running.pid())).start();
+        assertEquals(0, kill.waitFor());
+        Awaitility.await().atMost(Duration.ofSeconds(60))
+            .until(() -> output.stream().anyMatch(l -> l.contains("rules reloaded (SIGHUP): version 2")));
+        running.destroy();
+        assertTrue(running.waitFor(30, TimeUnit.SECONDS));
     }
 
     @Test
