@@ -170,7 +170,7 @@ public final class Settings {
         return out;
     }
 
-    /** Durations as {@code 250ms}, {@code 10s}, {@code 5m}, {@code 2h} or ISO-8601. */
+    /** Durations as {@code 250ms}, {@code 90s}, {@code 5m}, {@code 2h}, {@code 1d} or ISO-8601. */
     public static Duration parseDuration(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
         try {
@@ -178,9 +178,9 @@ public final class Settings {
                 return Duration.parse(t.toUpperCase(Locale.ROOT));
             }
             if (t.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2).trim()));
             }
-            long n = Long.parseLong(t.substring(0, t.length() - 1));
+            long n = Long.parseLong(t.substring(0, t.length() - 1).trim());
             switch (t.charAt(t.length() - 1)) {
                 case 's':
                     return Duration.ofSeconds(n);
@@ -196,6 +196,6 @@ public final class Settings {
         } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
             // reported below
         }
-        throw new IllegalArgumentException("not a duration: '" + text + "' (use e.g. 250ms, 10s, 5m, 2h)");
+        throw new IllegalArgumentException("not a duration: '" + text + "' (use e.g. 250ms, 90s, 5m, 2h, 1d or PT5M)");
     }
 }

@@ -157,15 +157,8 @@ public final class BindAllowlist {
         }
     }
 
+    /** A glob ({@code *}, {@code ?}), any case: the same matching routes use. */
     static Pattern glob(String glob) {
-        StringBuilder re = new StringBuilder();
-        for (char c : glob.toLowerCase(Locale.ROOT).toCharArray()) {
-            switch (c) {
-                case '*' -> re.append(".*");
-                case '?' -> re.append('.');
-                default -> re.append(Pattern.quote(String.valueOf(c)));
-            }
-        }
-        return Pattern.compile(re.toString());
+        return io.connwatch.notify.Route.glob(glob);
     }
 }
