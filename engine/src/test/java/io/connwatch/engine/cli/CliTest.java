@@ -42,7 +42,8 @@ class CliTest {
         Files.writeString(config, "rules:\n  directory: " + SHIPPED_RULES + "\n  partitions: 2\n");
     }
 
-    private Result run(String... args) {
+    /** Runs a connwatch command line in this JVM and returns its exit code and what it printed. */
+    static Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cl = ConnwatchCommand.commandLine();

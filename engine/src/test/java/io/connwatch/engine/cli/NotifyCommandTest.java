@@ -9,8 +9,6 @@ import io.connwatch.alert.Severity;
 import io.connwatch.engine.config.ConnwatchConfig;
 import io.connwatch.notify.Outbox;
 import io.connwatch.notify.OutboxEntry;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,7 +21,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** connwatch notify test / preview / dead-letters / replay, against a loopback webhook receiver. */
 class NotifyCommandTest {
@@ -61,13 +58,8 @@ class NotifyCommandTest {
         server.stop(0);
     }
 
-    private CliTest.Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = ConnwatchCommand.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return new CliTest.Result(cl.execute(args), out.toString(), err.toString());
+    private static CliTest.Result run(String... args) {
+        return CliTest.run(args);
     }
 
     @Test
