@@ -2,6 +2,7 @@ package io.connwatch.notify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.connwatch.notify.email.EmailNotifier;
+import io.connwatch.notify.kafka.KafkaNotifier;
 import io.connwatch.notify.slack.SlackNotifier;
 import io.connwatch.notify.webhook.WebhookNotifier;
 import java.time.Duration;
@@ -18,7 +19,8 @@ public final class Channels {
     private static final Map<String, Channel> TYPES = Map.of(
         "email", EmailNotifier::create,
         "webhook", WebhookNotifier::create,
-        "slack", SlackNotifier::create);
+        "slack", SlackNotifier::create,
+        "kafka", KafkaNotifier::create);
 
     private Channels() {
     }

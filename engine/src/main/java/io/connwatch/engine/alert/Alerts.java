@@ -163,6 +163,7 @@ public final class Alerts {
             parts.addAll(keys);
             String fingerprint = Fingerprint.of(rule, parts);
             if (!dedup.admit(fingerprint, evidenceMillis)) {
+                sink.repeated(fingerprint, evidenceMillis);
                 return null;
             }
             labels.putIfAbsent("rule", rule);

@@ -34,6 +34,26 @@ public final class EpisodeDeduplicator {
         return true;
     }
 
+    /**
+     * Takes in an episode learned elsewhere (another instance, or this one before a restart):
+     * afterwards evidence within a gap of {@code [first, last]} is a repeat.
+     */
+    public void merge(String fingerprint, long first, long last) {
+        long[] known = lastSeen.get(fingerprint);
+        if (known == null) {
+            lastSeen.put(fingerprint, new long[] {first, last});
+        } else {
+            known[0] = Math.min(known[0], first);
+            known[1] = Math.max(known[1], last);
+        }
+    }
+
+    /** The known episode of a fingerprint as {first, last} evidence millis, or null. */
+    public long[] episode(String fingerprint) {
+        long[] e = lastSeen.get(fingerprint);
+        return e == null ? null : e.clone();
+    }
+
     /** Forgets episodes whose last evidence is more than a gap before the watermark. */
     public void expire(long watermarkMillis) {
         long cutoff = watermarkMillis - gapMillis;

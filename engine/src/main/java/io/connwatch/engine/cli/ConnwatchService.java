@@ -5,6 +5,9 @@ import io.connwatch.engine.config.ConnwatchConfig;
 import io.connwatch.engine.ingest.FileReplay;
 import io.connwatch.engine.ingest.HttpIngestVerticle;
 import io.connwatch.engine.ingest.IngestStats;
+import io.connwatch.engine.kafka.EpisodeLog;
+import io.connwatch.engine.kafka.EpisodeLogSink;
+import io.connwatch.engine.kafka.KafkaIngest;
 import io.connwatch.engine.output.ConsoleSink;
 import io.connwatch.engine.output.FanOutSink;
 import io.connwatch.engine.output.JsonlFileSink;
@@ -39,6 +42,8 @@ public final class ConnwatchService implements AutoCloseable {
     private final Delivery delivery;
     private final Vertx vertx;
     private final int httpPort;
+    private final EpisodeLog episodes;
+    private final KafkaIngest kafka;
     private boolean closed;
 
     private ConnwatchService(ConnwatchConfig config, PrintWriter console) throws RuleCompilationException, IOException {
@@ -58,13 +63,40 @@ public final class ConnwatchService implements AutoCloseable {
                 delivery.outbox().deadLetters().size());
         }
         intel = EngineAssembly.feeds(config, console);
+        AlertSink outputs = new FanOutSink(sinks);
+        String clientId = "connwatch-" + ProcessHandle.current().pid();
         try {
-            engine = EngineAssembly.engine(config, new FanOutSink(sinks), intel);
+            clientId = "connwatch-" + java.net.InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid();
+        } catch (IOException e) {
+            // the pid alone names the client
+        }
+        if (config.kafka().enabled() && config.kafka().episodeTopic() != null) {
+            episodes = new EpisodeLog(config.kafka().client(), config.kafka().episodeTopic(), config.rules().episodeGap(), clientId);
+            try {
+                episodes.start(Duration.ofSeconds(60));
+            } catch (IllegalStateException e) {
+                episodes.close();
+                intel.close();
+                closeFile();
+                if (delivery != null) {
+                    delivery.close();
+                }
+                throw new IOException(e.getMessage(), e);
+            }
+            outputs = new EpisodeLogSink(outputs, episodes);
+        } else {
+            episodes = null;
+        }
+        try {
+            engine = EngineAssembly.engine(config, outputs, intel);
         } catch (RuleCompilationException e) {
             intel.close();
             closeFile();
             if (delivery != null) {
                 delivery.close();
+            }
+            if (episodes != null) {
+                episodes.close();
             }
             throw e;
         }
@@ -94,9 +126,23 @@ public final class ConnwatchService implements AutoCloseable {
                     }
                 }));
         }
+        if (config.kafka().enabled()) {
+            kafka = new KafkaIngest(config.kafka(), engine, ingest, episodes, clientId);
+            try {
+                vertx.deployVerticle(kafka).await();
+            } catch (RuntimeException e) {
+                close();
+                throw new IOException("cannot consume from Kafka at " + config.kafka().client().bootstrapServers() + ": " + e.getMessage(), e);
+            }
+        } else {
+            kafka = null;
+        }
         if (config.http().enabled()) {
             HttpIngestVerticle http = new HttpIngestVerticle(engine, ingest, config.http().host(), config.http().port(),
                 config.http().maxBodyBytes(), intel::status, watcher);
+            if (kafka != null) {
+                http.extraStats("kafka", kafka::statsJson);
+            }
             try {
                 vertx.deployVerticle(http).await();
             } catch (RuntimeException e) {
@@ -134,6 +180,11 @@ public final class ConnwatchService implements AutoCloseable {
         return delivery;
     }
 
+    /** The Kafka consumer, or null when Kafka ingest is off. */
+    public KafkaIngest kafka() {
+        return kafka;
+    }
+
     public ThreatIntel intel() {
         return intel;
     }
@@ -164,6 +215,9 @@ public final class ConnwatchService implements AutoCloseable {
         intel.close();
         vertx.close().await();
         engine.close();
+        if (episodes != null) {
+            episodes.close();
+        }
         closeFile();
         if (delivery != null) {
             delivery.close();

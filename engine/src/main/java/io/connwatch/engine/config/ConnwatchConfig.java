@@ -27,7 +27,8 @@ import java.util.Set;
  * @param http    the HTTP ingest endpoint of {@code connwatch run}
  * @param outputs where alerts are written
  */
-public record ConnwatchConfig(Rules rules, Http http, Outputs outputs, ThreatIntelSettings threatIntel, NotifySettings notifications) {
+public record ConnwatchConfig(Rules rules, Http http, Outputs outputs, ThreatIntelSettings threatIntel, NotifySettings notifications,
+                              KafkaSettings kafka) {
     /** Threat-intelligence feeds and retro-matching. */
     public record ThreatIntelSettings(Duration retroWindow, int retroMaxAddresses, List<FeedConfig> feeds) {
         public ThreatIntelSettings {
@@ -37,7 +38,12 @@ public record ConnwatchConfig(Rules rules, Http http, Outputs outputs, ThreatInt
 
     /** The configuration with other rule settings (used by bench to override partitions). */
     public ConnwatchConfig withRules(Rules newRules) {
-        return new ConnwatchConfig(newRules, http, outputs, threatIntel, notifications);
+        return new ConnwatchConfig(newRules, http, outputs, threatIntel, notifications, kafka);
+    }
+
+    /** The configuration with other Kafka settings (bench and tests point it at a broker). */
+    public ConnwatchConfig withKafka(KafkaSettings newKafka) {
+        return new ConnwatchConfig(rules, http, outputs, threatIntel, notifications, newKafka);
     }
 
     /** Rule engine settings. */
@@ -99,7 +105,7 @@ public record ConnwatchConfig(Rules rules, Http http, Outputs outputs, ThreatInt
             root = YAML.createObjectNode();
         }
         Reader r = new Reader(problems);
-        r.only(root, "", Set.of("rules", "http", "outputs", "threat-intel", "notify"));
+        r.only(root, "", Set.of("rules", "http", "outputs", "threat-intel", "notify", "kafka"));
         JsonNode rules = r.section(root, "rules", Set.of("directory", "partitions", "allowed-lateness", "episode-gap",
             "retention", "queued-batches", "idle-close", "watch"));
         JsonNode retention = r.section(rules, "rules.retention", Set.of("records", "rollups"));
@@ -130,10 +136,11 @@ public record ConnwatchConfig(Rules rules, Http http, Outputs outputs, ThreatInt
             r.integer(intel, "threat-intel.retro-max-addresses", RuleEngine.Settings.DEFAULT_RETRO_MAX_ADDRESSES, 0, 50_000_000),
             FeedSettings.read(intel == null ? null : intel.get("feeds"), problems));
         NotifySettings notifyConfig = NotifySettings.read(root.get("notify"), problems);
+        KafkaSettings kafkaConfig = KafkaSettings.read(root.get("kafka"), problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(source, problems);
         }
-        return new ConnwatchConfig(rulesConfig, httpConfig, outputsConfig, intelConfig, notifyConfig);
+        return new ConnwatchConfig(rulesConfig, httpConfig, outputsConfig, intelConfig, notifyConfig, kafkaConfig);
     }
 
     private static EventRetention positive(Duration records, Duration rollups, List<String> problems) {

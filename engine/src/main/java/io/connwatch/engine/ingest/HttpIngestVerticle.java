@@ -46,6 +46,7 @@ public final class HttpIngestVerticle extends VerticleBase {
     private final Supplier<List<FeedStatus>> feeds;
     private final RulesWatcher watcher;
     private HttpServer server;
+    private final java.util.Map<String, Supplier<JsonObject>> extraStats = new java.util.LinkedHashMap<>();
 
     public HttpIngestVerticle(RuleEngine engine, IngestStats stats, String host, int port, long maxBodyBytes) {
         this(engine, stats, host, port, maxBodyBytes, List::of, null);
@@ -64,6 +65,12 @@ public final class HttpIngestVerticle extends VerticleBase {
         this.host = host;
         this.port = port;
         this.maxBodyBytes = maxBodyBytes;
+    }
+
+    /** Adds a section to GET /stats (e.g. the Kafka consumer's counters); call before deploying. */
+    public HttpIngestVerticle extraStats(String name, Supplier<JsonObject> section) {
+        extraStats.put(name, section);
+        return this;
     }
 
     @Override
@@ -222,7 +229,7 @@ public final class HttpIngestVerticle extends VerticleBase {
 
     private JsonObject statsJson() {
         EngineStats s = engine.stats();
-        return new JsonObject()
+        JsonObject json = new JsonObject()
             .put("accepted", stats.accepted.sum())
             .put("rejected", stats.rejected.sum())
             .put("records", s.records.sum())
@@ -234,6 +241,8 @@ public final class HttpIngestVerticle extends VerticleBase {
             .put("alertsPublished", s.alertsPublished.sum())
             .put("lateDetections", s.lateDetections.sum())
             .put("watermark", engine.watermark() == Long.MIN_VALUE ? null : java.time.Instant.ofEpochMilli(engine.watermark()).toString());
+        extraStats.forEach((name, section) -> json.put(name, section.get()));
+        return json;
     }
 
     private JsonObject rulesJson() {

@@ -28,6 +28,13 @@ public final class FanOutSink implements AlertSink {
     }
 
     @Override
+    public void repeated(String fingerprint, long evidenceMillis) {
+        for (AlertSink s : sinks) {
+            s.repeated(fingerprint, evidenceMillis);
+        }
+    }
+
+    @Override
     public void flush() {
         sinks.forEach(AlertSink::flush);
     }

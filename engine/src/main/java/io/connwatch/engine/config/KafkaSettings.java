@@ -1,0 +1,89 @@
+package io.connwatch.engine.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.connwatch.notify.Settings;
+import io.connwatch.notify.kafka.KafkaClientConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The {@code kafka:} section: where {@code connwatch run} consumes facts from.
+ *
+ * @param enabled         consume at all (off by default: the embedded default needs no broker)
+ * @param client          bootstrap servers, TLS and SASL, shared by every client
+ * @param groupId         the consumer group; instances with the same group split the partitions
+ * @param topics          the topics and the table each carries ({@code auto}: the decoder tells)
+ * @param deadLetterTopic where undecodable records go, with the reasons in headers; null = none
+ * @param episodeTopic    the compacted topic of alert episodes shared by the group, so a replayed or
+ *                        handed-over record raises no second notification; null = dedup in memory only
+ * @param startFrom       where a group without committed offsets starts: earliest or latest
+ * @param rewind          on assignment, re-read this much (by record timestamp) before the committed
+ *                        offset to rebuild window state; alerts it raises again are deduplicated
+ * @param maxPollRecords  records per poll
+ */
+public record KafkaSettings(boolean enabled, KafkaClientConfig client, String groupId, List<Topic> topics,
+                            String deadLetterTopic, String episodeTopic, String startFrom, Duration rewind, int maxPollRecords) {
+    /** A topic and the table its records are from. */
+    public record Topic(String name, String table) {
+    }
+
+    public static final KafkaSettings DISABLED = new KafkaSettings(false, null, "connwatch", List.of(), null, null, "earliest",
+        Duration.ofMinutes(15), 2000);
+
+    private static final Set<String> OWN = Set.of("enabled", "group-id", "topics", "dead-letter-topic", "episode-topic",
+        "start-from", "rewind", "max-poll-records");
+
+    static KafkaSettings read(JsonNode node, List<String> problems) {
+        if (node == null || node.isNull()) {
+            return DISABLED;
+        }
+        if (!node.isObject()) {
+            problems.add("kafka: expected a section of settings");
+            return DISABLED;
+        }
+        Settings s = new Settings(node, "kafka", problems);
+        Set<String> keys = new HashSet<>(OWN);
+        keys.addAll(KafkaClientConfig.KEYS);
+        s.only(keys);
+        boolean enabled = s.bool("enabled", true);
+        if (!enabled) {
+            return DISABLED;
+        }
+        KafkaClientConfig client = KafkaClientConfig.read(s);
+        List<Topic> topics = new ArrayList<>();
+        JsonNode t = node.get("topics");
+        if (t == null || !t.isArray() || t.isEmpty()) {
+            s.problem("topics", "give at least one topic, e.g. [{name: vm-connections}]");
+        } else {
+            for (int i = 0; i < t.size(); i++) {
+                JsonNode e = t.get(i);
+                Settings ts = new Settings(e.isObject() ? e : JsonNodeFactory.instance.objectNode().put("name", e.asText()),
+                    "kafka.topics[" + i + "]", problems);
+                ts.only(Set.of("name", "table"));
+                String name = ts.required("name");
+                String table = ts.string("table", "auto");
+                if (!List.of("auto", "VMConnection", "VMBoundPort").contains(table)) {
+                    ts.problem("table", "expected auto, VMConnection or VMBoundPort, got '" + table + "'");
+                    table = "auto";
+                }
+                if (name != null) {
+                    topics.add(new Topic(name, table));
+                }
+            }
+        }
+        String startFrom = s.string("start-from", "earliest");
+        if (!startFrom.equals("earliest") && !startFrom.equals("latest")) {
+            s.problem("start-from", "expected earliest or latest, got '" + startFrom + "'");
+            startFrom = "earliest";
+        }
+        String dlt = s.string("dead-letter-topic", "connwatch-dead-letters");
+        String episodes = s.string("episode-topic", "connwatch-episodes");
+        return new KafkaSettings(true, client, s.string("group-id", "connwatch"), List.copyOf(topics),
+            dlt.equals("none") ? null : dlt, episodes.equals("none") ? null : episodes, startFrom,
+            s.duration("rewind", Duration.ofMinutes(15)), s.integer("max-poll-records", 2000, 1, 100_000));
+    }
+}

@@ -1,0 +1,543 @@
+package io.connwatch.engine.kafka;
+
+import io.connwatch.engine.config.KafkaSettings;
+import io.connwatch.engine.facts.MachineRecord;
+import io.connwatch.engine.facts.RecordDecoder;
+import io.connwatch.engine.facts.Rejection;
+import io.connwatch.engine.ingest.IngestStats;
+import io.connwatch.engine.rules.RuleEngine;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import io.vertx.kafka.client.common.TopicPartition;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
+import io.vertx.kafka.client.consumer.OffsetAndMetadata;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes VMConnection / VMBoundPort records from Kafka into the rule engine, as one member of a
+ * consumer group.
+ *
+ * <p><b>At-least-once.</b> A polled batch is decoded, handed to the rule partitions and, once every
+ * partition has fired its rules on it (alerts raised are then in the outbox and in the episode
+ * log), its offsets are committed, batches strictly in order. Undecodable records are first
+ * written to the dead-letter topic and acknowledged. Anything that fails on the way makes the
+ * consumer go back to the last committed offsets and read again; the episode log keeps the
+ * alerts of a re-read batch from notifying twice.
+ *
+ * <p><b>Backpressure.</b> When a rule partition's queue is full, every assigned Kafka partition is
+ * paused and the batch in hand is offered again until it is taken; then they resume. Polling goes
+ * on meanwhile (it returns nothing for paused partitions), so the group does not think the
+ * instance died. At most one polled batch waits outside the engine.
+ *
+ * <p><b>Assignment.</b> The partitions given to this instance are first sought back: to the
+ * committed offset minus {@code rewind} of record time (window state for their machines is
+ * rebuilt from what was read before), or to the start/end of the partition when the group has no
+ * offset. Before that the episode log is read up to date, so alerts the previous owner raised are
+ * known. Records fetched before the seek are dropped (they are read again after it).
+ *
+ * <p>Everything here runs on the verticle's event loop except the rules (partition threads) and
+ * Kafka I/O (the consumer's own thread).
+ */
+public final class KafkaIngest extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaIngest.class);
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    /** Counters shown on GET /stats and by tests. */
+    public static final class Stats {
+        public final LongAdder records = new LongAdder();
+        public final LongAdder replayed = new LongAdder();
+        public final LongAdder deadLettered = new LongAdder();
+        public final LongAdder commits = new LongAdder();
+        public final LongAdder commitFailures = new LongAdder();
+        public final LongAdder pauses = new LongAdder();
+        public final LongAdder resumes = new LongAdder();
+        public final LongAdder dropped = new LongAdder();
+        public final LongAdder recoveries = new LongAdder();
+        volatile Set<String> assigned = Set.of();
+        volatile boolean paused;
+
+        public Set<String> assigned() {
+            return assigned;
+        }
+
+        public boolean paused() {
+            return paused;
+        }
+    }
+
+    private static final class Owned {
+        boolean ready;
+        long replayUntil = -1;
+        long committed = -1;
+    }
+
+    /** A batch handed to the engine; committed once done and every batch before it is. */
+    private static final class InFlight {
+        final Map<TopicPartition, long[]> offsets; // tp -> {last offset, last record timestamp}
+        volatile boolean done;
+        volatile Throwable failure;
+
+        InFlight(Map<TopicPartition, long[]> offsets) {
+            this.offsets = offsets;
+        }
+    }
+
+    private final KafkaSettings settings;
+    private final RuleEngine engine;
+    private final IngestStats ingest;
+    private final EpisodeLog episodes;
+    private final String clientId;
+    private final Stats stats = new Stats();
+    private final Map<TopicPartition, Owned> owned = new HashMap<>();
+    private final Deque<InFlight> inFlight = new ArrayDeque<>();
+    private final Map<String, RecordDecoder> decoders = new HashMap<>();
+    private final Map<String, String> tables = new HashMap<>();
+    private KafkaConsumer<String, String> consumer;
+    private KafkaProducer<String, String> deadLetters;
+    private Held held;
+    private boolean stopping;
+    private boolean recovering;
+    private Promise<Void> stopped;
+
+    private record Held(List<MachineRecord> facts, InFlight batch, List<CompletableFuture<Void>> deadLetterSends) {
+    }
+
+    /**
+     * @param episodes the group's episode log; null when there is none (dedup is then per process)
+     * @param clientId names this instance's clients in the broker's logs and metrics
+     */
+    public KafkaIngest(KafkaSettings settings, RuleEngine engine, IngestStats ingest, EpisodeLog episodes, String clientId) {
+        this.settings = settings;
+        this.engine = engine;
+        this.ingest = ingest;
+        this.episodes = episodes;
+        this.clientId = clientId;
+        for (KafkaSettings.Topic t : settings.topics()) {
+            tables.put(t.name(), t.table());
+        }
+    }
+
+    public Stats stats() {
+        return stats;
+    }
+
+    @Override
+    public Future<?> start() {
+        Map<String, Object> props = settings.client().with(Map.of(
+            "group.id", settings.groupId(),
+            "client.id", clientId,
+            "enable.auto.commit", "false",
+            "auto.offset.reset", settings.startFrom(),
+            "max.poll.records", String.valueOf(settings.maxPollRecords()),
+            "partition.assignment.strategy", "org.apache.kafka.clients.consumer.CooperativeStickyAssignor",
+            "key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer",
+            "value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer"));
+        Map<String, String> config = new LinkedHashMap<>();
+        props.forEach((k, v) -> config.put(k, String.valueOf(v)));
+        consumer = KafkaConsumer.create(vertx, config);
+        if (settings.deadLetterTopic() != null) {
+            deadLetters = new KafkaProducer<>(settings.client().with(Map.of("acks", "all", "enable.idempotence", "true",
+                "client.id", clientId + "-dead-letters", "linger.ms", "5")), new StringSerializer(), new StringSerializer());
+        }
+        consumer.exceptionHandler(t -> LOG.warn("Kafka consumer: {}", t.toString()));
+        consumer.partitionsAssignedHandler(this::assigned);
+        consumer.partitionsRevokedHandler(this::revoked);
+        List<String> topics = settings.topics().stream().map(KafkaSettings.Topic::name).toList();
+        return consumer.subscribe(new HashSet<>(topics)).onSuccess(v -> {
+            LOG.info("consuming {} from {} as group {}", topics, settings.client().bootstrapServers(), settings.groupId());
+            poll();
+        });
+    }
+
+    @Override
+    public Future<?> stop() {
+        stopping = true;
+        stopped = Promise.promise();
+        finishStop();
+        return stopped.future().eventually(() -> consumer.close()).onComplete(ar -> {
+            if (deadLetters != null) {
+                deadLetters.close(Duration.ofSeconds(5));
+            }
+        });
+    }
+
+    private void finishStop() {
+        if (stopping && stopped != null && (inFlight.isEmpty() || recovering)) {
+            stopped.tryComplete();
+        }
+    }
+
+    // ---- assignment -------------------------------------------------------------------------
+
+    private void assigned(Set<TopicPartition> partitions) {
+        for (TopicPartition tp : partitions) {
+            owned.put(tp, new Owned());
+        }
+        publishAssignment();
+        if (held != null) {
+            consumer.pause(partitions);
+        }
+        Future<Void> known = episodes == null ? Future.succeededFuture()
+            : Future.fromCompletionStage(episodes.caughtUp(), context);
+        known.onComplete(ar -> {
+            if (ar.failed()) {
+                LOG.warn("episode log not read up to date before judging {}: {}", partitions, ar.cause().toString());
+            }
+            for (TopicPartition tp : partitions) {
+                position(tp);
+            }
+        });
+    }
+
+    /** Seeks a newly assigned partition back by the rewind from its committed offset, then lets its records in. */
+    private void position(TopicPartition tp) {
+        consumer.committed(tp).compose(committed -> {
+            Owned o = owned.get(tp);
+            if (o == null) {
+                return Future.succeededFuture();
+            }
+            if (committed == null) {
+                Future<Void> f = settings.startFrom().equals("latest") ? consumer.seekToEnd(tp) : consumer.seekToBeginning(tp);
+                return f.map(v -> describe(tp, "no committed offset: from the " + (settings.startFrom().equals("latest") ? "end" : "beginning")));
+            }
+            o.replayUntil = committed.getOffset();
+            o.committed = committed.getOffset();
+            long kts = timestampOf(committed.getMetadata());
+            if (settings.rewind().isZero() || kts < 0) {
+                return consumer.seek(tp, committed.getOffset()).map(v -> describe(tp, "from committed offset " + committed.getOffset()));
+            }
+            return consumer.offsetsForTimes(tp, kts - settings.rewind().toMillis()).compose(at -> {
+                long start = at == null ? committed.getOffset() : Math.min(at.getOffset(), committed.getOffset());
+                return consumer.seek(tp, start).map(v -> describe(tp, "from offset " + start + " (committed " + committed.getOffset()
+                    + ", " + (committed.getOffset() - start) + " records re-read to rebuild windows)"));
+            });
+        }).onComplete(ar -> {
+            Owned o = owned.get(tp);
+            if (ar.failed()) {
+                LOG.warn("cannot position {}: {}; retrying", tp, ar.cause().toString());
+                if (o != null && !stopping) {
+                    vertx.setTimer(1000, id -> position(tp));
+                }
+                return;
+            }
+            if (o != null) {
+                o.ready = true;
+                if (ar.result() != null) {
+                    LOG.info("assigned {}", ar.result());
+                }
+            }
+        });
+    }
+
+    private static String describe(TopicPartition tp, String how) {
+        return tp.getTopic() + "-" + tp.getPartition() + " " + how;
+    }
+
+    private void revoked(Set<TopicPartition> partitions) {
+        for (TopicPartition tp : partitions) {
+            owned.remove(tp);
+        }
+        publishAssignment();
+        LOG.info("revoked {}", partitions.stream().map(tp -> tp.getTopic() + "-" + tp.getPartition()).sorted().toList());
+    }
+
+    private void publishAssignment() {
+        Set<String> names = new java.util.TreeSet<>();
+        owned.keySet().forEach(tp -> names.add(tp.getTopic() + "-" + tp.getPartition()));
+        stats.assigned = Set.copyOf(names);
+    }
+
+    static long timestampOf(String metadata) {
+        if (metadata == null || !metadata.startsWith("kts=")) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(metadata.substring(4));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    // ---- the poll loop ----------------------------------------------------------------------
+
+    private void poll() {
+        if (stopping) {
+            finishStop();
+            return;
+        }
+        consumer.poll(POLL).onComplete(ar -> {
+            if (ar.failed()) {
+                LOG.warn("poll failed: {}", ar.cause().toString());
+                vertx.setTimer(1000, id -> poll());
+                return;
+            }
+            try {
+                handle(ar.result());
+            } catch (RuntimeException e) {
+                LOG.error("a polled batch could not be handled: {}", e.toString(), e);
+                recover();
+            }
+            poll();
+        });
+    }
+
+    private void handle(KafkaConsumerRecords<String, String> records) {
+        if (records.isEmpty()) {
+            retryHeld();
+            return;
+        }
+        if (held != null || recovering) {
+            // Paused partitions return nothing; anything that came anyway is read again later.
+            rewindTo(records);
+            retryHeld();
+            return;
+        }
+        List<MachineRecord> facts = new ArrayList<>(records.size() * 2);
+        Map<TopicPartition, long[]> offsets = new LinkedHashMap<>();
+        List<CompletableFuture<Void>> sends = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            KafkaConsumerRecord<String, String> r = records.recordAt(i);
+            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+            Owned o = owned.get(tp);
+            if (o == null || !o.ready) {
+                stats.dropped.increment();
+                continue;
+            }
+            stats.records.increment();
+            if (r.offset() < o.replayUntil) {
+                stats.replayed.increment();
+            }
+            offsets.put(tp, new long[] {r.offset(), r.timestamp()});
+            decode(r, facts, sends);
+        }
+        if (offsets.isEmpty()) {
+            return;
+        }
+        held = new Held(facts, new InFlight(offsets), sends);
+        retryHeld();
+    }
+
+    private void decode(KafkaConsumerRecord<String, String> r, List<MachineRecord> facts, List<CompletableFuture<Void>> sends) {
+        String source = r.topic() + "/" + r.partition() + "@" + r.offset();
+        List<Rejection> rejected = new ArrayList<>(0);
+        int before = facts.size();
+        if (r.value() == null || r.value().isBlank()) {
+            rejected.add(new Rejection(source, "value", null, "empty record value"));
+        } else {
+            decoder(r.topic()).decode(source, r.value(), new RecordDecoder.Sink() {
+                @Override
+                public void record(MachineRecord record) {
+                    facts.add(record);
+                }
+
+                @Override
+                public void rejected(Rejection rejection) {
+                    rejected.add(rejection);
+                }
+            });
+        }
+        int accepted = facts.size() - before;
+        ingest.accepted.add(accepted);
+        if (!rejected.isEmpty()) {
+            rejected.forEach(ingest::rejected);
+            LOG.warn("rejected {}{}", rejected.get(0).message(), rejected.size() > 1 ? " (and " + (rejected.size() - 1) + " more)" : "");
+            if (deadLetters != null) {
+                sends.add(deadLetter(r, source, rejected, accepted));
+            }
+        }
+    }
+
+    private RecordDecoder decoder(String topic) {
+        String table = tables.getOrDefault(topic, "auto");
+        return decoders.computeIfAbsent(table, t -> new RecordDecoder(t.equals("auto") ? null : t));
+    }
+
+    private CompletableFuture<Void> deadLetter(KafkaConsumerRecord<String, String> r, String source, List<Rejection> rejected, int accepted) {
+        ProducerRecord<String, String> out = new ProducerRecord<>(settings.deadLetterTopic(), null, r.timestamp(), r.key(), r.value());
+        StringBuilder reasons = new StringBuilder();
+        for (int i = 0; i < rejected.size() && i < 20; i++) {
+            if (i > 0) {
+                reasons.append('\n');
+            }
+            reasons.append(rejected.get(i).message());
+        }
+        header(out, "connwatch-error", reasons.toString());
+        header(out, "connwatch-rejected", String.valueOf(rejected.size()));
+        header(out, "connwatch-accepted", String.valueOf(accepted));
+        header(out, "connwatch-source-topic", r.topic());
+        header(out, "connwatch-source-partition", String.valueOf(r.partition()));
+        header(out, "connwatch-source-offset", String.valueOf(r.offset()));
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        deadLetters.send(out, (md, e) -> {
+            if (e != null) {
+                done.completeExceptionally(e);
+            } else {
+                stats.deadLettered.increment();
+                done.complete(null);
+            }
+        });
+        return done;
+    }
+
+    private static void header(ProducerRecord<String, String> r, String name, String value) {
+        r.headers().add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Offers the batch in hand to the engine; pauses the partitions while the engine is full. */
+    private void retryHeld() {
+        if (held == null) {
+            return;
+        }
+        CompletableFuture<Void> rules = engine.offer(held.facts());
+        if (rules == null) {
+            if (!stats.paused) {
+                stats.paused = true;
+                stats.pauses.increment();
+                consumer.pause(owned.keySet());
+                LOG.debug("rule partitions full: paused {}", owned.keySet());
+            }
+            return;
+        }
+        InFlight batch = held.batch();
+        List<CompletableFuture<Void>> all = new ArrayList<>(held.deadLetterSends());
+        all.add(rules);
+        held = null;
+        inFlight.addLast(batch);
+        CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).whenComplete((v, t) -> context.runOnContext(x -> {
+            batch.failure = t;
+            batch.done = true;
+            commitDone();
+        }));
+        if (stats.paused) {
+            stats.paused = false;
+            stats.resumes.increment();
+            consumer.resume(owned.keySet());
+            LOG.debug("rule partitions caught up: resumed {}", owned.keySet());
+        }
+    }
+
+    /** Commits the offsets of the finished batches at the head of the queue. */
+    private void commitDone() {
+        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+        while (!inFlight.isEmpty() && inFlight.peekFirst().done) {
+            InFlight b = inFlight.pollFirst();
+            if (b.failure != null) {
+                LOG.error("a batch failed in the rules or the dead-letter topic: {}; reading again from the last commit",
+                    b.failure.toString());
+                recover();
+                return;
+            }
+            b.offsets.forEach((tp, o) -> {
+                if (owned.containsKey(tp)) {
+                    commit.put(tp, new OffsetAndMetadata(o[0] + 1, "kts=" + o[1]));
+                }
+            });
+        }
+        if (!commit.isEmpty()) {
+            consumer.commit(commit).onComplete(ar -> {
+                if (ar.succeeded()) {
+                    stats.commits.increment();
+                    commit.forEach((tp, om) -> {
+                        Owned o = owned.get(tp);
+                        if (o != null) {
+                            o.committed = Math.max(o.committed, om.getOffset());
+                        }
+                    });
+                } else {
+                    // The next commit covers these offsets; a rebalance meanwhile re-reads them.
+                    stats.commitFailures.increment();
+                    LOG.warn("commit failed: {}", ar.cause().toString());
+                }
+            });
+        }
+        finishStop();
+    }
+
+    /** Drops what is in flight and reads every owned partition again from its last committed offset. */
+    private void recover() {
+        if (recovering) {
+            return;
+        }
+        recovering = true;
+        stats.recoveries.increment();
+        held = null;
+        Deque<InFlight> waiting = new ArrayDeque<>(inFlight);
+        inFlight.clear();
+        List<Future<Void>> seeks = new ArrayList<>();
+        for (Map.Entry<TopicPartition, Owned> e : owned.entrySet()) {
+            e.getValue().ready = false;
+            seeks.add(consumer.committed(e.getKey()).compose(om -> om == null
+                ? (settings.startFrom().equals("latest") ? consumer.seekToEnd(e.getKey()) : consumer.seekToBeginning(e.getKey()))
+                : consumer.seek(e.getKey(), om.getOffset())));
+        }
+        Future.all(seeks).onComplete(ar -> {
+            recovering = false;
+            if (ar.failed()) {
+                LOG.warn("cannot seek back after a failure: {}; retrying", ar.cause().toString());
+                vertx.setTimer(1000, id -> recover());
+                return;
+            }
+            owned.values().forEach(o -> o.ready = true);
+            if (stats.paused) {
+                stats.paused = false;
+                stats.resumes.increment();
+                consumer.resume(owned.keySet());
+            }
+            LOG.info("reading {} again from the committed offsets ({} batches dropped)", owned.keySet().size(), waiting.size());
+            finishStop();
+        });
+    }
+
+    /** Seeks partitions back to the first offset of records that arrived while the batch in hand waits. */
+    private void rewindTo(KafkaConsumerRecords<String, String> records) {
+        Map<TopicPartition, Long> first = new HashMap<>();
+        for (int i = 0; i < records.size(); i++) {
+            KafkaConsumerRecord<String, String> r = records.recordAt(i);
+            first.merge(new TopicPartition(r.topic(), r.partition()), r.offset(), Math::min);
+        }
+        first.forEach((tp, off) -> {
+            if (owned.containsKey(tp)) {
+                consumer.seek(tp, off);
+                consumer.pause(tp);
+            }
+        });
+    }
+
+    /** The counters and assignment as JSON for GET /stats. */
+    public JsonObject statsJson() {
+        return new JsonObject()
+            .put("group", settings.groupId())
+            .put("assigned", new io.vertx.core.json.JsonArray(new ArrayList<>(stats.assigned)))
+            .put("paused", stats.paused)
+            .put("records", stats.records.sum())
+            .put("replayed", stats.replayed.sum())
+            .put("deadLettered", stats.deadLettered.sum())
+            .put("commits", stats.commits.sum())
+            .put("commitFailures", stats.commitFailures.sum())
+            .put("pauses", stats.pauses.sum())
+            .put("recoveries", stats.recoveries.sum())
+            .put("episodesKnown", episodes == null ? 0 : episodes.size())
+            .put("repeatsHeldBack", episodes == null ? 0 : episodes.suppressed.sum());
+    }
+}
