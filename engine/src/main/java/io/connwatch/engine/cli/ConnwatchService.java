@@ -45,6 +45,7 @@ public final class ConnwatchService implements AutoCloseable {
     private final EpisodeLog episodes;
     private final KafkaIngest kafka;
     private boolean closed;
+    private long idleTimer = -1;
 
     private ConnwatchService(ConnwatchConfig config, PrintWriter console) throws RuleCompilationException, IOException {
         List<AlertSink> sinks = new ArrayList<>();
@@ -119,7 +120,7 @@ public final class ConnwatchService implements AutoCloseable {
         Duration idle = config.rules().idleClose();
         if (!idle.isZero()) {
             // Checked off the event loop: draining waits for the partitions.
-            vertx.setPeriodic(Math.max(1000, idle.toMillis() / 4), id -> vertx.executeBlocking(() -> engine.drainIfIdle(idle), false)
+            idleTimer = vertx.setPeriodic(Math.max(1000, idle.toMillis() / 4), id -> vertx.executeBlocking(() -> engine.drainIfIdle(idle), false)
                 .onSuccess(drained -> {
                     if (drained) {
                         LOG.info("no records for {}: closed the open minutes up to the newest event time", idle);
@@ -213,6 +214,9 @@ public final class ConnwatchService implements AutoCloseable {
             engine == null ? 0 : engine.stats().alertsPublished.sum());
         watcher.close();
         intel.close();
+        if (idleTimer >= 0) {
+            vertx.cancelTimer(idleTimer);
+        }
         vertx.close().await();
         engine.close();
         if (episodes != null) {
