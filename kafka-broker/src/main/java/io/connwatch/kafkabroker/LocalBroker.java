@@ -20,7 +20,8 @@ import java.util.UUID;
  *
  * A port of 0 (or none) picks a free one. The first start formats DIR; later starts with the same
  * DIR reuse its log and ports, so a broker can be killed and started again as the same broker.
- * Prints {@code bootstrap=127.0.0.1:PORT} when the listener is up.
+ * Prints {@code bootstrap=127.0.0.1:PORT} (PLAINTEXT) and {@code sasl-bootstrap=127.0.0.1:PORT}
+ * (SASL_PLAINTEXT, mechanism PLAIN, user {@code connwatch}, password {@code connwatch-secret}).
  */
 public final class LocalBroker {
     private LocalBroker() {
@@ -44,14 +45,20 @@ public final class LocalBroker {
             int controller = args.length > 2 ? Integer.parseInt(args[2]) : 0;
             port = port == 0 ? freePort() : port;
             controller = controller == 0 ? freePort() : controller;
+            int sasl = freePort();
             p.setProperty("process.roles", "broker,controller");
             p.setProperty("node.id", "1");
             p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controller);
-            p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller);
-            p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+            p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller
+                + ",SASL_PLAINTEXT://127.0.0.1:" + sasl);
+            p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port + ",SASL_PLAINTEXT://127.0.0.1:" + sasl);
+            // A SASL/PLAIN listener with one user, connwatch / connwatch-secret, for the tests of SASL settings.
+            p.setProperty("sasl.enabled.mechanisms", "PLAIN");
+            p.setProperty("listener.name.sasl_plaintext.plain.sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required user_connwatch=\"connwatch-secret\";");
             p.setProperty("controller.listener.names", "CONTROLLER");
             p.setProperty("inter.broker.listener.name", "PLAINTEXT");
-            p.setProperty("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
+            p.setProperty("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT");
             p.setProperty("log.dirs", dir.resolve("data").toString());
             p.setProperty("num.partitions", "1");
             p.setProperty("offsets.topic.replication.factor", "1");
@@ -67,8 +74,10 @@ public final class LocalBroker {
             }
             format(props);
         }
-        String listener = p.getProperty("advertised.listeners");
-        System.out.println("bootstrap=" + listener.substring(listener.indexOf("//") + 2));
+        for (String listener : p.getProperty("advertised.listeners").split(",")) {
+            String name = listener.startsWith("SASL_PLAINTEXT") ? "sasl-bootstrap=" : "bootstrap=";
+            System.out.println(name + listener.substring(listener.indexOf("//") + 2));
+        }
         System.out.flush();
         kafka.Kafka.main(new String[] {props.toString()});
     }

@@ -86,6 +86,10 @@ class KafkaIngestTest {
     }
 
     private ConnwatchService start(String name, String extraReceivers) throws Exception {
+        return start(name, extraReceivers, "bootstrap-servers: " + kafka.bootstrap(), Map.of());
+    }
+
+    private ConnwatchService start(String name, String extraReceivers, String connection, Map<String, String> env) throws Exception {
         String yaml = """
             rules:
               directory: %s
@@ -97,7 +101,7 @@ class KafkaIngestTest {
               console: false
               jsonl: ""
             kafka:
-              bootstrap-servers: %s
+              %s
               group-id: %s
               topics: [{name: %s}]
               dead-letter-topic: %s-dead
@@ -110,10 +114,10 @@ class KafkaIngestTest {
                 - {name: hook, type: webhook, url: "http://127.0.0.1:%d/alerts"}
             %s
               default-receivers: [%s]
-            """.formatted(Path.of("..", "rules").toAbsolutePath(), kafka.bootstrap(), group, topic, topic, group,
+            """.formatted(Path.of("..", "rules").toAbsolutePath(), connection.replace("\n", "\n  "), group, topic, topic, group,
             tmp.resolve(name + "-outbox"), receiver.getAddress().getPort(), extraReceivers,
             extraReceivers.isEmpty() ? "hook" : "hook, bus");
-        ConnwatchService s = ConnwatchService.start(ConnwatchConfig.parse("test", yaml, Map.of()),
+        ConnwatchService s = ConnwatchService.start(ConnwatchConfig.parse("test", yaml, env),
             new PrintWriter(new StringWriter(), true));
         services.add(s);
         return s;
@@ -268,6 +272,56 @@ class KafkaIngestTest {
         assertTrue(a.kafka().stats().records.sum() > 0 && b.kafka().stats().records.sum() > 0,
             "both consumed: " + a.kafka().stats().records.sum() + " / " + b.kafka().stats().records.sum());
         assertEquals(40, a.kafka().stats().records.sum() + b.kafka().stats().records.sum());
+    }
+
+    @Test
+    void consumesOverSaslWithThePasswordFromTheEnvironment() throws Exception {
+        kafka.createTopic(topic, 1);
+        kafka.produce(topic, List.of(malicious("m-1", 1), wildcard("m-1", 1)));
+        ConnwatchService s = start("sasl", "", """
+            bootstrap-servers: %s
+            security-protocol: SASL_PLAINTEXT
+            sasl-mechanism: PLAIN
+            sasl-username: connwatch
+            sasl-password: ${KAFKA_PASSWORD}""".formatted(kafka.saslBootstrap()), Map.of("KAFKA_PASSWORD", "connwatch-secret"));
+        awaitDelivered(2);
+        awaitAllCommitted();
+        assertEachDeliveredOnce(2);
+        assertEquals(2, s.kafka().stats().records.sum());
+    }
+
+    @Test
+    void aBrokerKilledAndStartedAgainUnderTheEngineIsSurvived() throws Exception {
+        LocalKafka own = LocalKafka.start(tmp.resolve("broker"));
+        LocalKafka sharedBroker = kafka;
+        kafka = own;
+        try {
+            kafka.createTopic(topic, 2);
+            ConnwatchService s = start("survivor", "");
+            List<Map.Entry<String, String>> first = new ArrayList<>();
+            for (int m = 0; m < 5; m++) {
+                first.add(malicious("m-" + m, 1));
+            }
+            kafka.produce(topic, first);
+            awaitDelivered(5);
+            awaitAllCommitted();
+
+            own.kill();
+            own.restart();
+            List<Map.Entry<String, String>> second = new ArrayList<>();
+            for (int m = 0; m < 10; m++) {
+                second.add(malicious("m-" + m, 4));
+            }
+            kafka.produce(topic, second);
+            awaitDelivered(10);
+            awaitAllCommitted();
+            assertEachDeliveredOnce(10);
+            assertEquals(15, s.kafka().stats().records.sum());
+            stop(s);
+        } finally {
+            kafka = sharedBroker;
+            own.close();
+        }
     }
 
     @Test

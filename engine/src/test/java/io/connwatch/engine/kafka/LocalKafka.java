@@ -35,6 +35,7 @@ final class LocalKafka implements AutoCloseable {
     private final Path dir;
     private Process process;
     private String bootstrap;
+    private String saslBootstrap;
 
     private LocalKafka(Path dir) {
         this.dir = dir;
@@ -50,6 +51,7 @@ final class LocalKafka implements AutoCloseable {
     }
 
     static LocalKafka start(Path dir) throws IOException {
+        Files.createDirectories(dir);
         LocalKafka k = new LocalKafka(dir);
         k.startProcess();
         return k;
@@ -71,9 +73,13 @@ final class LocalKafka implements AutoCloseable {
         if (!process.isAlive()) {
             throw new IllegalStateException("the broker exited: " + Files.readString(log));
         }
+        Awaitility.await("SASL address in " + log).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+            .until(() -> Files.readString(log).contains("sasl-bootstrap="));
         String text = Files.readString(log);
-        int at = text.lastIndexOf("bootstrap=");
+        int at = text.lastIndexOf("\nbootstrap=") + 1;
         bootstrap = text.substring(at + "bootstrap=".length(), text.indexOf('\n', at)).trim();
+        int sasl = text.lastIndexOf("sasl-bootstrap=");
+        saslBootstrap = text.substring(sasl + "sasl-bootstrap=".length(), text.indexOf('\n', sasl)).trim();
         try (Admin admin = admin()) {
             Awaitility.await("broker at " + bootstrap).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
                 .ignoreExceptions().until(() -> !admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty());
@@ -82,6 +88,11 @@ final class LocalKafka implements AutoCloseable {
 
     String bootstrap() {
         return bootstrap;
+    }
+
+    /** The SASL_PLAINTEXT listener: mechanism PLAIN, user connwatch, password connwatch-secret. */
+    String saslBootstrap() {
+        return saslBootstrap;
     }
 
     Admin admin() {
