@@ -64,7 +64,15 @@ final class BenchCommand implements Callable<Integer> {
         + "instead of the configured feeds.")
     Integer indicators;
 
-    private Supplier<ThreatSnapshot> syntheticIntel;
+    @Option(names = "--kafka", paramLabel = "BOOTSTRAP", description = {"Measure consumption from Kafka instead: the records are "
+        + "first produced (one per message, keyed by Machine) to a new topic on this broker, then each round a new consumer group "
+        + "reads them through the rules, timed from start until every record is judged.", "A local broker: see the README."})
+    String kafka;
+
+    @Option(names = "--topic-partitions", defaultValue = "4", description = "Partitions of the --kafka topic (default: ${DEFAULT-VALUE}).")
+    int topicPartitions;
+
+    Supplier<ThreatSnapshot> syntheticIntel;
 
     @Override
     public Integer call() throws Exception {
@@ -79,6 +87,9 @@ final class BenchCommand implements Callable<Integer> {
                 Instant.now());
             syntheticIntel = () -> snapshot;
             System.err.printf(Locale.ROOT, "enriching from a synthetic feed of %,d indicators%n", indicators);
+        }
+        if (kafka != null) {
+            return new KafkaBench(this, c).run();
         }
         System.err.printf(Locale.ROOT, "generating %,d records for %d machines...%n", warmup + records, machines);
         List<String> chunks = generate(warmup + records);
@@ -172,7 +183,7 @@ final class BenchCommand implements Callable<Integer> {
         return n[0] / secs;
     }
 
-    private List<String> generate(int total) {
+    List<String> generate(int total) {
         ObjectMapper json = new ObjectMapper();
         double hours = total / (machines * 4.0 * 60); // at least 4 rows per machine-minute: enough, the rest is cut
         DataGenerator gen = new DataGenerator(new DataGenerator.Settings(machines, hours + 0.1,
@@ -217,7 +228,7 @@ final class BenchCommand implements Callable<Integer> {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
-    private static void resetPeaks() {
+    static void resetPeaks() {
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP) {
                 pool.resetPeakUsage();
@@ -225,7 +236,7 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private static long peakHeap() {
+    static long peakHeap() {
         return ReplayCommand.peakHeapBytes();
     }
 }

@@ -70,8 +70,39 @@ public final class RecordDecoder {
 
     /** Decodes text held in memory (an HTTP body, a Kafka value). */
     public void decode(String source, String text, Sink sink) {
+        // The shape is told from the string itself: the reader's mark/reset below would allocate a
+        // megabyte-sized buffer for each call, most of the cost of reading a small Kafka value.
+        int first = -1;
+        int at = 0;
+        for (; at < text.length(); at++) {
+            char c = text.charAt(at);
+            if (c != '\uFEFF' && !Character.isWhitespace(c)) {
+                first = c;
+                break;
+            }
+        }
+        if (first < 0) {
+            return;
+        }
+        BufferedReader in = new BufferedReader(new StringReader(text), Math.max(64, Math.min(text.length() + 1, 1 << 16)));
         try {
-            decode(source, new StringReader(text), sink);
+            if (first == '[') {
+                decodeJsonDocument(source, in, sink);
+            } else if (first == '{') {
+                int lineStart = text.lastIndexOf('\n', at) + 1;
+                int lineEnd = text.indexOf('\n', at);
+                String firstLine = text.substring(lineStart, lineEnd < 0 ? text.length() : lineEnd);
+                if (firstLine.endsWith("\r")) {
+                    firstLine = firstLine.substring(0, firstLine.length() - 1);
+                }
+                if (isWholeJsonValue(stripBom(firstLine))) {
+                    decodeJsonLines(source, in, sink);
+                } else {
+                    decodeJsonDocument(source, in, sink);
+                }
+            } else {
+                decodeCsv(source, in, sink);
+            }
         } catch (IOException e) {
             throw new IllegalStateException("reading a string cannot fail", e);
         }

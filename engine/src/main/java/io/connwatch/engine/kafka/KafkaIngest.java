@@ -66,6 +66,8 @@ public final class KafkaIngest extends VerticleBase {
     /** Counters shown on GET /stats and by tests. */
     public static final class Stats {
         public final LongAdder records = new LongAdder();
+        /** Records whose batch finished in the rules (committed, or about to be). */
+        public final LongAdder judged = new LongAdder();
         public final LongAdder replayed = new LongAdder();
         public final LongAdder deadLettered = new LongAdder();
         public final LongAdder commits = new LongAdder();
@@ -95,11 +97,13 @@ public final class KafkaIngest extends VerticleBase {
     /** A batch handed to the engine; committed once done and every batch before it is. */
     private static final class InFlight {
         final Map<TopicPartition, long[]> offsets; // tp -> {last offset, last record timestamp}
+        final int records;
         volatile boolean done;
         volatile Throwable failure;
 
-        InFlight(Map<TopicPartition, long[]> offsets) {
+        InFlight(Map<TopicPartition, long[]> offsets, int records) {
             this.offsets = offsets;
+            this.records = records;
         }
     }
 
@@ -316,6 +320,7 @@ public final class KafkaIngest extends VerticleBase {
         List<MachineRecord> facts = new ArrayList<>(records.size() * 2);
         Map<TopicPartition, long[]> offsets = new LinkedHashMap<>();
         List<CompletableFuture<Void>> sends = new ArrayList<>();
+        int taken = 0;
         for (int i = 0; i < records.size(); i++) {
             KafkaConsumerRecord<String, String> r = records.recordAt(i);
             TopicPartition tp = new TopicPartition(r.topic(), r.partition());
@@ -325,6 +330,7 @@ public final class KafkaIngest extends VerticleBase {
                 continue;
             }
             stats.records.increment();
+            taken++;
             if (r.offset() < o.replayUntil) {
                 stats.replayed.increment();
             }
@@ -334,7 +340,7 @@ public final class KafkaIngest extends VerticleBase {
         if (offsets.isEmpty()) {
             return;
         }
-        held = new Held(facts, new InFlight(offsets), sends);
+        held = new Held(facts, new InFlight(offsets, taken), sends);
         retryHeld();
     }
 
@@ -448,6 +454,7 @@ public final class KafkaIngest extends VerticleBase {
                 recover();
                 return;
             }
+            stats.judged.add(b.records);
             b.offsets.forEach((tp, o) -> {
                 if (owned.containsKey(tp)) {
                     commit.put(tp, new OffsetAndMetadata(o[0] + 1, "kts=" + o[1]));

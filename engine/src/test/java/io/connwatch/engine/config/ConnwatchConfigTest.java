@@ -148,4 +148,56 @@ class ConnwatchConfigTest {
         assertTrue(e.getMessage().contains("not valid YAML"), e.getMessage());
         assertTrue(e.getMessage().contains("line"), e.getMessage());
     }
+
+    @Test
+    void kafkaIsOffByDefaultAndItsSettingsBecomeClientPropertiesWithTheSecretOnlyInTheJaasConfig() throws Exception {
+        assertFalse(ConnwatchConfig.defaults().kafka().enabled());
+        ConnwatchConfig c = ConnwatchConfig.parse("t", """
+            kafka:
+              bootstrap-servers: ns.servicebus.windows.net:9093
+              security-protocol: SASL_SSL
+              sasl-mechanism: PLAIN
+              sasl-username: $ConnectionString
+              sasl-password: ${EH_CONNECTION}
+              group-id: connwatch-prod
+              topics: [{name: vm-connections, table: VMConnection}, vm-mixed]
+              rewind: 20m
+              properties: {client.dns.lookup: use_all_dns_ips}
+            """, Map.of("EH_CONNECTION", "Endpoint=sb://ns/;SharedAccessKeyName=k;SharedAccessKey=abc\"def"));
+        KafkaSettings k = c.kafka();
+        assertTrue(k.enabled());
+        assertEquals("connwatch-prod", k.groupId());
+        assertEquals(List.of(new KafkaSettings.Topic("vm-connections", "VMConnection"), new KafkaSettings.Topic("vm-mixed", "auto")),
+            k.topics());
+        assertEquals(Duration.ofMinutes(20), k.rewind());
+        Map<String, String> p = k.client().properties();
+        assertEquals("SASL_SSL", p.get("security.protocol"));
+        assertEquals("PLAIN", p.get("sasl.mechanism"));
+        assertEquals("use_all_dns_ips", p.get("client.dns.lookup"));
+        assertEquals("org.apache.kafka.common.security.plain.PlainLoginModule required username=\"$ConnectionString\" "
+            + "password=\"Endpoint=sb://ns/;SharedAccessKeyName=k;SharedAccessKey=abc\\\"def\";", p.get("sasl.jaas.config"));
+        assertFalse(k.client().toString().contains("SharedAccessKey"));
+        assertEquals("connwatch-dead-letters", k.deadLetterTopic());
+        assertEquals("connwatch-episodes", k.episodeTopic());
+    }
+
+    @Test
+    void kafkaProblemsAreAllReportedWithTheirKeysAndNeverTheSecret() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConnwatchConfig.parse("t", """
+            kafka:
+              security-protocol: SASL_SSH
+              sasl-mechanism: GSSAPI
+              sasl-password: hunter2
+              topics: [{name: t, table: VMProcess}]
+              start-from: middle
+              colour: blue
+            """, Map.of()));
+        String all = String.join("\n", e.problems());
+        assertTrue(all.contains("kafka.bootstrap-servers: missing"), all);
+        assertTrue(all.contains("kafka.security-protocol: unknown 'SASL_SSH'"), all);
+        assertTrue(all.contains("kafka.topics[0].table"), all);
+        assertTrue(all.contains("kafka.start-from"), all);
+        assertTrue(all.contains("kafka.colour: unknown setting"), all);
+        assertFalse(all.contains("hunter2"), all);
+    }
 }
