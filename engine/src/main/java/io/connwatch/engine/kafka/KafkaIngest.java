@@ -123,6 +123,7 @@ public final class KafkaIngest extends VerticleBase {
     private boolean stopping;
     private boolean recovering;
     private Promise<Void> stopped;
+    private Future<?> lastCommit = Future.succeededFuture();
 
     private record Held(List<MachineRecord> facts, InFlight batch, List<CompletableFuture<Void>> deadLetterSends) {
     }
@@ -152,6 +153,8 @@ public final class KafkaIngest extends VerticleBase {
             "group.id", settings.groupId(),
             "client.id", clientId,
             "enable.auto.commit", "false",
+            // a missing topic is waited for, not created with the broker's default partition count
+            "allow.auto.create.topics", "false",
             "auto.offset.reset", settings.startFrom(),
             "max.poll.records", String.valueOf(settings.maxPollRecords()),
             "partition.assignment.strategy", "org.apache.kafka.clients.consumer.CooperativeStickyAssignor",
@@ -179,7 +182,9 @@ public final class KafkaIngest extends VerticleBase {
         stopping = true;
         stopped = Promise.promise();
         finishStop();
-        return stopped.future().eventually(() -> consumer.close()).onComplete(ar -> {
+        // the last commit is awaited before closing: it covers the batches that just finished
+        return stopped.future().compose(v -> lastCommit.transform(ar -> Future.succeededFuture()))
+            .eventually(() -> consumer.close()).onComplete(ar -> {
             if (deadLetters != null) {
                 deadLetters.close(Duration.ofSeconds(5));
             }
@@ -311,7 +316,12 @@ public final class KafkaIngest extends VerticleBase {
             retryHeld();
             return;
         }
-        if (held != null || recovering) {
+        if (recovering) {
+            // Fetched before the seek back to the committed offsets: read again after it.
+            stats.dropped.add(records.size());
+            return;
+        }
+        if (held != null) {
             // Paused partitions return nothing; anything that came anyway is read again later.
             rewindTo(records);
             retryHeld();
@@ -462,7 +472,7 @@ public final class KafkaIngest extends VerticleBase {
             });
         }
         if (!commit.isEmpty()) {
-            consumer.commit(commit).onComplete(ar -> {
+            lastCommit = consumer.commit(commit).onComplete(ar -> {
                 if (ar.succeeded()) {
                     stats.commits.increment();
                     commit.forEach((tp, om) -> {

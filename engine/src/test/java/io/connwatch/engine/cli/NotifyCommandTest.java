@@ -123,7 +123,7 @@ class NotifyCommandTest {
             """);
         CliTest.Result r = run("validate-rules", "--config", config.toString());
         assertEquals(1, r.exit());
-        assertTrue(r.err().contains("notify.receivers[hook].type: unknown 'pager' (expected one of email, slack, webhook)"), r.err());
+        assertTrue(r.err().contains("notify.receivers[hook].type: unknown 'pager' (expected one of email, kafka, slack, webhook)"), r.err());
         assertTrue(r.err().contains("notify.receivers[chat].url: missing (or url-file)"), r.err());
         assertTrue(r.err().contains("notify.routes[0].match.min-severity: unknown severity 'urgent'"), r.err());
         assertTrue(r.err().contains("notify.routes[0].receivers: no receiver named 'nowhere'"), r.err());
