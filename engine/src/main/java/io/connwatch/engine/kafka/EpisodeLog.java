@@ -93,7 +93,14 @@ public final class EpisodeLog implements AutoCloseable {
             LOG.info("created the episode topic {}", topic);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("cannot create the episode topic " + topic + ": " + e.getCause(), e.getCause());
+                // Not allowed to create topics, or a broker that refuses these settings (Event
+                // Hubs without compaction): go on if the topic is there, say what to do if not.
+                List<PartitionInfo> there = reader.partitionsFor(topic, timeout);
+                if (there == null || there.isEmpty()) {
+                    throw new IllegalStateException("cannot create the episode topic " + topic + " (" + e.getCause().getMessage()
+                        + "): create it yourself (1 partition, cleanup.policy=compact, or retention of at least a day)", e.getCause());
+                }
+                LOG.warn("could not create {} ({}), but it exists: using it", topic, e.getCause().getMessage());
             }
         } catch (TimeoutException e) {
             throw new IllegalStateException("Kafka did not answer within " + timeout + " when creating the episode topic " + topic);
