@@ -133,17 +133,7 @@ final class BenchCommand implements Callable<Integer> {
             CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
             for (String chunk : chunks) {
                 List<MachineRecord> batchRecords = new ArrayList<>(batch);
-                decoder.decode("bench", chunk, new RecordDecoder.Sink() {
-                    @Override
-                    public void record(MachineRecord record) {
-                        batchRecords.add(record);
-                    }
-
-                    @Override
-                    public void rejected(Rejection rejection) {
-                        rejected.increment();
-                    }
-                });
+                decoder.decode("bench", chunk, RecordDecoder.Sink.of(batchRecords::add, r -> rejected.increment()));
                 n += batchRecords.size();
                 CompletableFuture<Void> done = engine.submit(batchRecords);
                 inFlight.join();

@@ -38,6 +38,21 @@ public final class RecordDecoder {
         void record(MachineRecord record);
 
         void rejected(Rejection rejection);
+
+        /** A sink handing records and rejections to two callbacks, e.g. {@code Sink.of(list::add, rejections::add)}. */
+        static Sink of(java.util.function.Consumer<MachineRecord> records, java.util.function.Consumer<Rejection> rejections) {
+            return new Sink() {
+                @Override
+                public void record(MachineRecord record) {
+                    records.accept(record);
+                }
+
+                @Override
+                public void rejected(Rejection rejection) {
+                    rejections.accept(rejection);
+                }
+            };
+        }
     }
 
     // Source text in error locations would echo input back (and costs time per parser).

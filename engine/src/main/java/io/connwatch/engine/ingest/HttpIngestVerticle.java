@@ -213,17 +213,7 @@ public final class HttpIngestVerticle extends VerticleBase {
     private static Decoded decode(String source, String body, String table) {
         List<MachineRecord> records = new ArrayList<>();
         List<Rejection> rejections = new ArrayList<>();
-        new RecordDecoder(table).decode(source, body, new RecordDecoder.Sink() {
-            @Override
-            public void record(MachineRecord record) {
-                records.add(record);
-            }
-
-            @Override
-            public void rejected(Rejection rejection) {
-                rejections.add(rejection);
-            }
-        });
+        new RecordDecoder(table).decode(source, body, RecordDecoder.Sink.of(records::add, rejections::add));
         return new Decoded(records, rejections);
     }
 

@@ -361,17 +361,7 @@ public final class KafkaIngest extends VerticleBase {
         if (r.value() == null || r.value().isBlank()) {
             rejected.add(new Rejection(source, "value", null, "empty record value"));
         } else {
-            decoder(r.topic()).decode(source, r.value(), new RecordDecoder.Sink() {
-                @Override
-                public void record(MachineRecord record) {
-                    facts.add(record);
-                }
-
-                @Override
-                public void rejected(Rejection rejection) {
-                    rejected.add(rejection);
-                }
-            });
+            decoder(r.topic()).decode(source, r.value(), RecordDecoder.Sink.of(facts::add, rejected::add));
         }
         int accepted = facts.size() - before;
         ingest.accepted.add(accepted);

@@ -55,17 +55,7 @@ public final class RuleHarness implements AutoCloseable {
         }
         List<MachineRecord> records = new ArrayList<>();
         List<Rejection> rejected = new ArrayList<>();
-        new RecordDecoder().decode("fixture", text.toString(), new RecordDecoder.Sink() {
-            @Override
-            public void record(MachineRecord record) {
-                records.add(record);
-            }
-
-            @Override
-            public void rejected(Rejection rejection) {
-                rejected.add(rejection);
-            }
-        });
+        new RecordDecoder().decode("fixture", text.toString(), RecordDecoder.Sink.of(records::add, rejected::add));
         if (!rejected.isEmpty()) {
             throw new IllegalArgumentException("fixture rows rejected: " + rejected);
         }
