@@ -17,6 +17,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import java.io.PrintWriter;
 
 /** Kafka tools: {@code connwatch kafka produce} loads JSON-lines files into a topic, keyed by Machine. */
 @Command(name = "kafka", mixinStandardHelpOptions = true, description = "Kafka tools.",
@@ -35,6 +38,9 @@ final class KafkaCommand implements Runnable {
         @Mixin
         ConfigOption config;
 
+        @Spec
+        CommandSpec spec;
+
         @Option(names = "--bootstrap", description = "Bootstrap servers (PLAINTEXT); default: kafka.bootstrap-servers of the configuration.")
         String bootstrap;
 
@@ -51,19 +57,20 @@ final class KafkaCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             ConnwatchConfig c = config.load();
+            PrintWriter err = spec.commandLine().getErr();
             KafkaClientConfig client = bootstrap != null ? KafkaClientConfig.plaintext(bootstrap)
                 : c.kafka().enabled() ? c.kafka().client() : null;
             if (client == null) {
-                System.err.println("connwatch kafka produce: give --bootstrap or enable the kafka section of the configuration");
+                err.println("connwatch kafka produce: give --bootstrap or enable the kafka section of the configuration");
                 return ConnwatchCommand.INVALID;
             }
             String t = topic != null ? topic : c.kafka().topics().isEmpty() ? null : c.kafka().topics().get(0).name();
             if (t == null) {
-                System.err.println("connwatch kafka produce: give --topic");
+                err.println("connwatch kafka produce: give --topic");
                 return ConnwatchCommand.INVALID;
             }
             if (partitions > 0 && RecordProducer.createTopic(client, t, partitions)) {
-                System.err.printf(Locale.ROOT, "created topic %s with %d partitions%n", t, partitions);
+                err.printf(Locale.ROOT, "created topic %s with %d partitions%n", t, partitions);
             }
             long start = System.nanoTime();
             try (RecordProducer producer = new RecordProducer(client, t)) {
@@ -80,7 +87,7 @@ final class KafkaCommand implements Runnable {
                 }
                 producer.flush();
                 double secs = (System.nanoTime() - start) / 1e9;
-                System.err.printf(Locale.ROOT, "sent %,d records to %s in %.2f s (%,.0f records/s)%s%n", producer.sent(), t, secs,
+                err.printf(Locale.ROOT, "sent %,d records to %s in %.2f s (%,.0f records/s)%s%n", producer.sent(), t, secs,
                     producer.sent() / secs, producer.unkeyed() == 0 ? "" : "; " + producer.unkeyed() + " had no Machine and went unkeyed");
             }
             return 0;

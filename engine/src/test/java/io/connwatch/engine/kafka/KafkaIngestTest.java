@@ -344,6 +344,7 @@ class KafkaIngestTest {
         kafka.produce(topic, before);
         ConnwatchService a = start("spike", "");
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> committedTotal() == before.size());
+        assertEquals(0, a.engine().stats().alertsPublished.sum(), "nothing to see before the spike's second minute");
         stop(a);
         int deliveredBefore = delivered.size();
         kafka.produce(topic, after);

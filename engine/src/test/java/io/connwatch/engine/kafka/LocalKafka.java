@@ -29,7 +29,7 @@ import org.awaitility.Awaitility;
  * start; a restart reuses the directory and ports, so clients see the same broker come back.
  * One broker is shared by the Kafka tests ({@link #shared()}); each test uses its own topics and group.
  */
-final class LocalKafka implements AutoCloseable {
+public final class LocalKafka implements AutoCloseable {
     private static LocalKafka shared;
 
     private final Path dir;
@@ -42,7 +42,7 @@ final class LocalKafka implements AutoCloseable {
     }
 
     /** The broker the test classes share; stopped when the test JVM exits. */
-    static synchronized LocalKafka shared() throws IOException {
+    public static synchronized LocalKafka shared() throws IOException {
         if (shared == null) {
             shared = start(Files.createTempDirectory("connwatch-kafka"));
             Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
@@ -86,7 +86,7 @@ final class LocalKafka implements AutoCloseable {
         }
     }
 
-    String bootstrap() {
+    public String bootstrap() {
         return bootstrap;
     }
 
@@ -99,7 +99,7 @@ final class LocalKafka implements AutoCloseable {
         return Admin.create(Map.of("bootstrap.servers", bootstrap, "request.timeout.ms", "5000", "default.api.timeout.ms", "10000"));
     }
 
-    void createTopic(String topic, int partitions) throws ExecutionException, InterruptedException {
+    public void createTopic(String topic, int partitions) throws ExecutionException, InterruptedException {
         try (Admin admin = admin()) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
         }
@@ -124,7 +124,7 @@ final class LocalKafka implements AutoCloseable {
     }
 
     /** Every record of the topic now, read from the beginning. */
-    List<ConsumerRecord<String, String>> readAll(String topic) {
+    public List<ConsumerRecord<String, String>> readAll(String topic) {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
