@@ -275,19 +275,36 @@ class KafkaIngestTest {
     }
 
     @Test
-    void consumesOverSaslWithThePasswordFromTheEnvironment() throws Exception {
+    void consumesOverSaslWithThePasswordFromTheEnvironmentAndNeverLogsIt() throws Exception {
         kafka.createTopic(topic, 1);
         kafka.produce(topic, List.of(malicious("m-1", 1), wildcard("m-1", 1)));
-        ConnwatchService s = start("sasl", "", """
+        // Kafka's clients print their whole configuration at INFO: capture it for this test.
+        ch.qos.logback.classic.Logger kafkaLog = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.apache.kafka");
+        ch.qos.logback.classic.Level before = kafkaLog.getLevel();
+        kafkaLog.setLevel(ch.qos.logback.classic.Level.INFO);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.addAppender(logs);
+        ConnwatchService s;
+        try {
+            s = start("sasl", "", """
             bootstrap-servers: %s
             security-protocol: SASL_PLAINTEXT
             sasl-mechanism: PLAIN
             sasl-username: connwatch
             sasl-password: ${KAFKA_PASSWORD}""".formatted(kafka.saslBootstrap()), Map.of("KAFKA_PASSWORD", "connwatch-secret"));
-        awaitDelivered(2);
-        awaitAllCommitted();
+            awaitDelivered(2);
+            awaitAllCommitted();
+        } finally {
+            root.detachAppender(logs);
+            kafkaLog.setLevel(before);
+        }
         assertEachDeliveredOnce(2);
         assertEquals(2, s.kafka().stats().records.sum());
+        List<String> lines = logs.list.stream().map(e -> e.getFormattedMessage()).toList();
+        assertTrue(lines.stream().anyMatch(l -> l.contains("sasl.jaas.config = [hidden]")), "the client configuration was logged");
+        assertTrue(lines.stream().noneMatch(l -> l.contains("connwatch-secret")), "the password reached the log");
     }
 
     @Test
