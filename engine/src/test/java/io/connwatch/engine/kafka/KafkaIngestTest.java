@@ -184,15 +184,17 @@ class KafkaIngestTest {
             }
             records.add(wildcard("m-" + m, 2));
         }
+        // Azure Monitor data export's envelope: one message, two tables
+        records.add(Map.entry("m-10", "{\"records\": [" + malicious("m-10", 3).getValue() + ", " + wildcard("m-10", 3).getValue() + "]}"));
         kafka.produce(topic, records);
         ConnwatchService s = start("a", "    - {name: bus, type: kafka, bootstrap-servers: \"" + kafka.bootstrap()
             + "\", topic: " + topic + "-alerts}");
 
-        awaitDelivered(20);
+        awaitDelivered(22);
         awaitAllCommitted();
-        assertEachDeliveredOnce(20);
-        assertEquals(10, rulesDelivered.stream().filter("malicious-remote-ip-outbound"::equals).count());
-        assertEquals(10, rulesDelivered.stream().filter("unexpected-wildcard-bind"::equals).count());
+        assertEachDeliveredOnce(22);
+        assertEquals(11, rulesDelivered.stream().filter("malicious-remote-ip-outbound"::equals).count());
+        assertEquals(11, rulesDelivered.stream().filter("unexpected-wildcard-bind"::equals).count());
 
         List<ConsumerRecord<String, String>> dead = kafka.readAll(topic + "-dead");
         assertEquals(2, dead.size(), dead.toString());
@@ -207,12 +209,12 @@ class KafkaIngestTest {
         Set<String> errors = dead.stream().map(d -> LocalKafka.header(d, "connwatch-error")).collect(Collectors.toSet());
         assertTrue(errors.stream().anyMatch(e -> e.contains("Direction")), errors.toString());
         assertEquals(2, s.ingest().rejected.sum());
-        assertEquals(20, s.ingest().accepted.sum());
+        assertEquals(22, s.ingest().accepted.sum());
         assertEquals(2, s.kafka().stats().deadLettered.sum());
 
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> kafka.readAll(topic + "-alerts").size() >= 20);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> kafka.readAll(topic + "-alerts").size() >= 22);
         List<ConsumerRecord<String, String>> published = kafka.readAll(topic + "-alerts");
-        assertEquals(20, published.size());
+        assertEquals(22, published.size());
         for (ConsumerRecord<String, String> a : published) {
             JsonNode alert = JSON.readTree(a.value());
             assertEquals(alert.get("fingerprint").asText(), a.key(), "keyed by fingerprint");
@@ -339,6 +341,33 @@ class KafkaIngestTest {
             kafka = sharedBroker;
             own.close();
         }
+    }
+
+    @Test
+    void anInstanceJoiningMidStreamTakesPartitionsOverWithoutAnAlertStorm() throws Exception {
+        kafka.createTopic(topic, 4);
+        ConnwatchService a = start("first", "");
+        List<Map.Entry<String, String>> early = new ArrayList<>();
+        for (int m = 0; m < 20; m++) {
+            early.add(malicious("m-" + m, 1));
+        }
+        kafka.produce(topic, early);
+        awaitDelivered(20);
+        awaitAllCommitted();
+
+        ConnwatchService b = start("joiner", "");
+        Awaitility.await("the joiner owns partitions").atMost(Duration.ofSeconds(60)).until(() ->
+            !b.kafka().stats().assigned().isEmpty() && a.kafka().stats().assigned().size() + b.kafka().stats().assigned().size() == 4);
+        List<Map.Entry<String, String>> late = new ArrayList<>();
+        for (int m = 0; m < 40; m++) {
+            late.add(malicious("m-" + m, 5));
+        }
+        kafka.produce(topic, late);
+        awaitDelivered(40);
+        awaitAllCommitted();
+        assertEachDeliveredOnce(40);
+        assertTrue(b.kafka().stats().replayed.sum() > 0, "the joiner re-read what the first instance had judged");
+        assertTrue(b.kafka().statsJson().getLong("repeatsHeldBack") > 0, b.kafka().statsJson().encode());
     }
 
     @Test
