@@ -28,8 +28,24 @@ public final class LocalBroker {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("--exit-with-parent")) {
+            // Started by a test JVM: stop when it goes, even if it was killed and ran no shutdown hook.
+            Thread watchdog = new Thread(() -> {
+                try {
+                    while (System.in.read() >= 0) {
+                        // the parent never writes; end of input means it is gone
+                    }
+                } catch (IOException e) {
+                    // same
+                }
+                Runtime.getRuntime().halt(0);
+            }, "parent-watchdog");
+            watchdog.setDaemon(true);
+            watchdog.start();
+            args = java.util.Arrays.copyOfRange(args, 1, args.length);
+        }
         if (args.length < 1) {
-            System.err.println("usage: LocalBroker DIR [PORT [CONTROLLER_PORT]]");
+            System.err.println("usage: LocalBroker [--exit-with-parent] DIR [PORT [CONTROLLER_PORT]]");
             System.exit(2);
         }
         Path dir = Path.of(args[0]).toAbsolutePath();

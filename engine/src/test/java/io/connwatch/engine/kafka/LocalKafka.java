@@ -66,7 +66,7 @@ public final class LocalKafka implements AutoCloseable {
         Path log = dir.resolve("broker.log");
         process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dlog4j2.statusLoggerLevel=OFF",
-            "-cp", cp, "io.connwatch.kafkabroker.LocalBroker", dir.toString())
+            "-cp", cp, "io.connwatch.kafkabroker.LocalBroker", "--exit-with-parent", dir.toString())
             .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         Awaitility.await("broker address in " + log).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
             .until(() -> !process.isAlive() || Files.readString(log).contains("bootstrap="));
