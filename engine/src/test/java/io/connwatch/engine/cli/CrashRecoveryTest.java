@@ -6,7 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import io.connwatch.engine.kafka.LocalKafka;
 import io.connwatch.engine.rules.Rows;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -45,6 +50,7 @@ class CrashRecoveryTest {
     private HttpServer receiver;
     private final AtomicInteger status = new AtomicInteger(503);
     private final List<String> delivered = new CopyOnWriteArrayList<>();
+    private final List<String> fingerprints = new CopyOnWriteArrayList<>();
     private final AtomicInteger refused = new AtomicInteger();
     private Process running;
     private final List<String> output = new CopyOnWriteArrayList<>();
@@ -67,6 +73,7 @@ class CrashRecoveryTest {
             if (s == 200) {
                 for (JsonNode a : JSON.readTree(body).get("alerts")) {
                     delivered.add(a.get("id").asText());
+                    fingerprints.add(a.get("fingerprint").asText());
                 }
             } else {
                 refused.incrementAndGet();
@@ -158,5 +165,67 @@ class CrashRecoveryTest {
         running.destroy();
         assertTrue(running.waitFor(30, TimeUnit.SECONDS), "a graceful stop");
         assertEquals(1, delivered.size(), "delivered once: " + delivered);
+    }
+
+    @Test
+    void killedWhileConsumingFromKafkaThenStartedAgainItLosesNoAlertAndRepeatsNone() throws Exception {
+        LocalKafka kafka = LocalKafka.shared();
+        String topic = "crash-" + System.nanoTime();
+        kafka.createTopic(topic, 2);
+        status.set(200);
+        startReceiver();
+        Path config = tmp.resolve("connwatch.yaml");
+        Files.writeString(config, """
+            rules:
+              directory: %s
+              idle-close: 1s
+            http:
+              port: 0
+            outputs:
+              console: false
+              jsonl: ""
+            kafka:
+              bootstrap-servers: %s
+              group-id: %s
+              topics: [{name: %s}]
+              episode-topic: %s-episodes
+              properties: {session.timeout.ms: 6000, heartbeat.interval.ms: 1000}
+            notify:
+              outbox: %s
+              retry: {initial: 100ms, max: 1s}
+              receivers:
+                - {name: hook, type: webhook, url: "http://127.0.0.1:%d/alerts"}
+              default-receivers: [hook]
+            """.formatted(Path.of("..", "rules").toAbsolutePath(), kafka.bootstrap(), topic, topic, topic, tmp.resolve("outbox"),
+            receiver.getAddress().getPort()));
+        List<Map.Entry<String, String>> first = new ArrayList<>();
+        for (int m = 0; m < 10; m++) {
+            first.add(Map.entry("m-" + m, Rows.connection("2024-05-01T10:01:00Z", "m-" + m).set("DestinationIp", "192.9.135.73")
+                .malicious("C2", 5, 90).json()));
+        }
+        kafka.produce(topic, first);
+        start(config);
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> fingerprints.size() >= 10 && committed(kafka, topic) == 10);
+        running.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+
+        List<Map.Entry<String, String>> second = new ArrayList<>();
+        for (int m = 0; m < 20; m++) {
+            second.add(Map.entry("m-" + m, Rows.connection("2024-05-01T10:04:00Z", "m-" + m).set("DestinationIp", "192.9.135.73")
+                .malicious("C2", 5, 90).json()));
+        }
+        kafka.produce(topic, second);
+        start(config);
+        Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> new HashSet<>(fingerprints).size() >= 20 && committed(kafka, topic) == 30);
+        running.destroy();
+        assertTrue(running.waitFor(30, TimeUnit.SECONDS), "a graceful stop");
+        assertEquals(20, new HashSet<>(fingerprints).size());
+        assertEquals(20, fingerprints.size(), "each alert notified once: " + fingerprints);
+    }
+
+    private static long committed(LocalKafka kafka, String group) throws Exception {
+        try (Admin admin = kafka.admin()) {
+            return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().values().stream()
+                .mapToLong(o -> o.offset()).sum();
+        }
     }
 }

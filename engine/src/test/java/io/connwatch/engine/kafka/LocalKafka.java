@@ -95,7 +95,7 @@ public final class LocalKafka implements AutoCloseable {
         return saslBootstrap;
     }
 
-    Admin admin() {
+    public Admin admin() {
         return Admin.create(Map.of("bootstrap.servers", bootstrap, "request.timeout.ms", "5000", "default.api.timeout.ms", "10000"));
     }
 
@@ -106,7 +106,7 @@ public final class LocalKafka implements AutoCloseable {
     }
 
     /** Sends the values keyed by the given keys and waits for every acknowledgement. */
-    void produce(String topic, List<Map.Entry<String, String>> keyed) throws Exception {
+    public void produce(String topic, List<Map.Entry<String, String>> keyed) throws Exception {
         try (KafkaProducer<String, String> p = producer()) {
             List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
             for (Map.Entry<String, String> e : keyed) {
