@@ -11,12 +11,30 @@ import java.util.TreeMap;
  * each minute once the watermark has passed its end. Rows for a minute already released are
  * refused (the caller counts them as too late for windows). One instance per rule partition;
  * not thread-safe.
+ *
+ * <p><b>History of a machine new here.</b> When the first rows of a machine this partition has
+ * never seen are already behind the watermark (a Kafka partition handed over from another
+ * instance and re-read from before its committed offset, or an agent that was offline), they are
+ * not thrown away: they are summed into minutes of <em>history</em>, handed out by
+ * {@link #drainHistory} as judged rollups (never the current minute, so they anchor no rule) that
+ * windows and baselines count. The machine's history ends at its first row inside the open
+ * minutes, or when a batch brings it no more history rows; a row for a minute before that is
+ * late as usual, so no minute is ever counted twice.
  */
 public final class MinuteRollup {
     private static final long MINUTE = 60_000L;
 
     private final TreeMap<Long, Minute> open = new TreeMap<>();
     private long releasedUpTo = Long.MIN_VALUE;
+    /** Machines seen, with the newest minute of theirs counted (for forgetting machines gone quiet). */
+    private final Map<String, long[]> seen = new HashMap<>();
+    /** Machines new here whose rows are history: their minutes, oldest first. */
+    private final Map<String, TreeMap<Long, Minute>> backfill = new HashMap<>();
+    /** Machines that received history rows since the last {@link #drainHistory}. */
+    private final java.util.Set<String> backfilledNow = new java.util.HashSet<>();
+    private final List<EventFact> history = new ArrayList<>();
+    private long historyRows;
+    private static final long FORGET_AFTER = 24 * 60 * MINUTE;
 
     private static final class Minute {
         final Map<String, MachineMinute> machines = new HashMap<>();
@@ -30,17 +48,89 @@ public final class MinuteRollup {
      */
     public boolean add(Connection c) {
         long minute = Math.floorDiv(c.timestamp, MINUTE) * MINUTE;
+        long[] known = seen.get(c.machine);
         if (minute < releasedUpTo) {
-            return false;
+            TreeMap<Long, Minute> past = backfill.get(c.machine);
+            if (known == null) {
+                past = new TreeMap<>();
+                backfill.put(c.machine, past);
+                seen.put(c.machine, new long[] {minute, Long.MIN_VALUE});
+            } else if (past == null || minute <= known[1]) {
+                return false;
+            } else {
+                known[0] = Math.max(known[0], minute);
+            }
+            add(past.computeIfAbsent(minute, k -> new Minute()), c, minute);
+            backfilledNow.add(c.machine);
+            historyRows++;
+            return true;
         }
-        Minute m = open.computeIfAbsent(minute, k -> new Minute());
+        if (known == null) {
+            seen.put(c.machine, new long[] {minute, Long.MIN_VALUE});
+        } else {
+            known[0] = Math.max(known[0], minute);
+            if (backfill.containsKey(c.machine)) {
+                // caught up with the present: its history is complete
+                endHistory(c.machine);
+            }
+        }
+        add(open.computeIfAbsent(minute, k -> new Minute()), c, minute);
+        return true;
+    }
+
+    private static void add(Minute m, Connection c, long minute) {
         m.machines.computeIfAbsent(c.machine, k -> new MachineMinute(c.machine, c.computer, minute)).add(c);
         String process = c.process != null ? c.process : c.processName;
         if (process != null) {
             m.processes.computeIfAbsent(c.machine + '\u0000' + process,
                 k -> new ProcessMinute(c.machine, c.computer, process, c.processName, minute)).add(c);
         }
-        return true;
+    }
+
+    private void endHistory(String machine) {
+        TreeMap<Long, Minute> past = backfill.remove(machine);
+        long[] known = seen.get(machine);
+        for (Map.Entry<Long, Minute> e : past.entrySet()) {
+            for (EventFact f : facts(e.getValue())) {
+                if (f instanceof MinuteFact m) {
+                    m.judged();
+                }
+                history.add(f);
+            }
+            known[1] = Math.max(known[1], e.getKey());
+        }
+    }
+
+    /**
+     * Hands out the history summed since the last call, as judged rollups to insert before the
+     * next minutes are released: that of machines that caught up with the present, and that of
+     * machines whose rows in the last batch were all history or that got none (their re-read is
+     * over). Call once per batch; {@code everything} at the end of the input ends every history.
+     */
+    public void drainHistory(java.util.function.Consumer<EventFact> out, boolean everything) {
+        for (String machine : new ArrayList<>(backfill.keySet())) {
+            if (everything || !backfilledNow.contains(machine) || backfill.get(machine).isEmpty()) {
+                endHistory(machine);
+            } else {
+                // keep the newest minute open: the next batch may hold more of it
+                TreeMap<Long, Minute> past = backfill.get(machine);
+                Map.Entry<Long, Minute> newest = past.pollLastEntry();
+                TreeMap<Long, Minute> older = new TreeMap<>(past);
+                past.clear();
+                past.put(newest.getKey(), newest.getValue());
+                backfill.put(machine, older);
+                endHistory(machine);
+                backfill.put(machine, past);
+            }
+        }
+        backfilledNow.clear();
+        history.forEach(out);
+        history.clear();
+    }
+
+    /** Rows counted as history so far. */
+    public long historyRows() {
+        return historyRows;
     }
 
     /** Receives one released minute: its end in epoch milliseconds and its rollup facts. */
@@ -59,13 +149,23 @@ public final class MinuteRollup {
         }
         long boundary = Math.floorDiv(watermarkMillis, MINUTE) * MINUTE;
         if (boundary > releasedUpTo) {
+            if (Math.floorDiv(boundary, 60 * MINUTE) != Math.floorDiv(releasedUpTo, 60 * MINUTE)) {
+                // once an hour of event time: forget machines quiet for a day
+                long cutoff = boundary - FORGET_AFTER;
+                seen.entrySet().removeIf(e -> e.getValue()[0] < cutoff && !backfill.containsKey(e.getKey()));
+            }
             releasedUpTo = boundary;
         }
     }
 
     /** Releases every open minute, oldest first (the end of a replay). */
     public void releaseAll(MinuteSink out) {
-        release(Long.MAX_VALUE, out);
+        if (open.isEmpty()) {
+            return;
+        }
+        // Only up to the end of the newest minute: rows of later minutes still count (an idle
+        // source that resumes), rows of the minutes just judged are late.
+        release(open.lastKey() + MINUTE, out);
     }
 
     /** Minutes not yet released. */

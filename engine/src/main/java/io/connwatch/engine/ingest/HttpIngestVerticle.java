@@ -224,6 +224,7 @@ public final class HttpIngestVerticle extends VerticleBase {
             .put("rejected", stats.rejected.sum())
             .put("records", s.records.sum())
             .put("lateForWindows", s.lateForWindows.sum())
+            .put("historyRows", s.historyRows.sum())
             .put("rollups", s.rollups.sum())
             .put("rulesFired", s.rulesFired.sum())
             .put("ruleErrors", s.ruleErrors.sum())

@@ -8,6 +8,8 @@ public final class EngineStats {
     public final LongAdder connections = new LongAdder();
     public final LongAdder boundPorts = new LongAdder();
     public final LongAdder lateForWindows = new LongAdder();
+    /** Rows of machines new to their partition that were already behind the watermark: counted as history. */
+    public final LongAdder historyRows = new LongAdder();
     public final LongAdder rollups = new LongAdder();
     public final LongAdder rulesFired = new LongAdder();
     public final LongAdder ruleErrors = new LongAdder();

@@ -37,6 +37,7 @@ final class RulePartition {
     private final KieSession session;
     private final SessionPseudoClock clock;
     private final MinuteRollup rollup = new MinuteRollup();
+    private long historyCounted;
     private final Alerts alerts;
     private final EngineStats stats;
     private final boolean judgeOnce;
@@ -102,6 +103,9 @@ final class RulePartition {
                 handles[i] = h;
             }
         }
+        insertHistory(false);
+        stats.historyRows.add(rollup.historyRows() - historyCounted);
+        historyCounted = rollup.historyRows();
         advance(watermark, false);
         sightings.expire(watermark);
         if (judgeOnce) {
@@ -135,8 +139,19 @@ final class RulePartition {
         return hits.size();
     }
 
+    /** Inserts the history the rollup summed for machines new here: judged minutes that windows count. */
+    private void insertHistory(boolean everything) {
+        rollup.drainHistory(f -> {
+            stats.rollups.increment();
+            session.insert(f);
+        }, everything);
+    }
+
     /** Moves to {@code watermark} without new records (idle time, or the end of a replay). */
     void advance(long watermark, boolean releaseAll) {
+        if (releaseAll) {
+            insertHistory(true);
+        }
         // Rows first: per-row rules judge them at the clock they arrived at.
         fire();
         MinuteRollup.MinuteSink closeMinute = (minuteEnd, facts) -> {

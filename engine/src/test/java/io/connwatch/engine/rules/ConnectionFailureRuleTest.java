@@ -135,4 +135,54 @@ class ConnectionFailureRuleTest {
         assertEquals(2, h.engine().stats().lateForWindows.sum());
         assertEquals(0, h.alerts(SPIKE_MACHINE).size(), h.alerts().toString());
     }
+
+    @Test
+    void aMachineNewHereWhoseRowsAreBehindTheWatermarkBringsItsHistoryAndStillSpikes() {
+        // m-0 has been flowing here for 39 minutes; then m-1 arrives with 22 minutes of rows that
+        // are all behind the watermark (a Kafka partition handed over and re-read from before its
+        // committed offset), and spikes right after.
+        for (int m = 0; m < 39; m++) {
+            minute(m, "m-0", 100, 1, 0);
+        }
+        for (int m = 15; m < 37; m++) {
+            minute(m, "m-1", 100, 1, 0);
+        }
+        assertTrue(h.engine().stats().historyRows.sum() > 0, "m-1's rows behind the watermark are history");
+        for (int m = 39; m < 46; m++) {
+            minute(m, "m-0", 100, 1, 0);
+            minute(m, "m-1", 100, 0, m >= 40 ? 20 : 0);
+        }
+        h.drain();
+        List<Alert> spikes = h.alerts(SPIKE_MACHINE);
+        assertEquals(1, spikes.size(), "without its history m-1 has no baseline and cannot spike: " + h.alerts());
+        assertEquals("m-1", spikes.get(0).machine());
+    }
+
+    @Test
+    void aKnownMachinesLateRowsStayLateAndCountNowhere() {
+        for (int m = 0; m < 20; m++) {
+            minute(m, "m-1", 100, 1, 0);
+        }
+        long late = h.engine().stats().lateForWindows.sum();
+        minute(5, "m-1", 0, 0, 500); // 500 failures for a minute judged long ago
+        assertTrue(h.engine().stats().lateForWindows.sum() > late);
+        for (int m = 20; m < 25; m++) {
+            minute(m, "m-1", 100, 1, 0);
+        }
+        h.drain();
+        assertEquals(0, h.alerts(SPIKE_MACHINE).size(), h.alerts().toString());
+    }
+
+    @Test
+    void afterAnIdleSourceIsClosedLaterRowsStillCountInWindows() {
+        for (int m = 0; m < 30; m++) {
+            minute(m, "m-1", 100, 1, 0);
+        }
+        h.drain(); // what `run` does after rules.idle-close without records
+        for (int m = 30; m < 40; m++) {
+            minute(m, "m-1", 100, 0, m >= 34 ? 20 : 1);
+        }
+        h.drain();
+        assertEquals(1, h.alerts(SPIKE_MACHINE).size(), h.alerts().toString());
+    }
 }
