@@ -80,7 +80,7 @@ final class KafkaBench {
             }
         };
         KafkaSettings settings = new KafkaSettings(true, client, group, List.of(new KafkaSettings.Topic(topic, "auto")), null, null,
-            "earliest", Duration.ZERO, 2000);
+            "earliest", Duration.ZERO, 2000, Duration.ofMinutes(1));
         IngestStats ingest = new IngestStats();
         Vertx vertx = Vertx.vertx();
         try (ThreatIntel intel = EngineAssembly.feeds(config, new PrintWriter(Writer.nullWriter()));

@@ -24,18 +24,21 @@ import java.util.Set;
  * @param rewind          on assignment, re-read this much (by record timestamp) before the committed
  *                        offset to rebuild window state; alerts it raises again are deduplicated
  * @param maxPollRecords  records per poll
+ * @param maxSkew         how far (event time) a partition may run ahead of the slowest one with
+ *                        records left before it is paused; 0 = no alignment
  */
 public record KafkaSettings(boolean enabled, KafkaClientConfig client, String groupId, List<Topic> topics,
-                            String deadLetterTopic, String episodeTopic, String startFrom, Duration rewind, int maxPollRecords) {
+                            String deadLetterTopic, String episodeTopic, String startFrom, Duration rewind, int maxPollRecords,
+                            Duration maxSkew) {
     /** A topic and the table its records are from. */
     public record Topic(String name, String table) {
     }
 
     public static final KafkaSettings DISABLED = new KafkaSettings(false, null, "connwatch", List.of(), null, null, "earliest",
-        Duration.ofMinutes(15), 2000);
+        Duration.ofMinutes(15), 2000, Duration.ofMinutes(1));
 
     private static final Set<String> OWN = Set.of("enabled", "group-id", "topics", "dead-letter-topic", "episode-topic",
-        "start-from", "rewind", "max-poll-records");
+        "start-from", "rewind", "max-poll-records", "max-skew");
 
     static KafkaSettings read(JsonNode node, List<String> problems) {
         if (node == null || node.isNull()) {
@@ -84,6 +87,7 @@ public record KafkaSettings(boolean enabled, KafkaClientConfig client, String gr
         String episodes = s.string("episode-topic", "connwatch-episodes");
         return new KafkaSettings(true, client, s.string("group-id", "connwatch"), List.copyOf(topics),
             dlt.equals("none") ? null : dlt, episodes.equals("none") ? null : episodes, startFrom,
-            s.duration("rewind", Duration.ofMinutes(15)), s.integer("max-poll-records", 2000, 1, 100_000));
+            s.duration("rewind", Duration.ofMinutes(15)), s.integer("max-poll-records", 2000, 1, 100_000),
+            s.duration("max-skew", Duration.ofMinutes(1)));
     }
 }

@@ -76,6 +76,8 @@ public final class KafkaIngest extends VerticleBase {
         public final LongAdder resumes = new LongAdder();
         public final LongAdder dropped = new LongAdder();
         public final LongAdder recoveries = new LongAdder();
+        /** Times a partition was paused for running ahead of the slowest one in event time. */
+        public final LongAdder alignmentPauses = new LongAdder();
         volatile Set<String> assigned = Set.of();
         volatile boolean paused;
 
@@ -92,6 +94,20 @@ public final class KafkaIngest extends VerticleBase {
         boolean ready;
         long replayUntil = -1;
         long committed = -1;
+        /** The next offset to hand to the engine, once known. */
+        long position = -1;
+        /** The partition's end offset when last asked. */
+        long end = -1;
+        /** The newest TimeGenerated handed to the engine from this partition. */
+        long eventTime = Long.MIN_VALUE;
+        /** Decoded records not yet handed to the engine, in offset order: the partition ran ahead. */
+        final ArrayDeque<Decoded> parked = new ArrayDeque<>();
+        /** The consumer was told to pause this partition because records are parked. */
+        boolean alignPaused;
+
+        boolean caughtUp() {
+            return end >= 0 && position >= end;
+        }
     }
 
     /** A batch handed to the engine; committed once done and every batch before it is. */
@@ -124,6 +140,7 @@ public final class KafkaIngest extends VerticleBase {
     private boolean recovering;
     private Promise<Void> stopped;
     private Future<?> lastCommit = Future.succeededFuture();
+    private long endsTimer = -1;
 
     private record Held(List<MachineRecord> facts, InFlight batch, List<CompletableFuture<Void>> deadLetterSends) {
     }
@@ -171,6 +188,7 @@ public final class KafkaIngest extends VerticleBase {
         consumer.partitionsAssignedHandler(this::assigned);
         consumer.partitionsRevokedHandler(this::revoked);
         List<String> topics = settings.topics().stream().map(KafkaSettings.Topic::name).toList();
+        endsTimer = vertx.setPeriodic(1000, id -> refreshEnds());
         return consumer.subscribe(new HashSet<>(topics)).onSuccess(v -> {
             LOG.info("consuming {} from {} as group {}", topics, settings.client().bootstrapServers(), settings.groupId());
             poll();
@@ -180,6 +198,7 @@ public final class KafkaIngest extends VerticleBase {
     @Override
     public Future<?> stop() {
         stopping = true;
+        vertx.cancelTimer(endsTimer);
         stopped = Promise.promise();
         finishStop();
         // the last commit is awaited before closing: it covers the batches that just finished
@@ -252,6 +271,7 @@ public final class KafkaIngest extends VerticleBase {
             }
             if (o != null) {
                 o.ready = true;
+                learnPosition(tp);
                 if (ar.result() != null) {
                     LOG.info("assigned {}", ar.result());
                 }
@@ -312,25 +332,12 @@ public final class KafkaIngest extends VerticleBase {
     }
 
     private void handle(KafkaConsumerRecords<String, String> records) {
-        if (records.isEmpty()) {
-            retryHeld();
-            return;
-        }
         if (recovering) {
             // Fetched before the seek back to the committed offsets: read again after it.
             stats.dropped.add(records.size());
             return;
         }
-        if (held != null) {
-            // Paused partitions return nothing; anything that came anyway is read again later.
-            rewindTo(records);
-            retryHeld();
-            return;
-        }
-        List<MachineRecord> facts = new ArrayList<>(records.size() * 2);
-        Map<TopicPartition, long[]> offsets = new LinkedHashMap<>();
-        List<CompletableFuture<Void>> sends = new ArrayList<>();
-        int taken = 0;
+        // Decode what came and park it behind what is already parked, partition by partition.
         for (int i = 0; i < records.size(); i++) {
             KafkaConsumerRecord<String, String> r = records.recordAt(i);
             TopicPartition tp = new TopicPartition(r.topic(), r.partition());
@@ -339,39 +346,170 @@ public final class KafkaIngest extends VerticleBase {
                 stats.dropped.increment();
                 continue;
             }
-            stats.records.increment();
-            taken++;
-            if (r.offset() < o.replayUntil) {
-                stats.replayed.increment();
-            }
-            offsets.put(tp, new long[] {r.offset(), r.timestamp()});
-            decode(r, facts, sends);
+            o.parked.addLast(decode(r, tp));
         }
-        if (offsets.isEmpty()) {
+        if (held != null) {
+            pauseParked();
+            retryHeld();
             return;
         }
-        held = new Held(facts, new InFlight(offsets, taken), sends);
+        dispatchParked();
+    }
+
+    /**
+     * Hands parked records to the engine in event-time alignment: no partition gets more than
+     * max-skew ahead of the slowest partition that still has records to read, so a backlog read
+     * from several partitions at different speeds does not make the slower ones' rows late for
+     * windows. What is left stays parked, and its partition paused, until the slowest catches up.
+     */
+    private void dispatchParked() {
+        if (held != null || recovering) {
+            return;
+        }
+        List<Decoded> out = new ArrayList<>();
+        boolean moved = true;
+        while (moved) {
+            moved = false;
+            long limit = alignmentLimit();
+            for (Owned o : owned.values()) {
+                while (!o.parked.isEmpty() && (o.parked.peekFirst().eventTime <= limit || o.parked.peekFirst().eventTime == Long.MIN_VALUE)) {
+                    Decoded d = o.parked.pollFirst();
+                    out.add(d);
+                    o.eventTime = Math.max(o.eventTime, d.eventTime);
+                    o.position = d.record.offset() + 1;
+                    moved = true;
+                }
+            }
+        }
+        pauseParked();
+        if (!stats.paused) {
+            for (Map.Entry<TopicPartition, Owned> e : owned.entrySet()) {
+                Owned o = e.getValue();
+                if (o.alignPaused && o.parked.isEmpty()) {
+                    o.alignPaused = false;
+                    consumer.resume(e.getKey());
+                }
+            }
+        }
+        if (out.isEmpty()) {
+            return;
+        }
+        List<MachineRecord> facts = new ArrayList<>(out.size() * 2);
+        Map<TopicPartition, long[]> offsets = new LinkedHashMap<>();
+        List<CompletableFuture<Void>> sends = new ArrayList<>();
+        for (Decoded d : out) {
+            Owned o = owned.get(d.tp);
+            stats.records.increment();
+            if (d.record.offset() < o.replayUntil) {
+                stats.replayed.increment();
+            }
+            offsets.put(d.tp, new long[] {d.record.offset(), d.record.timestamp()});
+            facts.addAll(d.facts);
+            ingest.accepted.add(d.facts.size());
+            if (!d.rejected.isEmpty()) {
+                d.rejected.forEach(ingest::rejected);
+                LOG.warn("rejected {}{}", d.rejected.get(0).message(),
+                    d.rejected.size() > 1 ? " (and " + (d.rejected.size() - 1) + " more)" : "");
+                if (deadLetters != null) {
+                    sends.add(deadLetter(d.record, d.rejected, d.facts.size()));
+                }
+            }
+        }
+        held = new Held(facts, new InFlight(offsets, out.size()), sends);
         retryHeld();
     }
 
-    private void decode(KafkaConsumerRecord<String, String> r, List<MachineRecord> facts, List<CompletableFuture<Void>> sends) {
+    /** Pauses, in the consumer, the partitions that have records parked. */
+    private void pauseParked() {
+        for (Map.Entry<TopicPartition, Owned> e : owned.entrySet()) {
+            Owned o = e.getValue();
+            if (!o.parked.isEmpty() && !o.alignPaused) {
+                o.alignPaused = true;
+                stats.alignmentPauses.increment();
+                consumer.pause(e.getKey());
+            }
+        }
+    }
+
+    /** One polled record decoded: its facts, rejections and newest TimeGenerated. */
+    private record Decoded(KafkaConsumerRecord<String, String> record, TopicPartition tp, List<MachineRecord> facts,
+                           List<Rejection> rejected, long eventTime) {
+    }
+
+    /**
+     * The newest event time a record may have to be handed over now: max-skew past the slowest
+     * partition that still has records to read. A partition stands at its next parked record, or,
+     * with none parked, at the newest time it has handed; partitions caught up with their end, or
+     * that delivered nothing yet, hold nobody back. The slowest partition's next record is always
+     * within the limit, so alignment never stops the consumer.
+     */
+    private long alignmentLimit() {
+        if (settings.maxSkew().isZero() || owned.size() < 2) {
+            return Long.MAX_VALUE;
+        }
+        long low = Long.MAX_VALUE;
+        for (Owned o : owned.values()) {
+            long t = Long.MIN_VALUE;
+            if (!o.parked.isEmpty()) {
+                for (Decoded d : o.parked) {
+                    if (d.eventTime != Long.MIN_VALUE) {
+                        t = d.eventTime;
+                        break;
+                    }
+                }
+            } else if (o.ready && !o.caughtUp()) {
+                t = o.eventTime;
+            }
+            if (t != Long.MIN_VALUE) {
+                low = Math.min(low, t);
+            }
+        }
+        return low == Long.MAX_VALUE ? Long.MAX_VALUE : low + settings.maxSkew().toMillis();
+    }
+
+    private void learnPosition(TopicPartition tp) {
+        consumer.position(tp).onSuccess(p -> {
+            Owned o = owned.get(tp);
+            if (o != null && o.position < 0) {
+                o.position = p;
+            }
+        });
+    }
+
+    /** Learns the partitions' end offsets, so that a partition with nothing left to read holds nobody back. */
+    private void refreshEnds() {
+        if (stopping) {
+            return;
+        }
+        Set<TopicPartition> tps = new HashSet<>(owned.keySet());
+        if (tps.isEmpty()) {
+            return;
+        }
+        consumer.endOffsets(tps).onSuccess(ends -> {
+            ends.forEach((tp, end) -> {
+                Owned o = owned.get(tp);
+                if (o != null) {
+                    o.end = end;
+                }
+            });
+            dispatchParked();
+        });
+    }
+
+    private Decoded decode(KafkaConsumerRecord<String, String> r, TopicPartition tp) {
         String source = r.topic() + "/" + r.partition() + "@" + r.offset();
         List<Rejection> rejected = new ArrayList<>(0);
-        int before = facts.size();
+        List<MachineRecord> facts = new ArrayList<>(1);
         if (r.value() == null || r.value().isBlank()) {
             rejected.add(new Rejection(source, "value", null, "empty record value"));
         } else {
             decoder(r.topic()).decode(source, r.value(), RecordDecoder.Sink.of(facts::add, rejected::add));
         }
-        int accepted = facts.size() - before;
-        ingest.accepted.add(accepted);
-        if (!rejected.isEmpty()) {
-            rejected.forEach(ingest::rejected);
-            LOG.warn("rejected {}{}", rejected.get(0).message(), rejected.size() > 1 ? " (and " + (rejected.size() - 1) + " more)" : "");
-            if (deadLetters != null) {
-                sends.add(deadLetter(r, source, rejected, accepted));
-            }
+        long newest = Long.MIN_VALUE;
+        for (MachineRecord f : facts) {
+            newest = Math.max(newest, f.getTimestamp());
         }
+        return new Decoded(r, tp, facts, rejected, newest);
     }
 
     private RecordDecoder decoder(String topic) {
@@ -379,7 +517,7 @@ public final class KafkaIngest extends VerticleBase {
         return decoders.computeIfAbsent(table, t -> new RecordDecoder(t.equals("auto") ? null : t));
     }
 
-    private CompletableFuture<Void> deadLetter(KafkaConsumerRecord<String, String> r, String source, List<Rejection> rejected, int accepted) {
+    private CompletableFuture<Void> deadLetter(KafkaConsumerRecord<String, String> r, List<Rejection> rejected, int accepted) {
         ProducerRecord<String, String> out = new ProducerRecord<>(settings.deadLetterTopic(), null, r.timestamp(), r.key(), r.value());
         StringBuilder reasons = new StringBuilder();
         for (int i = 0; i < rejected.size() && i < 20; i++) {
@@ -438,7 +576,13 @@ public final class KafkaIngest extends VerticleBase {
         if (stats.paused) {
             stats.paused = false;
             stats.resumes.increment();
-            consumer.resume(owned.keySet());
+            Set<TopicPartition> go = new HashSet<>();
+            owned.forEach((tp, o) -> {
+                if (o.parked.isEmpty()) {
+                    go.add(tp);
+                }
+            });
+            consumer.resume(go);
             LOG.debug("rule partitions caught up: resumed {}", owned.keySet());
         }
     }
@@ -494,6 +638,10 @@ public final class KafkaIngest extends VerticleBase {
         List<Future<Void>> seeks = new ArrayList<>();
         for (Map.Entry<TopicPartition, Owned> e : owned.entrySet()) {
             e.getValue().ready = false;
+            e.getValue().alignPaused = false;
+            e.getValue().parked.clear();
+            e.getValue().eventTime = Long.MIN_VALUE;
+            e.getValue().position = -1;
             seeks.add(consumer.committed(e.getKey()).compose(om -> om == null
                 ? (settings.startFrom().equals("latest") ? consumer.seekToEnd(e.getKey()) : consumer.seekToBeginning(e.getKey()))
                 : consumer.seek(e.getKey(), om.getOffset())));
@@ -506,28 +654,11 @@ public final class KafkaIngest extends VerticleBase {
                 return;
             }
             owned.values().forEach(o -> o.ready = true);
-            if (stats.paused) {
-                stats.paused = false;
-                stats.resumes.increment();
-                consumer.resume(owned.keySet());
-            }
+            owned.keySet().forEach(this::learnPosition);
+            stats.paused = false;
+            consumer.resume(owned.keySet());
             LOG.info("reading {} again from the committed offsets ({} batches dropped)", owned.keySet().size(), waiting.size());
             finishStop();
-        });
-    }
-
-    /** Seeks partitions back to the first offset of records that arrived while the batch in hand waits. */
-    private void rewindTo(KafkaConsumerRecords<String, String> records) {
-        Map<TopicPartition, Long> first = new HashMap<>();
-        for (int i = 0; i < records.size(); i++) {
-            KafkaConsumerRecord<String, String> r = records.recordAt(i);
-            first.merge(new TopicPartition(r.topic(), r.partition()), r.offset(), Math::min);
-        }
-        first.forEach((tp, off) -> {
-            if (owned.containsKey(tp)) {
-                consumer.seek(tp, off);
-                consumer.pause(tp);
-            }
         });
     }
 
@@ -544,6 +675,7 @@ public final class KafkaIngest extends VerticleBase {
             .put("commitFailures", stats.commitFailures.sum())
             .put("pauses", stats.pauses.sum())
             .put("recoveries", stats.recoveries.sum())
+            .put("alignmentPauses", stats.alignmentPauses.sum())
             .put("episodesKnown", episodes == null ? 0 : episodes.size())
             .put("repeatsHeldBack", episodes == null ? 0 : episodes.suppressed.sum());
     }

@@ -60,7 +60,7 @@ class KafkaBackpressureTest {
         RuleEngine engine = new RuleEngine(set.rules(), set.params(), set.allowlist(), stuck,
             new RuleEngine.Settings(1, Duration.ofMinutes(2), Duration.ofMinutes(30), 1), Clock.systemUTC());
         KafkaSettings settings = new KafkaSettings(true, KafkaClientConfig.plaintext(kafka.bootstrap()), group,
-            List.of(new KafkaSettings.Topic(topic, "auto")), null, null, "earliest", Duration.ZERO, 10);
+            List.of(new KafkaSettings.Topic(topic, "auto")), null, null, "earliest", Duration.ZERO, 10, Duration.ofMinutes(1));
         KafkaIngest ingest = new KafkaIngest(settings, engine, new IngestStats(), null, "backpressure-test");
         Vertx vertx = Vertx.vertx();
         try {

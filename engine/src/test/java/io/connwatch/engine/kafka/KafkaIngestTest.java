@@ -371,6 +371,34 @@ class KafkaIngestTest {
     }
 
     @Test
+    void aBacklogReadFromPartitionsOfDifferentDensityIsJudgedInEventTimeOrder() throws Exception {
+        // Partition 0: a busy machine, 300 rows a minute for 31 minutes, spiking at the end.
+        // Partition 1: a quiet machine, one row a minute. One fetch holds all of partition 1 but
+        // only minutes of partition 0: without alignment partition 1 would push the watermark to
+        // minute 30 and the busy machine's history would be late for its windows.
+        kafka.createTopic(topic, 2);
+        List<String> busy = new ArrayList<>();
+        List<String> quiet = new ArrayList<>();
+        for (int minute = 0; minute <= 30; minute++) {
+            for (int i = 0; i < 300; i++) {
+                boolean failed = minute >= 26 ? i < 20 : i == 0;
+                busy.add(Rows.connection("2024-05-01T12:%02d:%02dZ".formatted(minute, i % 60), "m-busy")
+                    .set("ProcessName", "backup").set("Process", "p-b").set("DestinationIp", "10.2.0." + (i % 10 + 1))
+                    .set("LinksFailed", failed ? 1 : 0).set("LinksEstablished", failed ? 0 : 1).json());
+            }
+            quiet.add(Rows.connection("2024-05-01T12:%02d:00Z".formatted(minute), "m-quiet").json());
+        }
+        kafka.produceTo(topic, 0, "m-busy", busy);
+        kafka.produceTo(topic, 1, "m-quiet", quiet);
+        ConnwatchService s = start("aligned", "");
+        Awaitility.await("the busy machine's spike").atMost(Duration.ofSeconds(60))
+            .until(() -> rulesDelivered.stream().anyMatch(r -> r.equals("connection-failure-spike-machine")));
+        awaitAllCommitted();
+        assertEquals(0, s.engine().stats().lateForWindows.sum(), "no row was late for its windows");
+        assertTrue(s.kafka().stats().alignmentPauses.sum() > 0, "the quiet partition had to wait");
+    }
+
+    @Test
     void aFailureSpikeStraddlingARestartIsStillDetected() throws Exception {
         // One failed connection a minute from one process for 12 minutes of history, then 20 a
         // minute: the process floor (25 in 5 minutes) is crossed only in the spike's second minute.

@@ -118,7 +118,20 @@ public final class LocalKafka implements AutoCloseable {
         }
     }
 
-    KafkaProducer<String, String> producer() {
+    /** Sends the values to one partition, keyed by {@code key}, and waits for every acknowledgement. */
+    public void produceTo(String topic, int partition, String key, List<String> values) throws Exception {
+        try (KafkaProducer<String, String> p = producer()) {
+            List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+            for (String v : values) {
+                sent.add(p.send(new ProducerRecord<>(topic, partition, key, v)));
+            }
+            for (var f : sent) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    public KafkaProducer<String, String> producer() {
         return new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap, "acks", "all", "linger.ms", "5"),
             new StringSerializer(), new StringSerializer());
     }
