@@ -11,7 +11,6 @@ import io.connwatch.engine.rules.Rows;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -205,7 +204,7 @@ class CrashRecoveryTest {
         }
         kafka.produce(topic, first);
         start(config);
-        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> fingerprints.size() >= 10 && committed(kafka, topic) == 10);
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> fingerprints.size() >= 10 && kafka.committed(topic) == 10);
         running.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
 
         List<Map.Entry<String, String>> second = new ArrayList<>();
@@ -215,17 +214,10 @@ class CrashRecoveryTest {
         }
         kafka.produce(topic, second);
         start(config);
-        Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> new HashSet<>(fingerprints).size() >= 20 && committed(kafka, topic) == 30);
+        Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> new HashSet<>(fingerprints).size() >= 20 && kafka.committed(topic) == 30);
         running.destroy();
         assertTrue(running.waitFor(30, TimeUnit.SECONDS), "a graceful stop");
         assertEquals(20, new HashSet<>(fingerprints).size());
         assertEquals(20, fingerprints.size(), "each alert notified once: " + fingerprints);
-    }
-
-    private static long committed(LocalKafka kafka, String group) throws Exception {
-        try (Admin admin = kafka.admin()) {
-            return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().values().stream()
-                .mapToLong(o -> o.offset()).sum();
-        }
     }
 }

@@ -23,7 +23,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -66,11 +65,11 @@ class KafkaBackpressureTest {
         try {
             vertx.deployVerticle(ingest).await();
             Awaitility.await("paused").atMost(Duration.ofSeconds(60)).until(() -> ingest.stats().paused());
-            assertEquals(0, committed(kafka, group), "nothing is committed while its rules have not finished");
+            assertEquals(0, kafka.committed(group), "nothing is committed while its rules have not finished");
             assertTrue(ingest.stats().records.sum() < 300, "the consumer stopped taking records: " + ingest.stats().records.sum());
 
             release.countDown();
-            Awaitility.await("all committed").atMost(Duration.ofSeconds(60)).until(() -> committed(kafka, group) == 300);
+            Awaitility.await("all committed").atMost(Duration.ofSeconds(60)).until(() -> kafka.committed(group) == 300);
             assertEquals(300, alerted.size());
             assertTrue(ingest.stats().pauses.sum() >= 1);
             assertTrue(ingest.stats().resumes.sum() >= 1);
@@ -79,13 +78,6 @@ class KafkaBackpressureTest {
             release.countDown();
             vertx.close().await();
             engine.close();
-        }
-    }
-
-    private static long committed(LocalKafka kafka, String group) throws Exception {
-        try (Admin admin = kafka.admin()) {
-            return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().values().stream()
-                .mapToLong(o -> o.offset()).sum();
         }
     }
 }

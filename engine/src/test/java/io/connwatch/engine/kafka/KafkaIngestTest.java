@@ -29,7 +29,6 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -129,9 +128,18 @@ class KafkaIngestTest {
     }
 
     /** A connection to a known C2 address from machine m at minute t: one outbound alert per machine. */
-    private static Map.Entry<String, String> malicious(String machine, int minute) {
+    static Map.Entry<String, String> malicious(String machine, int minute) {
         String time = "2024-05-01T10:%02d:00Z".formatted(minute);
         return Map.entry(machine, Rows.connection(time, machine).set("DestinationIp", "192.9.135.73").malicious("C2", 4, 90).json());
+    }
+
+    /** Machines m-0 .. m-(n-1), each with a connection to a known C2 address at the minute. */
+    static List<Map.Entry<String, String>> fleet(int n, int minute) {
+        List<Map.Entry<String, String>> out = new ArrayList<>(n);
+        for (int m = 0; m < n; m++) {
+            out.add(malicious("m-" + m, minute));
+        }
+        return out;
     }
 
     private static Map.Entry<String, String> wildcard(String machine, int minute) {
@@ -139,11 +147,7 @@ class KafkaIngestTest {
     }
 
     private long committedTotal() throws Exception {
-        try (Admin admin = kafka.admin()) {
-            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-            return offsets.entrySet().stream().filter(e -> e.getKey().topic().equals(topic))
-                .mapToLong(e -> e.getValue().offset()).sum();
-        }
+        return kafka.committed(group);
     }
 
     private long endTotal() throws Exception {
@@ -226,10 +230,7 @@ class KafkaIngestTest {
     @Test
     void stoppedAndRestartedMidStreamLosesNoAlertAndNotifiesNoneTwice() throws Exception {
         kafka.createTopic(topic, 2);
-        List<Map.Entry<String, String>> first = new ArrayList<>();
-        for (int m = 0; m < 10; m++) {
-            first.add(malicious("m-" + m, 1));
-        }
+        List<Map.Entry<String, String>> first = fleet(10, 1);
         kafka.produce(topic, first);
         ConnwatchService a = start("same", "");
         awaitDelivered(10);
@@ -237,10 +238,7 @@ class KafkaIngestTest {
         stop(a);
 
         // The same findings go on (same episode: no second notification), ten machines are new.
-        List<Map.Entry<String, String>> second = new ArrayList<>();
-        for (int m = 0; m < 20; m++) {
-            second.add(malicious("m-" + m, 3));
-        }
+        List<Map.Entry<String, String>> second = fleet(20, 3);
         kafka.produce(topic, second);
         ConnwatchService b = start("same", "");
         awaitDelivered(20);
@@ -263,10 +261,7 @@ class KafkaIngestTest {
         union.addAll(b.kafka().stats().assigned());
         assertEquals(4, union.size(), "no partition owned twice");
 
-        List<Map.Entry<String, String>> records = new ArrayList<>();
-        for (int m = 0; m < 40; m++) {
-            records.add(malicious("m-" + m, 1));
-        }
+        List<Map.Entry<String, String>> records = fleet(40, 1);
         kafka.produce(topic, records);
         awaitDelivered(40);
         awaitAllCommitted();
@@ -317,20 +312,14 @@ class KafkaIngestTest {
         try {
             kafka.createTopic(topic, 2);
             ConnwatchService s = start("survivor", "");
-            List<Map.Entry<String, String>> first = new ArrayList<>();
-            for (int m = 0; m < 5; m++) {
-                first.add(malicious("m-" + m, 1));
-            }
+            List<Map.Entry<String, String>> first = fleet(5, 1);
             kafka.produce(topic, first);
             awaitDelivered(5);
             awaitAllCommitted();
 
             own.kill();
             own.restart();
-            List<Map.Entry<String, String>> second = new ArrayList<>();
-            for (int m = 0; m < 10; m++) {
-                second.add(malicious("m-" + m, 4));
-            }
+            List<Map.Entry<String, String>> second = fleet(10, 4);
             kafka.produce(topic, second);
             awaitDelivered(10);
             awaitAllCommitted();
@@ -347,10 +336,7 @@ class KafkaIngestTest {
     void anInstanceJoiningMidStreamTakesPartitionsOverWithoutAnAlertStorm() throws Exception {
         kafka.createTopic(topic, 4);
         ConnwatchService a = start("first", "");
-        List<Map.Entry<String, String>> early = new ArrayList<>();
-        for (int m = 0; m < 20; m++) {
-            early.add(malicious("m-" + m, 1));
-        }
+        List<Map.Entry<String, String>> early = fleet(20, 1);
         kafka.produce(topic, early);
         awaitDelivered(20);
         awaitAllCommitted();
@@ -358,10 +344,7 @@ class KafkaIngestTest {
         ConnwatchService b = start("joiner", "");
         Awaitility.await("the joiner owns partitions").atMost(Duration.ofSeconds(60)).until(() ->
             !b.kafka().stats().assigned().isEmpty() && a.kafka().stats().assigned().size() + b.kafka().stats().assigned().size() == 4);
-        List<Map.Entry<String, String>> late = new ArrayList<>();
-        for (int m = 0; m < 40; m++) {
-            late.add(malicious("m-" + m, 5));
-        }
+        List<Map.Entry<String, String>> late = fleet(40, 5);
         kafka.produce(topic, late);
         awaitDelivered(40);
         awaitAllCommitted();

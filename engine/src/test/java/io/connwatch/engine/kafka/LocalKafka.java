@@ -99,6 +99,14 @@ public final class LocalKafka implements AutoCloseable {
         return Admin.create(Map.of("bootstrap.servers", bootstrap, "request.timeout.ms", "5000", "default.api.timeout.ms", "10000"));
     }
 
+    /** The offsets a consumer group has committed, summed over its partitions (0 when none). */
+    public long committed(String group) throws ExecutionException, InterruptedException {
+        try (Admin admin = admin()) {
+            return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().values().stream()
+                .mapToLong(o -> o.offset()).sum();
+        }
+    }
+
     public void createTopic(String topic, int partitions) throws ExecutionException, InterruptedException {
         try (Admin admin = admin()) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
