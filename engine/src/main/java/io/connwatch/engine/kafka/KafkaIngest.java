@@ -79,6 +79,8 @@ public final class KafkaIngest extends VerticleBase {
         /** Times a partition was paused for running ahead of the slowest one in event time. */
         public final LongAdder alignmentPauses = new LongAdder();
         volatile Set<String> assigned = Set.of();
+        /** Records behind the end of the assigned partitions, as of the last end-offset check (about every second). */
+        volatile long lag;
         volatile boolean paused;
 
         public Set<String> assigned() {
@@ -486,12 +488,17 @@ public final class KafkaIngest extends VerticleBase {
             return;
         }
         consumer.endOffsets(tps).onSuccess(ends -> {
-            ends.forEach((tp, end) -> {
-                Owned o = owned.get(tp);
+            long behind = 0;
+            for (Map.Entry<TopicPartition, Long> e : ends.entrySet()) {
+                Owned o = owned.get(e.getKey());
                 if (o != null) {
-                    o.end = end;
+                    o.end = e.getValue();
+                    if (o.position >= 0) {
+                        behind += Math.max(0, o.end - o.position);
+                    }
                 }
-            });
+            }
+            stats.lag = behind;
             dispatchParked();
         });
     }
@@ -668,6 +675,7 @@ public final class KafkaIngest extends VerticleBase {
             .put("group", settings.groupId())
             .put("assigned", new io.vertx.core.json.JsonArray(new ArrayList<>(stats.assigned)))
             .put("paused", stats.paused)
+            .put("lag", stats.lag)
             .put("records", stats.records.sum())
             .put("replayed", stats.replayed.sum())
             .put("deadLettered", stats.deadLettered.sum())

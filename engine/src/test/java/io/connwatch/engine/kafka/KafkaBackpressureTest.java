@@ -67,6 +67,7 @@ class KafkaBackpressureTest {
             Awaitility.await("paused").atMost(Duration.ofSeconds(60)).until(() -> ingest.stats().paused());
             assertEquals(0, kafka.committed(group), "nothing is committed while its rules have not finished");
             assertTrue(ingest.stats().records.sum() < 300, "the consumer stopped taking records: " + ingest.stats().records.sum());
+            Awaitility.await("lag reported").atMost(Duration.ofSeconds(10)).until(() -> ingest.stats().lag > 0);
 
             release.countDown();
             Awaitility.await("all committed").atMost(Duration.ofSeconds(60)).until(() -> kafka.committed(group) == 300);
@@ -74,6 +75,7 @@ class KafkaBackpressureTest {
             assertTrue(ingest.stats().pauses.sum() >= 1);
             assertTrue(ingest.stats().resumes.sum() >= 1);
             assertEquals(false, ingest.stats().paused());
+            Awaitility.await("no lag left").atMost(Duration.ofSeconds(10)).until(() -> ingest.stats().lag == 0);
         } finally {
             release.countDown();
             vertx.close().await();
