@@ -130,7 +130,7 @@ public final class ConnwatchService implements AutoCloseable {
         if (config.kafka().enabled()) {
             kafka = new KafkaIngest(config.kafka(), engine, ingest, episodes, clientId);
             try {
-                vertx.deployVerticle(kafka).await();
+                vertx.deployVerticle(kafka, KafkaIngest.DEPLOYMENT).await();
             } catch (RuntimeException e) {
                 close();
                 throw new IOException("cannot consume from Kafka at " + config.kafka().client().bootstrapServers() + ": " + e.getMessage(), e);

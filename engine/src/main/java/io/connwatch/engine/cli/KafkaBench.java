@@ -87,7 +87,7 @@ final class KafkaBench {
              RuleEngine engine = EngineAssembly.engine(config, count, options.syntheticIntel != null ? options.syntheticIntel : intel::snapshot)) {
             KafkaIngest consumer = new KafkaIngest(settings, engine, ingest, null, "connwatch-bench");
             long start = System.nanoTime();
-            vertx.deployVerticle(consumer).await();
+            vertx.deployVerticle(consumer, KafkaIngest.DEPLOYMENT).await();
             while (consumer.stats().judged.sum() < total) {
                 Thread.sleep(5);
             }

@@ -56,12 +56,16 @@ import org.slf4j.LoggerFactory;
  * offset. Before that the episode log is read up to date, so alerts the previous owner raised are
  * known. Records fetched before the seek are dropped (they are read again after it).
  *
- * <p>Everything here runs on the verticle's event loop except the rules (partition threads) and
- * Kafka I/O (the consumer's own thread).
+ * <p>Deploy it with {@link #DEPLOYMENT} (a worker verticle): decoding a poll of records is CPU
+ * work that has no place on an event loop. Everything here runs on that one worker context, in
+ * order, except the rules (partition threads) and Kafka I/O (the consumer's own thread).
  */
 public final class KafkaIngest extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaIngest.class);
     private static final Duration POLL = Duration.ofMillis(200);
+    /** How to deploy it: on a worker context, since it decodes. */
+    public static final io.vertx.core.DeploymentOptions DEPLOYMENT =
+        new io.vertx.core.DeploymentOptions().setThreadingModel(io.vertx.core.ThreadingModel.WORKER);
 
     /** Counters shown on GET /stats and by tests. */
     public static final class Stats {

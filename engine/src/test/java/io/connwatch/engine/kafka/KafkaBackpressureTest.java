@@ -63,7 +63,7 @@ class KafkaBackpressureTest {
         KafkaIngest ingest = new KafkaIngest(settings, engine, new IngestStats(), null, "backpressure-test");
         Vertx vertx = Vertx.vertx();
         try {
-            vertx.deployVerticle(ingest).await();
+            vertx.deployVerticle(ingest, KafkaIngest.DEPLOYMENT).await();
             Awaitility.await("paused").atMost(Duration.ofSeconds(60)).until(() -> ingest.stats().paused());
             assertEquals(0, kafka.committed(group), "nothing is committed while its rules have not finished");
             assertTrue(ingest.stats().records.sum() < 300, "the consumer stopped taking records: " + ingest.stats().records.sum());
