@@ -99,7 +99,6 @@ public final class KafkaIngest extends VerticleBase {
     private static final class Owned {
         boolean ready;
         long replayUntil = -1;
-        long committed = -1;
         /** The next offset to hand to the engine, once known. */
         long position = -1;
         /** The partition's end offset when last asked. */
@@ -256,7 +255,6 @@ public final class KafkaIngest extends VerticleBase {
                 return f.map(v -> describe(tp, "no committed offset: from the " + (settings.startFrom().equals("latest") ? "end" : "beginning")));
             }
             o.replayUntil = committed.getOffset();
-            o.committed = committed.getOffset();
             long kts = timestampOf(committed.getMetadata());
             if (settings.rewind().isZero() || kts < 0) {
                 return consumer.seek(tp, committed.getOffset()).map(v -> describe(tp, "from committed offset " + committed.getOffset()));
@@ -620,12 +618,6 @@ public final class KafkaIngest extends VerticleBase {
             lastCommit = consumer.commit(commit).onComplete(ar -> {
                 if (ar.succeeded()) {
                     stats.commits.increment();
-                    commit.forEach((tp, om) -> {
-                        Owned o = owned.get(tp);
-                        if (o != null) {
-                            o.committed = Math.max(o.committed, om.getOffset());
-                        }
-                    });
                 } else {
                     // The next commit covers these offsets; a rebalance meanwhile re-reads them.
                     stats.commitFailures.increment();
