@@ -54,7 +54,6 @@ public final class EpisodeLog implements AutoCloseable {
     private final Admin admin;
     private final Thread readerThread;
     private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
-    private final Map<TopicPartition, Long> positions = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Long> lastWritten = new HashMap<>();
     private volatile boolean closed;
     private long newest = Long.MIN_VALUE;
@@ -133,6 +132,7 @@ public final class EpisodeLog implements AutoCloseable {
     }
 
     private void follow() {
+        Map<TopicPartition, Long> positions = new HashMap<>();
         while (!closed) {
             try {
                 Waiter w = waiters.peek();
@@ -195,6 +195,7 @@ public final class EpisodeLog implements AutoCloseable {
         if (eventMillis > newest) {
             newest = eventMillis;
             episodes.expire(newest - KEEP_MILLIS);
+            lastWritten.keySet().removeIf(fp -> episodes.episode(fp) == null);
         }
         return admitted;
     }
