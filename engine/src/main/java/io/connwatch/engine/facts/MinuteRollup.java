@@ -71,7 +71,7 @@ public final class MinuteRollup {
             known[0] = Math.max(known[0], minute);
             if (backfill.containsKey(c.machine)) {
                 // caught up with the present: its history is complete
-                endHistory(c.machine);
+                endHistory(c.machine, false);
             }
         }
         add(open.computeIfAbsent(minute, k -> new Minute()), c, minute);
@@ -87,9 +87,11 @@ public final class MinuteRollup {
         }
     }
 
-    private void endHistory(String machine) {
-        TreeMap<Long, Minute> past = backfill.remove(machine);
+    /** Moves a machine's history minutes to the facts to insert; with {@code keepNewest}, its newest minute stays open. */
+    private void endHistory(String machine, boolean keepNewest) {
+        TreeMap<Long, Minute> past = backfill.get(machine);
         long[] known = seen.get(machine);
+        Map.Entry<Long, Minute> newest = keepNewest ? past.pollLastEntry() : null;
         for (Map.Entry<Long, Minute> e : past.entrySet()) {
             for (EventFact f : facts(e.getValue())) {
                 if (f instanceof MinuteFact m) {
@@ -98,6 +100,12 @@ public final class MinuteRollup {
                 history.add(f);
             }
             known[1] = Math.max(known[1], e.getKey());
+        }
+        past.clear();
+        if (newest != null) {
+            past.put(newest.getKey(), newest.getValue());
+        } else {
+            backfill.remove(machine);
         }
     }
 
@@ -109,19 +117,8 @@ public final class MinuteRollup {
      */
     public void drainHistory(java.util.function.Consumer<EventFact> out, boolean everything) {
         for (String machine : new ArrayList<>(backfill.keySet())) {
-            if (everything || !backfilledNow.contains(machine) || backfill.get(machine).isEmpty()) {
-                endHistory(machine);
-            } else {
-                // keep the newest minute open: the next batch may hold more of it
-                TreeMap<Long, Minute> past = backfill.get(machine);
-                Map.Entry<Long, Minute> newest = past.pollLastEntry();
-                TreeMap<Long, Minute> older = new TreeMap<>(past);
-                past.clear();
-                past.put(newest.getKey(), newest.getValue());
-                backfill.put(machine, older);
-                endHistory(machine);
-                backfill.put(machine, past);
-            }
+            // a machine that got history rows in this batch keeps its newest minute open: the next batch may hold more of it
+            endHistory(machine, !everything && backfilledNow.contains(machine) && !backfill.get(machine).isEmpty());
         }
         backfilledNow.clear();
         history.forEach(out);

@@ -24,7 +24,6 @@ import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -120,9 +119,7 @@ public final class KafkaNotifier implements Notifier {
             || t instanceof RecordTooLargeException) {
             return DeliveryException.permanent(what);
         }
-        if (t instanceof RetriableException || t instanceof org.apache.kafka.common.errors.TimeoutException) {
-            return DeliveryException.temporary(what);
-        }
+        // retriable errors, timeouts and anything unknown: the outbox keeps the alert and retries
         return DeliveryException.temporary(what);
     }
 
