@@ -1,5 +1,6 @@
 package io.connwatch.notify;
 
+import io.connwatch.config.Settings;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.connwatch.notify.email.EmailNotifier;
 import io.connwatch.notify.kafka.KafkaNotifier;

@@ -1,5 +1,6 @@
 package io.connwatch.notify;
 
+import io.connwatch.config.Settings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpClient;

@@ -40,17 +40,4 @@ public record Route(Severity minSeverity, List<Pattern> rules, Map<String, Strin
         }
         return true;
     }
-
-    /** A glob ({@code *}, {@code ?}) as a case-insensitive pattern. */
-    public static Pattern glob(String glob) {
-        StringBuilder re = new StringBuilder();
-        for (char c : glob.toLowerCase(Locale.ROOT).toCharArray()) {
-            switch (c) {
-                case '*' -> re.append(".*");
-                case '?' -> re.append('.');
-                default -> re.append(Pattern.quote(String.valueOf(c)));
-            }
-        }
-        return Pattern.compile(re.toString(), Pattern.CASE_INSENSITIVE);
-    }
 }

@@ -1,5 +1,6 @@
 package io.connwatch.notify;
 
+import io.connwatch.config.Glob;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -174,7 +175,7 @@ class DeliveryTest {
     @Test
     void routesMatchOnSeverityRuleLabelsAndMachineAndCanContinue() {
         Route critical = new Route(Severity.HIGH, List.of(), Map.of(), null, List.of("pager"), true);
-        Route binds = new Route(null, List.of(Route.glob("unexpected-*")), Map.of(), Route.glob("web-*"), List.of("web-team"), false);
+        Route binds = new Route(null, List.of(Glob.compile("unexpected-*")), Map.of(), Glob.compile("web-*"), List.of("web-team"), false);
         Route c2 = new Route(null, List.of(), Map.of("threat_type", "C2"), null, List.of("siem"), false);
         Router router = new Router(List.of(critical, binds, c2), List.of("archive"));
         assertEquals(List.of("pager", "siem"), router.receiversFor(Samples.alert("1", Severity.CRITICAL)));

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.connwatch.alert.Alert;
 import io.connwatch.alert.Severity;
-import io.connwatch.notify.kafka.KafkaClientConfig;
+import io.connwatch.kafka.KafkaClientConfig;
 import io.connwatch.notify.kafka.KafkaNotifier;
 import java.net.InetAddress;
 import java.net.ServerSocket;

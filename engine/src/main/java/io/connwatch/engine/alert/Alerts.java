@@ -1,5 +1,7 @@
 package io.connwatch.engine.alert;
 
+import io.connwatch.engine.alert.sink.AlertSink;
+import io.connwatch.engine.alert.episodes.EpisodeDeduplicator;
 import io.connwatch.alert.Alert;
 import io.connwatch.alert.Evidence;
 import io.connwatch.alert.Severity;

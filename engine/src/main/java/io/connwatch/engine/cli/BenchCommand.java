@@ -1,13 +1,14 @@
 package io.connwatch.engine.cli;
 
+import io.connwatch.engine.service.EngineAssembly;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.connwatch.alert.Alert;
-import io.connwatch.engine.alert.AlertSink;
+import io.connwatch.engine.alert.sink.AlertSink;
 import io.connwatch.engine.config.ConnwatchConfig;
 import io.connwatch.engine.facts.MachineRecord;
 import io.connwatch.engine.facts.RecordDecoder;
 import io.connwatch.engine.facts.Rejection;
-import io.connwatch.engine.generate.DataGenerator;
+import io.connwatch.engine.devtools.DataGenerator;
 import io.connwatch.engine.rules.RuleEngine;
 import io.connwatch.feeds.ThreatIntel;
 import io.connwatch.feeds.IndexBenchmark;

@@ -1,5 +1,6 @@
 package io.connwatch.engine.cli;
 
+import io.connwatch.engine.service.EngineAssembly;
 import io.connwatch.engine.config.ConnwatchConfig;
 import io.connwatch.feeds.FeedStatus;
 import io.connwatch.feeds.IndexBenchmark;

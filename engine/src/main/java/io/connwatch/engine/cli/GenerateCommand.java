@@ -1,7 +1,7 @@
 package io.connwatch.engine.cli;
 
-import io.connwatch.engine.generate.DataGenerator;
-import io.connwatch.engine.generate.RowWriter;
+import io.connwatch.engine.devtools.DataGenerator;
+import io.connwatch.engine.devtools.RowWriter;
 import java.io.BufferedOutputStream;
 import java.io.FileOutputStream;
 import java.io.OutputStream;

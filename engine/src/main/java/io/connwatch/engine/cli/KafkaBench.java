@@ -1,15 +1,16 @@
 package io.connwatch.engine.cli;
 
+import io.connwatch.engine.devtools.RecordProducer;
+import io.connwatch.engine.service.EngineAssembly;
 import io.connwatch.alert.Alert;
-import io.connwatch.engine.alert.AlertSink;
+import io.connwatch.engine.alert.sink.AlertSink;
 import io.connwatch.engine.config.ConnwatchConfig;
 import io.connwatch.engine.config.KafkaSettings;
 import io.connwatch.engine.ingest.IngestStats;
-import io.connwatch.engine.kafka.KafkaIngest;
-import io.connwatch.engine.kafka.RecordProducer;
+import io.connwatch.engine.ingest.kafka.KafkaIngest;
 import io.connwatch.engine.rules.RuleEngine;
 import io.connwatch.feeds.ThreatIntel;
-import io.connwatch.notify.kafka.KafkaClientConfig;
+import io.connwatch.kafka.KafkaClientConfig;
 import io.vertx.core.Vertx;
 import java.io.PrintWriter;
 import java.io.Writer;

@@ -1,8 +1,8 @@
 package io.connwatch.engine.cli;
 
 import io.connwatch.engine.config.ConnwatchConfig;
-import io.connwatch.engine.kafka.RecordProducer;
-import io.connwatch.notify.kafka.KafkaClientConfig;
+import io.connwatch.engine.devtools.RecordProducer;
+import io.connwatch.kafka.KafkaClientConfig;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;

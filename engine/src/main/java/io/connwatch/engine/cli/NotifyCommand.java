@@ -1,5 +1,6 @@
 package io.connwatch.engine.cli;
 
+import io.connwatch.engine.service.NotifyAssembly;
 import io.connwatch.alert.Alert;
 import io.connwatch.alert.Evidence;
 import io.connwatch.alert.Severity;

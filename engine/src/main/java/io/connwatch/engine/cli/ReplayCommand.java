@@ -1,13 +1,14 @@
 package io.connwatch.engine.cli;
 
-import io.connwatch.engine.alert.AlertSink;
+import io.connwatch.engine.service.EngineAssembly;
+import io.connwatch.engine.alert.sink.AlertSink;
 import io.connwatch.engine.config.ConnwatchConfig;
 import io.connwatch.engine.facts.Rejection;
-import io.connwatch.engine.ingest.FileReplay;
+import io.connwatch.engine.ingest.file.FileReplay;
 import io.connwatch.engine.ingest.IngestStats;
-import io.connwatch.engine.output.ConsoleSink;
-import io.connwatch.engine.output.FanOutSink;
-import io.connwatch.engine.output.JsonlFileSink;
+import io.connwatch.engine.alert.sink.ConsoleSink;
+import io.connwatch.engine.alert.sink.FanOutSink;
+import io.connwatch.engine.alert.sink.JsonlFileSink;
 import io.connwatch.engine.rules.EngineStats;
 import io.connwatch.engine.rules.RuleEngine;
 import io.connwatch.feeds.ThreatIntel;

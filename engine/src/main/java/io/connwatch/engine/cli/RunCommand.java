@@ -1,5 +1,6 @@
 package io.connwatch.engine.cli;
 
+import io.connwatch.engine.service.ConnwatchService;
 import io.connwatch.engine.config.ConnwatchConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package io.connwatch.engine.cli;
 
 import io.connwatch.alert.Alert;
 import io.connwatch.engine.config.ConnwatchConfig;
-import io.connwatch.engine.fixtures.RuleFixtures;
+import io.connwatch.engine.rules.fixtures.RuleFixtures;
 import io.connwatch.engine.rules.RuleSet;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.connwatch.engine.rules.Durations;
+import io.connwatch.config.Durations;
 import io.connwatch.feeds.FeedConfig;
 import io.connwatch.engine.rules.EventRetention;
 import io.connwatch.engine.rules.RuleEngine;

@@ -1,7 +1,7 @@
 package io.connwatch.engine.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.connwatch.engine.rules.Durations;
+import io.connwatch.config.Durations;
 import io.connwatch.feeds.FeedConfig;
 import io.connwatch.feeds.FeedDefaults;
 import io.connwatch.feeds.ThreatType;

@@ -2,8 +2,8 @@ package io.connwatch.engine.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.connwatch.notify.Settings;
-import io.connwatch.notify.kafka.KafkaClientConfig;
+import io.connwatch.config.Settings;
+import io.connwatch.kafka.KafkaClientConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -1,5 +1,6 @@
 package io.connwatch.engine.config;
 
+import io.connwatch.config.Glob;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.connwatch.alert.Severity;
 import io.connwatch.notify.Channels;
@@ -8,7 +9,7 @@ import io.connwatch.notify.Notifier;
 import io.connwatch.notify.RetryPolicy;
 import io.connwatch.notify.Route;
 import io.connwatch.notify.Router;
-import io.connwatch.notify.Settings;
+import io.connwatch.config.Settings;
 import io.connwatch.notify.Templates;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -168,7 +169,7 @@ public record NotifySettings(Path outbox, Path templates, RetryPolicy retry, int
                 m.problem("min-severity", e.getMessage());
             }
         }
-        List<Pattern> rules = m.strings("rules").stream().map(Route::glob).toList();
+        List<Pattern> rules = m.strings("rules").stream().map(Glob::compile).toList();
         String machine = m.string("machine", null);
         List<String> to = s.strings("receivers");
         if (to.isEmpty()) {
@@ -179,6 +180,6 @@ public record NotifySettings(Path outbox, Path templates, RetryPolicy retry, int
                 s.problem("receivers", "no receiver named '" + r + "'");
             }
         }
-        return new Route(min, rules, m.map("labels"), machine == null ? null : Route.glob(machine), to, s.bool("continue", false));
+        return new Route(min, rules, m.map("labels"), machine == null ? null : Glob.compile(machine), to, s.bool("continue", false));
     }
 }

@@ -1,5 +1,6 @@
 package io.connwatch.engine.rules;
 
+import io.connwatch.config.Glob;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -159,6 +160,6 @@ public final class BindAllowlist {
 
     /** A glob ({@code *}, {@code ?}), any case: the same matching routes use. */
     static Pattern glob(String glob) {
-        return io.connwatch.notify.Route.glob(glob);
+        return Glob.compile(glob);
     }
 }

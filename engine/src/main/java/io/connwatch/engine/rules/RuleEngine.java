@@ -1,6 +1,6 @@
 package io.connwatch.engine.rules;
 
-import io.connwatch.engine.alert.AlertSink;
+import io.connwatch.engine.alert.sink.AlertSink;
 import io.connwatch.engine.facts.MachineRecord;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package io.connwatch.engine.rules;
 
+import io.connwatch.config.Durations;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;

@@ -1,8 +1,8 @@
 package io.connwatch.engine.rules;
 
-import io.connwatch.engine.alert.AlertSink;
+import io.connwatch.engine.alert.sink.AlertSink;
 import io.connwatch.engine.alert.Alerts;
-import io.connwatch.engine.alert.EpisodeDeduplicator;
+import io.connwatch.engine.alert.episodes.EpisodeDeduplicator;
 import io.connwatch.engine.facts.Connection;
 import io.connwatch.engine.facts.EventFact;
 import io.connwatch.engine.facts.MachineRecord;

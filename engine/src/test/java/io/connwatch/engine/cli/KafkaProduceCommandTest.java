@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.connwatch.engine.kafka.LocalKafka;
+import io.connwatch.engine.ingest.kafka.LocalKafka;
 import io.connwatch.engine.rules.Rows;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package io.connwatch.engine.rules;
 
 import io.connwatch.alert.Alert;
-import io.connwatch.engine.alert.AlertSink;
+import io.connwatch.engine.alert.sink.AlertSink;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.connwatch.engine.facts.MachineRecord;
 import io.connwatch.engine.facts.RecordDecoder;
 import io.connwatch.engine.facts.Rejection;
-import io.connwatch.engine.generate.DataGenerator;
+import io.connwatch.engine.devtools.DataGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.time.Duration;

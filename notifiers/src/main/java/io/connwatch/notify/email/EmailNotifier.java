@@ -3,7 +3,7 @@ package io.connwatch.notify.email;
 import io.connwatch.alert.Alert;
 import io.connwatch.notify.DeliveryException;
 import io.connwatch.notify.Notifier;
-import io.connwatch.notify.Settings;
+import io.connwatch.config.Settings;
 import io.connwatch.notify.Templates;
 import jakarta.mail.Address;
 import jakarta.mail.AuthenticationFailedException;

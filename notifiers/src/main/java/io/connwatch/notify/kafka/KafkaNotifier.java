@@ -1,10 +1,11 @@
 package io.connwatch.notify.kafka;
 
+import io.connwatch.kafka.KafkaClientConfig;
 import io.connwatch.alert.Alert;
 import io.connwatch.alert.AlertJson;
 import io.connwatch.notify.DeliveryException;
 import io.connwatch.notify.Notifier;
-import io.connwatch.notify.Settings;
+import io.connwatch.config.Settings;
 import io.connwatch.notify.Templates;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

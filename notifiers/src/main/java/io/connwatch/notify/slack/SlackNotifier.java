@@ -10,7 +10,7 @@ import io.connwatch.alert.Severity;
 import io.connwatch.notify.DeliveryException;
 import io.connwatch.notify.HttpSupport;
 import io.connwatch.notify.Notifier;
-import io.connwatch.notify.Settings;
+import io.connwatch.config.Settings;
 import io.connwatch.notify.Templates;
 import java.io.IOException;
 import java.net.URI;

@@ -1,0 +1,20 @@
+package io.connwatch.engine.alert.sink;
+
+import io.connwatch.alert.Alert;
+
+/** Where raised alerts go after dedup. Implementations must be thread-safe: partitions publish concurrently. */
+public interface AlertSink {
+    void publish(Alert alert);
+
+    /**
+     * An alert with this fingerprint was held back as a repeat within its episode: the episode
+     * goes on at {@code evidenceMillis}. Sinks that keep episodes beyond the partitions' memory
+     * (the Kafka episode log) extend them here.
+     */
+    default void repeated(String fingerprint, long evidenceMillis) {
+    }
+
+    /** Flushes anything buffered; called at the end of a replay and on shutdown. */
+    default void flush() {
+    }
+}

@@ -1,0 +1,687 @@
+package io.connwatch.engine.ingest.kafka;
+
+import io.connwatch.engine.alert.episodes.EpisodeLog;
+import io.connwatch.engine.config.KafkaSettings;
+import io.connwatch.engine.facts.MachineRecord;
+import io.connwatch.engine.facts.RecordDecoder;
+import io.connwatch.engine.facts.Rejection;
+import io.connwatch.engine.ingest.IngestStats;
+import io.connwatch.engine.rules.RuleEngine;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import io.vertx.kafka.client.common.TopicPartition;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
+import io.vertx.kafka.client.consumer.OffsetAndMetadata;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes VMConnection / VMBoundPort records from Kafka into the rule engine, as one member of a
+ * consumer group.
+ *
+ * <p><b>At-least-once.</b> A polled batch is decoded, handed to the rule partitions and, once every
+ * partition has fired its rules on it (alerts raised are then in the outbox and in the episode
+ * log), its offsets are committed, batches strictly in order. Undecodable records are first
+ * written to the dead-letter topic and acknowledged. Anything that fails on the way makes the
+ * consumer go back to the last committed offsets and read again; the episode log keeps the
+ * alerts of a re-read batch from notifying twice.
+ *
+ * <p><b>Backpressure.</b> When a rule partition's queue is full, every assigned Kafka partition is
+ * paused and the batch in hand is offered again until it is taken; then they resume. Polling goes
+ * on meanwhile (it returns nothing for paused partitions), so the group does not think the
+ * instance died. At most one polled batch waits outside the engine.
+ *
+ * <p><b>Assignment.</b> The partitions given to this instance are first sought back: to the
+ * committed offset minus {@code rewind} of record time (window state for their machines is
+ * rebuilt from what was read before), or to the start/end of the partition when the group has no
+ * offset. Before that the episode log is read up to date, so alerts the previous owner raised are
+ * known. Records fetched before the seek are dropped (they are read again after it).
+ *
+ * <p>Deploy it with {@link #DEPLOYMENT} (a worker verticle): decoding a poll of records is CPU
+ * work that has no place on an event loop. Everything here runs on that one worker context, in
+ * order, except the rules (partition threads) and Kafka I/O (the consumer's own thread).
+ */
+public final class KafkaIngest extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaIngest.class);
+    private static final Duration POLL = Duration.ofMillis(200);
+    /** How to deploy it: on a worker context, since it decodes. */
+    public static final io.vertx.core.DeploymentOptions DEPLOYMENT =
+        new io.vertx.core.DeploymentOptions().setThreadingModel(io.vertx.core.ThreadingModel.WORKER);
+
+    /** Counters shown on GET /stats and by tests. */
+    public static final class Stats {
+        public final LongAdder records = new LongAdder();
+        /** Records whose batch finished in the rules (committed, or about to be). */
+        public final LongAdder judged = new LongAdder();
+        public final LongAdder replayed = new LongAdder();
+        public final LongAdder deadLettered = new LongAdder();
+        public final LongAdder commits = new LongAdder();
+        public final LongAdder commitFailures = new LongAdder();
+        public final LongAdder pauses = new LongAdder();
+        public final LongAdder resumes = new LongAdder();
+        public final LongAdder dropped = new LongAdder();
+        public final LongAdder recoveries = new LongAdder();
+        /** Times a partition was paused for running ahead of the slowest one in event time. */
+        public final LongAdder alignmentPauses = new LongAdder();
+        volatile Set<String> assigned = Set.of();
+        /** Records behind the end of the assigned partitions, as of the last end-offset check (about every second). */
+        volatile long lag;
+        volatile boolean paused;
+
+        public Set<String> assigned() {
+            return assigned;
+        }
+
+        public boolean paused() {
+            return paused;
+        }
+    }
+
+    private static final class Owned {
+        boolean ready;
+        long replayUntil = -1;
+        /** The next offset to hand to the engine, once known. */
+        long position = -1;
+        /** The partition's end offset when last asked. */
+        long end = -1;
+        /** The newest TimeGenerated handed to the engine from this partition. */
+        long eventTime = Long.MIN_VALUE;
+        /** Decoded records not yet handed to the engine, in offset order: the partition ran ahead. */
+        final ArrayDeque<Decoded> parked = new ArrayDeque<>();
+        /** The consumer was told to pause this partition because records are parked. */
+        boolean alignPaused;
+
+        boolean caughtUp() {
+            return end >= 0 && position >= end;
+        }
+    }
+
+    /** A batch handed to the engine; committed once done and every batch before it is. */
+    private static final class InFlight {
+        final Map<TopicPartition, long[]> offsets; // tp -> {last offset, last record timestamp}
+        final int records;
+        volatile boolean done;
+        volatile Throwable failure;
+
+        InFlight(Map<TopicPartition, long[]> offsets, int records) {
+            this.offsets = offsets;
+            this.records = records;
+        }
+    }
+
+    private final KafkaSettings settings;
+    private final RuleEngine engine;
+    private final IngestStats ingest;
+    private final EpisodeLog episodes;
+    private final String clientId;
+    private final Stats stats = new Stats();
+    private final Map<TopicPartition, Owned> owned = new HashMap<>();
+    private final Deque<InFlight> inFlight = new ArrayDeque<>();
+    private final Map<String, RecordDecoder> decoders = new HashMap<>();
+    private final Map<String, String> tables = new HashMap<>();
+    private KafkaConsumer<String, String> consumer;
+    private KafkaProducer<String, String> deadLetters;
+    private Held held;
+    private boolean stopping;
+    private boolean recovering;
+    private Promise<Void> stopped;
+    private Future<?> lastCommit = Future.succeededFuture();
+    private long endsTimer = -1;
+
+    private record Held(List<MachineRecord> facts, InFlight batch, List<CompletableFuture<Void>> deadLetterSends) {
+    }
+
+    /**
+     * @param episodes the group's episode log; null when there is none (dedup is then per process)
+     * @param clientId names this instance's clients in the broker's logs and metrics
+     */
+    public KafkaIngest(KafkaSettings settings, RuleEngine engine, IngestStats ingest, EpisodeLog episodes, String clientId) {
+        this.settings = settings;
+        this.engine = engine;
+        this.ingest = ingest;
+        this.episodes = episodes;
+        this.clientId = clientId;
+        for (KafkaSettings.Topic t : settings.topics()) {
+            tables.put(t.name(), t.table());
+        }
+    }
+
+    public Stats stats() {
+        return stats;
+    }
+
+    @Override
+    public Future<?> start() {
+        Map<String, Object> props = settings.client().with(Map.of(
+            "group.id", settings.groupId(),
+            "client.id", clientId,
+            "enable.auto.commit", "false",
+            // a missing topic is waited for, not created with the broker's default partition count
+            "allow.auto.create.topics", "false",
+            "auto.offset.reset", settings.startFrom(),
+            "max.poll.records", String.valueOf(settings.maxPollRecords()),
+            "partition.assignment.strategy", "org.apache.kafka.clients.consumer.CooperativeStickyAssignor",
+            "key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer",
+            "value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer"));
+        Map<String, String> config = new LinkedHashMap<>();
+        props.forEach((k, v) -> config.put(k, String.valueOf(v)));
+        consumer = KafkaConsumer.create(vertx, config);
+        if (settings.deadLetterTopic() != null) {
+            deadLetters = new KafkaProducer<>(settings.client().with(Map.of("acks", "all", "enable.idempotence", "true",
+                "client.id", clientId + "-dead-letters", "linger.ms", "5")), new StringSerializer(), new StringSerializer());
+        }
+        consumer.exceptionHandler(t -> LOG.warn("Kafka consumer: {}", t.toString()));
+        consumer.partitionsAssignedHandler(this::assigned);
+        consumer.partitionsRevokedHandler(this::revoked);
+        List<String> topics = settings.topics().stream().map(KafkaSettings.Topic::name).toList();
+        endsTimer = vertx.setPeriodic(1000, id -> refreshEnds());
+        return consumer.subscribe(new HashSet<>(topics)).onSuccess(v -> {
+            LOG.info("consuming {} from {} as group {}", topics, settings.client().bootstrapServers(), settings.groupId());
+            poll();
+        });
+    }
+
+    @Override
+    public Future<?> stop() {
+        stopping = true;
+        vertx.cancelTimer(endsTimer);
+        stopped = Promise.promise();
+        finishStop();
+        // the last commit is awaited before closing: it covers the batches that just finished
+        return stopped.future().compose(v -> lastCommit.transform(ar -> Future.succeededFuture()))
+            .eventually(() -> consumer.close()).onComplete(ar -> {
+            if (deadLetters != null) {
+                deadLetters.close(Duration.ofSeconds(5));
+            }
+        });
+    }
+
+    private void finishStop() {
+        if (stopping && stopped != null && (inFlight.isEmpty() || recovering)) {
+            stopped.tryComplete();
+        }
+    }
+
+    // ---- assignment -------------------------------------------------------------------------
+
+    private void assigned(Set<TopicPartition> partitions) {
+        for (TopicPartition tp : partitions) {
+            owned.put(tp, new Owned());
+        }
+        publishAssignment();
+        if (held != null) {
+            consumer.pause(partitions);
+        }
+        Future<Void> known = episodes == null ? Future.succeededFuture()
+            : Future.fromCompletionStage(episodes.caughtUp(), context);
+        known.onComplete(ar -> {
+            if (ar.failed()) {
+                LOG.warn("episode log not read up to date before judging {}: {}", partitions, ar.cause().toString());
+            }
+            for (TopicPartition tp : partitions) {
+                position(tp);
+            }
+        });
+    }
+
+    /** Seeks a newly assigned partition back by the rewind from its committed offset, then lets its records in. */
+    private void position(TopicPartition tp) {
+        consumer.committed(tp).compose(committed -> {
+            Owned o = owned.get(tp);
+            if (o == null) {
+                return Future.succeededFuture();
+            }
+            if (committed == null) {
+                Future<Void> f = settings.startFrom().equals("latest") ? consumer.seekToEnd(tp) : consumer.seekToBeginning(tp);
+                return f.map(v -> describe(tp, "no committed offset: from the " + (settings.startFrom().equals("latest") ? "end" : "beginning")));
+            }
+            o.replayUntil = committed.getOffset();
+            long kts = timestampOf(committed.getMetadata());
+            if (settings.rewind().isZero() || kts < 0) {
+                return consumer.seek(tp, committed.getOffset()).map(v -> describe(tp, "from committed offset " + committed.getOffset()));
+            }
+            return consumer.offsetsForTimes(tp, kts - settings.rewind().toMillis()).compose(at -> {
+                long start = at == null ? committed.getOffset() : Math.min(at.getOffset(), committed.getOffset());
+                return consumer.seek(tp, start).map(v -> describe(tp, "from offset " + start + " (committed " + committed.getOffset()
+                    + ", " + (committed.getOffset() - start) + " records re-read to rebuild windows)"));
+            });
+        }).onComplete(ar -> {
+            Owned o = owned.get(tp);
+            if (ar.failed()) {
+                LOG.warn("cannot position {}: {}; retrying", tp, ar.cause().toString());
+                if (o != null && !stopping) {
+                    vertx.setTimer(1000, id -> position(tp));
+                }
+                return;
+            }
+            if (o != null) {
+                o.ready = true;
+                learnPosition(tp);
+                if (ar.result() != null) {
+                    LOG.info("assigned {}", ar.result());
+                }
+            }
+        });
+    }
+
+    private static String describe(TopicPartition tp, String how) {
+        return tp.getTopic() + "-" + tp.getPartition() + " " + how;
+    }
+
+    private void revoked(Set<TopicPartition> partitions) {
+        for (TopicPartition tp : partitions) {
+            owned.remove(tp);
+        }
+        publishAssignment();
+        LOG.info("revoked {}", partitions.stream().map(tp -> tp.getTopic() + "-" + tp.getPartition()).sorted().toList());
+    }
+
+    private void publishAssignment() {
+        Set<String> names = new java.util.TreeSet<>();
+        owned.keySet().forEach(tp -> names.add(tp.getTopic() + "-" + tp.getPartition()));
+        stats.assigned = Set.copyOf(names);
+    }
+
+    static long timestampOf(String metadata) {
+        if (metadata == null || !metadata.startsWith("kts=")) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(metadata.substring(4));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    // ---- the poll loop ----------------------------------------------------------------------
+
+    private void poll() {
+        if (stopping) {
+            finishStop();
+            return;
+        }
+        consumer.poll(POLL).onComplete(ar -> {
+            if (ar.failed()) {
+                LOG.warn("poll failed: {}", ar.cause().toString());
+                vertx.setTimer(1000, id -> poll());
+                return;
+            }
+            try {
+                handle(ar.result());
+            } catch (RuntimeException e) {
+                LOG.error("a polled batch could not be handled: {}", e.toString(), e);
+                recover();
+            }
+            poll();
+        });
+    }
+
+    private void handle(KafkaConsumerRecords<String, String> records) {
+        if (recovering) {
+            // Fetched before the seek back to the committed offsets: read again after it.
+            stats.dropped.add(records.size());
+            return;
+        }
+        // Decode what came and park it behind what is already parked, partition by partition.
+        for (int i = 0; i < records.size(); i++) {
+            KafkaConsumerRecord<String, String> r = records.recordAt(i);
+            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+            Owned o = owned.get(tp);
+            if (o == null || !o.ready) {
+                stats.dropped.increment();
+                continue;
+            }
+            o.parked.addLast(decode(r, tp));
+        }
+        if (held != null) {
+            pauseParked();
+            retryHeld();
+            return;
+        }
+        dispatchParked();
+    }
+
+    /**
+     * Hands parked records to the engine in event-time alignment: no partition gets more than
+     * max-skew ahead of the slowest partition that still has records to read, so a backlog read
+     * from several partitions at different speeds does not make the slower ones' rows late for
+     * windows. What is left stays parked, and its partition paused, until the slowest catches up.
+     */
+    private void dispatchParked() {
+        if (held != null || recovering) {
+            return;
+        }
+        List<Decoded> out = new ArrayList<>();
+        boolean moved = true;
+        while (moved) {
+            moved = false;
+            long limit = alignmentLimit();
+            for (Owned o : owned.values()) {
+                while (!o.parked.isEmpty() && (o.parked.peekFirst().eventTime <= limit || o.parked.peekFirst().eventTime == Long.MIN_VALUE)) {
+                    Decoded d = o.parked.pollFirst();
+                    out.add(d);
+                    o.eventTime = Math.max(o.eventTime, d.eventTime);
+                    o.position = d.record.offset() + 1;
+                    moved = true;
+                }
+            }
+        }
+        pauseParked();
+        if (!stats.paused) {
+            for (Map.Entry<TopicPartition, Owned> e : owned.entrySet()) {
+                Owned o = e.getValue();
+                if (o.alignPaused && o.parked.isEmpty()) {
+                    o.alignPaused = false;
+                    consumer.resume(e.getKey());
+                }
+            }
+        }
+        if (out.isEmpty()) {
+            return;
+        }
+        List<MachineRecord> facts = new ArrayList<>(out.size() * 2);
+        Map<TopicPartition, long[]> offsets = new LinkedHashMap<>();
+        List<CompletableFuture<Void>> sends = new ArrayList<>();
+        for (Decoded d : out) {
+            Owned o = owned.get(d.tp);
+            stats.records.increment();
+            if (d.record.offset() < o.replayUntil) {
+                stats.replayed.increment();
+            }
+            offsets.put(d.tp, new long[] {d.record.offset(), d.record.timestamp()});
+            facts.addAll(d.facts);
+            ingest.accepted.add(d.facts.size());
+            if (!d.rejected.isEmpty()) {
+                d.rejected.forEach(ingest::rejected);
+                LOG.warn("rejected {}{}", d.rejected.get(0).message(),
+                    d.rejected.size() > 1 ? " (and " + (d.rejected.size() - 1) + " more)" : "");
+                if (deadLetters != null) {
+                    sends.add(deadLetter(d.record, d.rejected, d.facts.size()));
+                }
+            }
+        }
+        held = new Held(facts, new InFlight(offsets, out.size()), sends);
+        retryHeld();
+    }
+
+    /** Pauses, in the consumer, the partitions that have records parked. */
+    private void pauseParked() {
+        for (Map.Entry<TopicPartition, Owned> e : owned.entrySet()) {
+            Owned o = e.getValue();
+            if (!o.parked.isEmpty() && !o.alignPaused) {
+                o.alignPaused = true;
+                stats.alignmentPauses.increment();
+                consumer.pause(e.getKey());
+            }
+        }
+    }
+
+    /** One polled record decoded: its facts, rejections and newest TimeGenerated. */
+    private record Decoded(KafkaConsumerRecord<String, String> record, TopicPartition tp, List<MachineRecord> facts,
+                           List<Rejection> rejected, long eventTime) {
+    }
+
+    /**
+     * The newest event time a record may have to be handed over now: max-skew past the slowest
+     * partition that still has records to read. A partition stands at its next parked record, or,
+     * with none parked, at the newest time it has handed; partitions caught up with their end, or
+     * that delivered nothing yet, hold nobody back. The slowest partition's next record is always
+     * within the limit, so alignment never stops the consumer.
+     */
+    private long alignmentLimit() {
+        if (settings.maxSkew().isZero() || owned.size() < 2) {
+            return Long.MAX_VALUE;
+        }
+        long low = Long.MAX_VALUE;
+        for (Owned o : owned.values()) {
+            long t = Long.MIN_VALUE;
+            if (!o.parked.isEmpty()) {
+                for (Decoded d : o.parked) {
+                    if (d.eventTime != Long.MIN_VALUE) {
+                        t = d.eventTime;
+                        break;
+                    }
+                }
+            } else if (o.ready && !o.caughtUp()) {
+                t = o.eventTime;
+            }
+            if (t != Long.MIN_VALUE) {
+                low = Math.min(low, t);
+            }
+        }
+        return low == Long.MAX_VALUE ? Long.MAX_VALUE : low + settings.maxSkew().toMillis();
+    }
+
+    private void learnPosition(TopicPartition tp) {
+        consumer.position(tp).onSuccess(p -> {
+            Owned o = owned.get(tp);
+            if (o != null && o.position < 0) {
+                o.position = p;
+            }
+        });
+    }
+
+    /** Learns the partitions' end offsets, so that a partition with nothing left to read holds nobody back. */
+    private void refreshEnds() {
+        if (stopping) {
+            return;
+        }
+        Set<TopicPartition> tps = new HashSet<>(owned.keySet());
+        if (tps.isEmpty()) {
+            return;
+        }
+        consumer.endOffsets(tps).onSuccess(ends -> {
+            long behind = 0;
+            for (Map.Entry<TopicPartition, Long> e : ends.entrySet()) {
+                Owned o = owned.get(e.getKey());
+                if (o != null) {
+                    o.end = e.getValue();
+                    if (o.position >= 0) {
+                        behind += Math.max(0, o.end - o.position);
+                    }
+                }
+            }
+            stats.lag = behind;
+            dispatchParked();
+        });
+    }
+
+    private Decoded decode(KafkaConsumerRecord<String, String> r, TopicPartition tp) {
+        String source = r.topic() + "/" + r.partition() + "@" + r.offset();
+        List<Rejection> rejected = new ArrayList<>(0);
+        List<MachineRecord> facts = new ArrayList<>(1);
+        if (r.value() == null || r.value().isBlank()) {
+            rejected.add(new Rejection(source, "value", null, "empty record value"));
+        } else {
+            decoder(r.topic()).decode(source, r.value(), RecordDecoder.Sink.of(facts::add, rejected::add));
+        }
+        long newest = Long.MIN_VALUE;
+        for (MachineRecord f : facts) {
+            newest = Math.max(newest, f.getTimestamp());
+        }
+        return new Decoded(r, tp, facts, rejected, newest);
+    }
+
+    private RecordDecoder decoder(String topic) {
+        String table = tables.getOrDefault(topic, "auto");
+        return decoders.computeIfAbsent(table, t -> new RecordDecoder(t.equals("auto") ? null : t));
+    }
+
+    private CompletableFuture<Void> deadLetter(KafkaConsumerRecord<String, String> r, List<Rejection> rejected, int accepted) {
+        ProducerRecord<String, String> out = new ProducerRecord<>(settings.deadLetterTopic(), null, r.timestamp(), r.key(), r.value());
+        StringBuilder reasons = new StringBuilder();
+        for (int i = 0; i < rejected.size() && i < 20; i++) {
+            if (i > 0) {
+                reasons.append('\n');
+            }
+            reasons.append(rejected.get(i).message());
+        }
+        header(out, "connwatch-error", reasons.toString());
+        header(out, "connwatch-rejected", String.valueOf(rejected.size()));
+        header(out, "connwatch-accepted", String.valueOf(accepted));
+        header(out, "connwatch-source-topic", r.topic());
+        header(out, "connwatch-source-partition", String.valueOf(r.partition()));
+        header(out, "connwatch-source-offset", String.valueOf(r.offset()));
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        deadLetters.send(out, (md, e) -> {
+            if (e != null) {
+                done.completeExceptionally(e);
+            } else {
+                stats.deadLettered.increment();
+                done.complete(null);
+            }
+        });
+        return done;
+    }
+
+    private static void header(ProducerRecord<String, String> r, String name, String value) {
+        r.headers().add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Offers the batch in hand to the engine; pauses the partitions while the engine is full. */
+    private void retryHeld() {
+        if (held == null) {
+            return;
+        }
+        CompletableFuture<Void> rules = engine.offer(held.facts());
+        if (rules == null) {
+            if (!stats.paused) {
+                stats.paused = true;
+                stats.pauses.increment();
+                consumer.pause(owned.keySet());
+                LOG.debug("rule partitions full: paused {}", owned.keySet());
+            }
+            return;
+        }
+        InFlight batch = held.batch();
+        List<CompletableFuture<Void>> all = new ArrayList<>(held.deadLetterSends());
+        all.add(rules);
+        held = null;
+        inFlight.addLast(batch);
+        CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).whenComplete((v, t) -> context.runOnContext(x -> {
+            batch.failure = t;
+            batch.done = true;
+            commitDone();
+        }));
+        if (stats.paused) {
+            stats.paused = false;
+            stats.resumes.increment();
+            Set<TopicPartition> go = new HashSet<>();
+            owned.forEach((tp, o) -> {
+                if (o.parked.isEmpty()) {
+                    go.add(tp);
+                }
+            });
+            consumer.resume(go);
+            LOG.debug("rule partitions caught up: resumed {}", owned.keySet());
+        }
+    }
+
+    /** Commits the offsets of the finished batches at the head of the queue. */
+    private void commitDone() {
+        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+        while (!inFlight.isEmpty() && inFlight.peekFirst().done) {
+            InFlight b = inFlight.pollFirst();
+            if (b.failure != null) {
+                LOG.error("a batch failed in the rules or the dead-letter topic: {}; reading again from the last commit",
+                    b.failure.toString());
+                recover();
+                return;
+            }
+            stats.judged.add(b.records);
+            b.offsets.forEach((tp, o) -> {
+                if (owned.containsKey(tp)) {
+                    commit.put(tp, new OffsetAndMetadata(o[0] + 1, "kts=" + o[1]));
+                }
+            });
+        }
+        if (!commit.isEmpty()) {
+            lastCommit = consumer.commit(commit).onComplete(ar -> {
+                if (ar.succeeded()) {
+                    stats.commits.increment();
+                } else {
+                    // The next commit covers these offsets; a rebalance meanwhile re-reads them.
+                    stats.commitFailures.increment();
+                    LOG.warn("commit failed: {}", ar.cause().toString());
+                }
+            });
+        }
+        finishStop();
+    }
+
+    /** Drops what is in flight and reads every owned partition again from its last committed offset. */
+    private void recover() {
+        if (recovering) {
+            return;
+        }
+        recovering = true;
+        stats.recoveries.increment();
+        held = null;
+        Deque<InFlight> waiting = new ArrayDeque<>(inFlight);
+        inFlight.clear();
+        List<Future<Void>> seeks = new ArrayList<>();
+        for (Map.Entry<TopicPartition, Owned> e : owned.entrySet()) {
+            e.getValue().ready = false;
+            e.getValue().alignPaused = false;
+            e.getValue().parked.clear();
+            e.getValue().eventTime = Long.MIN_VALUE;
+            e.getValue().position = -1;
+            seeks.add(consumer.committed(e.getKey()).compose(om -> om == null
+                ? (settings.startFrom().equals("latest") ? consumer.seekToEnd(e.getKey()) : consumer.seekToBeginning(e.getKey()))
+                : consumer.seek(e.getKey(), om.getOffset())));
+        }
+        Future.all(seeks).onComplete(ar -> {
+            recovering = false;
+            if (ar.failed()) {
+                LOG.warn("cannot seek back after a failure: {}; retrying", ar.cause().toString());
+                vertx.setTimer(1000, id -> recover());
+                return;
+            }
+            owned.values().forEach(o -> o.ready = true);
+            owned.keySet().forEach(this::learnPosition);
+            stats.paused = false;
+            consumer.resume(owned.keySet());
+            LOG.info("reading {} again from the committed offsets ({} batches dropped)", owned.keySet().size(), waiting.size());
+            finishStop();
+        });
+    }
+
+    /** The counters and assignment as JSON for GET /stats. */
+    public JsonObject statsJson() {
+        return new JsonObject()
+            .put("group", settings.groupId())
+            .put("assigned", new io.vertx.core.json.JsonArray(new ArrayList<>(stats.assigned)))
+            .put("paused", stats.paused)
+            .put("lag", stats.lag)
+            .put("records", stats.records.sum())
+            .put("replayed", stats.replayed.sum())
+            .put("deadLettered", stats.deadLettered.sum())
+            .put("commits", stats.commits.sum())
+            .put("commitFailures", stats.commitFailures.sum())
+            .put("pauses", stats.pauses.sum())
+            .put("recoveries", stats.recoveries.sum())
+            .put("alignmentPauses", stats.alignmentPauses.sum())
+            .put("episodesKnown", episodes == null ? 0 : episodes.size())
+            .put("repeatsHeldBack", episodes == null ? 0 : episodes.suppressed.sum());
+    }
+}

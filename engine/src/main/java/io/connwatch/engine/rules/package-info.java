@@ -1,0 +1,2 @@
+/** Rule loading, compilation errors, the partitioned Drools sessions, their event-time clock, and hot reload. */
+package io.connwatch.engine.rules;

@@ -1,0 +1,128 @@
+package io.connwatch.engine.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.connwatch.alert.Alert;
+import io.connwatch.alert.AlertJson;
+import io.connwatch.engine.config.ConnwatchConfig;
+import io.connwatch.engine.rules.Rows;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import io.connwatch.alert.Severity;
+import org.awaitility.Awaitility;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The service as `connwatch run` starts it, fed over real HTTP on loopback. */
+class ConnwatchServiceTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void editingARuleWhileIngestingChangesBehaviourWithinSecondsAndABrokenEditIsRefused() throws Exception {
+        Path rules = Files.createDirectories(tmp.resolve("rules"));
+        for (String f : List.of("wildcard-bind.drl", "wildcard-allowlist.yaml", "parameters.yaml", "connection-failures.drl")) {
+            Files.copy(Path.of("..", "rules", f), rules.resolve(f));
+        }
+        Path alerts = tmp.resolve("alerts.jsonl");
+        ConnwatchConfig config = ConnwatchConfig.parse("test", "rules:\n  directory: " + rules + "\n  watch: 200ms\nhttp:\n  port: 0\n"
+            + "outputs:\n  console: false\n  jsonl: " + alerts + "\n", Map.of());
+        try (ConnwatchService service = ConnwatchService.start(config, new PrintWriter(new StringWriter(), true))) {
+            HttpClient http = HttpClient.newHttpClient();
+            URI ingest = URI.create("http://127.0.0.1:" + service.httpPort() + "/ingest");
+            String redis = Rows.boundPort("2024-05-01T10:00:00Z", "m-1").set("Ip", "0.0.0.0").set("ProcessName", "redis-server").json();
+            assertEquals(200, http.send(HttpRequest.newBuilder(ingest).POST(HttpRequest.BodyPublishers.ofString(redis)).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode());
+            assertEquals(1, Files.readAllLines(alerts).size());
+
+            // allow redis-server: the allowlist is a data file the watcher sees
+            Files.writeString(rules.resolve("wildcard-allowlist.yaml"), "allow:\n  - process: redis-server\n");
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> service.engine().lastReload() != null
+                && service.engine().lastReload().version().equals("2"));
+            String other = Rows.boundPort("2024-05-01T10:05:00Z", "m-2").set("Ip", "0.0.0.0").set("ProcessName", "redis-server").json();
+            http.send(HttpRequest.newBuilder(ingest).POST(HttpRequest.BodyPublishers.ofString(other)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(1, Files.readAllLines(alerts).size(), "redis-server is now expected");
+
+            Files.writeString(rules.resolve("wildcard-bind.drl"), "package broken;\nrule \"x\" when then\n");
+            HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort()
+                + "/admin/reload")).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(422, refused.statusCode(), refused.body());
+            assertTrue(refused.body().contains("wildcard-bind.drl"), refused.body());
+            String rulesNow = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort() + "/rules")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(rulesNow.contains("\"version\":\"2\""), rulesNow);
+            assertTrue(rulesNow.contains("unexpected-wildcard-bind"), "the old rules still run: " + rulesNow);
+        }
+    }
+
+    @Test
+    void aFeedFileThatGainsAnAddressRaisesLateDetectionsForConnectionsAlreadySeen() throws Exception {
+        Path alerts = tmp.resolve("alerts.jsonl");
+        Path feed = tmp.resolve("blocklist.txt");
+        Files.writeString(feed, "# nothing yet\n203.0.113.250\n");
+        ConnwatchConfig config = ConnwatchConfig.parse("test", "rules:\n  directory: " + Path.of("..", "rules").toAbsolutePath()
+            + "\nhttp:\n  port: 0\noutputs:\n  console: false\n  jsonl: " + alerts
+            + "\nthreat-intel:\n  feeds:\n    - {name: blocklist, format: plain, path: " + feed + ", threat-type: C2, severity: 5, confidence: 90}\n",
+            Map.of());
+        try (ConnwatchService service = ConnwatchService.start(config, new PrintWriter(new StringWriter(), true))) {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + service.httpPort() + "/ingest"))
+                .POST(HttpRequest.BodyPublishers.ofString(
+                    Rows.connection("2024-05-01T10:00:00Z", "m-1").set("DestinationIp", "45.77.1.9").json()))
+                .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+            assertFalse(Files.exists(alerts) && !Files.readString(alerts).isEmpty(), "nothing known yet");
+
+            Files.writeString(feed, "203.0.113.250\n45.77.1.9\n");
+            Files.setLastModifiedTime(feed, FileTime.fromMillis(Files.getLastModifiedTime(feed).toMillis() + 2000));
+            assertTrue(service.intel().refresh("blocklist"));
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(alerts) && !Files.readAllLines(alerts).isEmpty());
+            Alert late = AlertJson.fromJson(Files.readAllLines(alerts).get(0));
+            assertEquals("malicious-remote-ip-outbound", late.rule());
+            assertEquals("true", late.labels().get("late_detection"));
+            assertEquals(Instant.parse("2024-05-01T10:00:00Z"), late.evidenceTime());
+            assertEquals(Severity.CRITICAL, late.severity());
+        }
+    }
+
+    @Test
+    void ingestsOverHttpAndFromReplayAndWritesAlertsToConsoleAndTheJsonLinesFile() throws Exception {
+        Path alerts = tmp.resolve("out/alerts.jsonl");
+        ConnwatchConfig config = ConnwatchConfig.parse("test", "rules:\n  directory: " + Path.of("..", "rules").toAbsolutePath()
+            + "\nhttp:\n  port: 0\noutputs:\n  jsonl: " + alerts + "\n", Map.of());
+        StringWriter console = new StringWriter();
+        Path replayed = tmp.resolve("replay.jsonl");
+        Files.writeString(replayed, Rows.boundPort("2024-05-01T09:00:00Z", "m-9").set("Ip", "0.0.0.0").json() + "\n");
+        try (ConnwatchService service = ConnwatchService.start(config, new PrintWriter(console, true))) {
+            service.replay(List.of(replayed));
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort() + "/ingest"))
+                .POST(HttpRequest.BodyPublishers.ofString(
+                    Rows.connection("2024-05-01T10:00:00Z", "m-1").set("DestinationIp", "192.9.135.73").malicious("C2", 4, 90).json()))
+                .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals(2L, service.ingest().accepted.sum());
+        }
+        List<String> lines = Files.readAllLines(alerts);
+        assertEquals(2, lines.size(), lines.toString());
+        Alert first = AlertJson.fromJson(lines.get(0));
+        Alert second = AlertJson.fromJson(lines.get(1));
+        assertEquals("unexpected-wildcard-bind", first.rule());
+        assertEquals("malicious-remote-ip-outbound", second.rule());
+        assertEquals("high", AlertJson.mapper().readTree(lines.get(1)).get("severity").asText());
+        assertTrue(console.toString().contains("malicious-remote-ip-outbound"), console.toString());
+    }
+}

@@ -1,0 +1,2 @@
+/** The email channel over SMTP (Jakarta Mail). */
+package io.connwatch.notify.email;

@@ -1,0 +1,2 @@
+/** The alerts-topic channel: alerts as JSON records on a Kafka topic. */
+package io.connwatch.notify.kafka;
