@@ -1,6 +1,8 @@
 package io.connwatch.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,31 +11,76 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
- * Reads a receiver's settings, collecting problems (each naming its key) instead of stopping at
- * the first. Secrets come from the value (filled from the environment by {@code ${VAR}}) or from
- * {@code <key>-file}; neither ever appears in a problem.
+ * The one reader of every configuration section: the same rules for each type everywhere, and
+ * every problem collected as {@code <dotted.path>: <message>} instead of stopping at the first.
+ *
+ * <ul>
+ *   <li>booleans: {@code true/false}, {@code yes/no}, {@code on/off} (and YAML 1.1's {@code y/n}), in any case, quoted or not;</li>
+ *   <li>whole numbers within a range and decimal numbers, also quoted ({@code "5"});</li>
+ *   <li>durations as {@link Durations#parse} reads them; globs as {@link Glob#compile} reads them;</li>
+ *   <li>lists (also as one comma-separated value), maps, nested sections and lists of sections;</li>
+ *   <li>secrets from the value (filled from the environment by {@code ${VAR}}) or from {@code <key>-file}.</li>
+ * </ul>
+ *
+ * A key that is absent, null or blank takes its default. No secret ever appears in a problem.
  */
 public final class Settings {
     private final JsonNode node;
     private final String where;
     private final List<String> problems;
 
+    /**
+     * @param node     the section (an object node; anything else reads as empty)
+     * @param where    its dotted path, used in problems ({@code ""} for the root)
+     * @param problems where problems are added
+     */
     public Settings(JsonNode node, String where, List<String> problems) {
-        this.node = node;
+        this.node = node == null || !node.isObject() ? JsonNodeFactory.instance.objectNode() : node;
         this.where = where;
         this.problems = problems;
     }
 
+    /** The root of a configuration file. */
+    public static Settings root(JsonNode node, List<String> problems) {
+        return new Settings(node, "", problems);
+    }
+
+    /** The dotted path of this section. */
     public String where() {
         return where;
     }
 
+    /** The dotted path of one of its keys. */
+    public String path(String key) {
+        return key == null ? where : where.isEmpty() ? key : where + "." + key;
+    }
+
+    /** The same section reported under another path (a list entry once its name is known). */
+    public Settings at(String newWhere) {
+        return new Settings(node, newWhere, problems);
+    }
+
+    /** How many problems the whole configuration has so far (to tell whether reading a part added any). */
+    public int problemCount() {
+        return problems.size();
+    }
+
+    /** Adds a problem about the section itself. */
+    public void problem(String message) {
+        problems.add(where + ": " + message);
+    }
+
+    /** Adds a problem about one key ({@code null}: about the section). */
     public void problem(String key, String message) {
-        problems.add(where + (key == null ? "" : "." + key) + ": " + message);
+        problems.add(path(key) + ": " + message);
     }
 
     /** Flags keys outside {@code allowed}. */
@@ -46,38 +93,91 @@ public final class Settings {
         }
     }
 
+    /** A nested section; empty when absent, and empty with a problem when not a section. */
     public Settings child(String key) {
-        JsonNode n = node.get(key);
+        JsonNode n = value(key);
         if (n != null && !n.isObject()) {
             problem(key, "expected a section of settings");
         }
-        return new Settings(n == null || !n.isObject() ? com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode() : n,
-            where + "." + key, problems);
+        return new Settings(n, path(key), problems);
     }
 
-    private JsonNode value(String key) {
-        JsonNode n = node.get(key);
-        return n == null || n.isNull() ? null : n;
+    /** A nested section whose keys must be among {@code allowed}. */
+    public Settings section(String key, Set<String> allowed) {
+        Settings s = child(key);
+        s.only(allowed);
+        return s;
     }
 
+    /** A nested section when given: empty when absent or null, and empty with a problem when not a section. */
+    public Optional<Settings> optionalChild(String key) {
+        JsonNode n = value(key);
+        if (n == null) {
+            return Optional.empty();
+        }
+        if (!n.isObject()) {
+            problem(key, "expected a section of settings");
+            return Optional.empty();
+        }
+        return Optional.of(new Settings(n, path(key), problems));
+    }
+
+    /** A list of sections, each reported as {@code key[i]}; entries that are not sections are problems. */
+    public List<Settings> list(String key) {
+        return list(key, null);
+    }
+
+    /**
+     * A list of sections, each reported as {@code key[i]}; an entry that is a single value stands
+     * for a section with only {@code shorthand} set to it (e.g. a topic given by name alone).
+     */
+    public List<Settings> list(String key, String shorthand) {
+        JsonNode n = value(key);
+        List<Settings> out = new ArrayList<>();
+        if (n == null) {
+            return out;
+        }
+        if (!n.isArray()) {
+            problem(key, "expected a list");
+            return out;
+        }
+        for (int i = 0; i < n.size(); i++) {
+            JsonNode e = n.get(i);
+            String at = path(key) + "[" + i + "]";
+            if (e.isObject()) {
+                out.add(new Settings(e, at, problems));
+            } else if (shorthand != null && e.isValueNode() && !e.isNull()) {
+                ObjectNode o = JsonNodeFactory.instance.objectNode();
+                o.set(shorthand, e);
+                out.add(new Settings(o, at, problems));
+            } else {
+                problems.add(at + ": expected a section of settings");
+            }
+        }
+        return out;
+    }
+
+    /** True when the key has a (non-null) value. */
     public boolean has(String key) {
         return value(key) != null;
     }
 
+    /** A text value; {@code def} when absent or blank. */
     public String string(String key, String def) {
-        JsonNode n = value(key);
-        return n == null || n.asText().isBlank() ? def : n.asText();
+        String t = scalar(key);
+        return t == null || t.isBlank() ? def : t;
     }
 
+    /** A text value that must be given. */
     public String required(String key) {
         String v = string(key, null);
-        if (v == null) {
+        if (v == null && !isContainer(key)) {
             problem(key, "missing");
         }
         return v;
     }
 
-    /** A secret: the value of {@code key}, or the first line of the file named by {@code key-file}. */
+    /** A secret: the value of {@code key}, or the content (stripped) of the file named by {@code key-file}. */
     public String secret(String key, boolean required) {
         String v = string(key, null);
         String file = string(key + "-file", null);
@@ -93,49 +193,114 @@ public final class Settings {
                 return null;
             }
         }
-        if (v == null && required) {
+        if (v == null && required && !isContainer(key)) {
             problem(key, "missing (or " + key + "-file)");
         }
         return v;
     }
 
-    public int integer(String key, int def, int min, int max) {
-        JsonNode n = value(key);
-        if (n == null) {
-            return def;
-        }
-        if (!n.canConvertToInt() || n.asInt() < min || n.asInt() > max) {
-            problem(key, "expected a whole number in " + min + ".." + max);
-            return def;
-        }
-        return n.asInt();
-    }
-
+    /** A boolean: true, yes or on; false, no or off (any case, quoted or not). */
     public boolean bool(String key, boolean def) {
-        JsonNode n = value(key);
-        if (n == null) {
+        String t = string(key, null);
+        if (t == null) {
             return def;
         }
-        if (!n.isBoolean()) {
-            problem(key, "expected true or false");
+        Boolean b = parseBoolean(t);
+        if (b == null) {
+            problem(key, "expected true or false, got '" + t + "'");
             return def;
         }
-        return n.asBoolean();
+        return b;
     }
 
+    /** A whole number in {@code min..max}, also when quoted. */
+    public int integer(String key, int def, int min, int max) {
+        return (int) whole(key, def, min, max, Integer.MAX_VALUE);
+    }
+
+    /** A whole number in {@code min..max}, also when quoted. */
+    public long longValue(String key, long def, long min, long max) {
+        return whole(key, def, min, max, Long.MAX_VALUE);
+    }
+
+    /** A decimal number, also when quoted (its range is the caller's to check). */
+    public double decimal(String key, double def) {
+        String t = string(key, null);
+        if (t == null) {
+            return def;
+        }
+        double v;
+        try {
+            v = Double.parseDouble(t.trim());
+        } catch (NumberFormatException e) {
+            v = Double.NaN;
+        }
+        if (!Double.isFinite(v)) {
+            problem(key, "expected a number, got '" + t + "'");
+            return def;
+        }
+        return v;
+    }
+
+    /** A duration as {@link Durations#parse} reads it ({@code 250ms}, {@code 90s}, {@code 5m}, {@code 2h}, {@code 1d}, ISO-8601). */
     public Duration duration(String key, Duration def) {
+        return value(key, def, Durations::parse);
+    }
+
+    /** A duration that must be longer than zero. */
+    public Duration positiveDuration(String key, Duration def) {
+        Duration d = duration(key, null);
+        if (d == null) {
+            return def;
+        }
+        if (d.isNegative() || d.isZero()) {
+            problem(key, "must be positive");
+            return def;
+        }
+        return d;
+    }
+
+    /** One of a few words (any case); the answer is spelled as in {@code allowed}. */
+    public String choice(String key, String def, List<String> allowed) {
+        String t = string(key, null);
+        if (t == null) {
+            return def;
+        }
+        for (String a : allowed) {
+            if (a.equalsIgnoreCase(t.trim())) {
+                return a;
+            }
+        }
+        problem(key, "expected " + words(allowed) + ", got '" + t + "'");
+        return def;
+    }
+
+    /** A value read by {@code parser}, whose {@link IllegalArgumentException} message becomes the problem. */
+    public <T> T value(String key, T def, Function<String, T> parser) {
         String t = string(key, null);
         if (t == null) {
             return def;
         }
         try {
-            return parseDuration(t);
+            return parser.apply(t);
         } catch (IllegalArgumentException e) {
             problem(key, e.getMessage());
             return def;
         }
     }
 
+    /** A glob ({@link Glob}) as a pattern, or null when absent. */
+    public Pattern glob(String key) {
+        String t = string(key, null);
+        return t == null ? null : Glob.compile(t);
+    }
+
+    /** A list of globs ({@link Glob}) as patterns. */
+    public List<Pattern> globs(String key) {
+        return strings(key).stream().map(Glob::compile).toList();
+    }
+
+    /** A list of text values, written as a list or as one comma-separated value. */
     public List<String> strings(String key) {
         JsonNode n = value(key);
         List<String> out = new ArrayList<>();
@@ -143,17 +308,26 @@ public final class Settings {
             return out;
         }
         if (n.isArray()) {
-            n.forEach(x -> out.add(x.asText()));
-        } else {
+            for (int i = 0; i < n.size(); i++) {
+                if (n.get(i).isValueNode()) {
+                    out.add(n.get(i).asText());
+                } else {
+                    problems.add(path(key) + "[" + i + "]: expected a single value");
+                }
+            }
+        } else if (n.isValueNode()) {
             for (String s : n.asText().split(",")) {
                 if (!s.isBlank()) {
                     out.add(s.trim());
                 }
             }
+        } else {
+            problem(key, "expected a list");
         }
         return out;
     }
 
+    /** Text values by name ({@code key: value} pairs), in the order written. */
     public Map<String, String> map(String key) {
         JsonNode n = value(key);
         Map<String, String> out = new LinkedHashMap<>();
@@ -164,12 +338,80 @@ public final class Settings {
             problem(key, "expected key: value pairs");
             return out;
         }
-        n.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+        n.fields().forEachRemaining(e -> {
+            if (e.getValue().isValueNode()) {
+                out.put(e.getKey(), e.getValue().asText());
+            } else {
+                problems.add(path(key) + "." + e.getKey() + ": expected a single value");
+            }
+        });
         return out;
     }
 
-    /** Durations as {@code 250ms}, {@code 90s}, {@code 5m}, {@code 2h}, {@code 1d} or ISO-8601. */
-    public static Duration parseDuration(String text) {
-        return Durations.parse(text);
+    /**
+     * The boolean a word means (true, yes, on; false, no, off; any case), or null for any other
+     * text. YAML 1.1's {@code y} and {@code n} count too, as they did when the YAML parser read them.
+     */
+    public static Boolean parseBoolean(String text) {
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on", "y" -> Boolean.TRUE;
+            case "false", "no", "off", "n" -> Boolean.FALSE;
+            default -> null;
+        };
+    }
+
+    private JsonNode value(String key) {
+        JsonNode n = node.get(key);
+        return n == null || n.isNull() ? null : n;
+    }
+
+    private boolean isContainer(String key) {
+        JsonNode n = value(key);
+        return n != null && n.isContainerNode();
+    }
+
+    /** The text of a single value; null (with a problem) for a list or section. */
+    private String scalar(String key) {
+        JsonNode n = value(key);
+        if (n == null) {
+            return null;
+        }
+        if (!n.isValueNode()) {
+            problem(key, "expected a single value");
+            return null;
+        }
+        return n.asText();
+    }
+
+    private long whole(String key, long def, long min, long max, long typeMax) {
+        String t = string(key, null);
+        if (t == null) {
+            return def;
+        }
+        JsonNode n = value(key);
+        long v;
+        if (n.isIntegralNumber() && n.canConvertToLong()) {
+            v = n.asLong();
+        } else {
+            try {
+                v = Long.parseLong(t.trim());
+            } catch (NumberFormatException e) {
+                problem(key, "expected a whole number, got '" + t + "'");
+                return def;
+            }
+        }
+        if (v < min || v > max) {
+            problem(key, max < typeMax ? v + " is outside " + min + ".." + max
+                : v < min ? v + " is below the minimum " + min : v + " is above the maximum " + max);
+            return def;
+        }
+        return v;
+    }
+
+    private static String words(List<String> allowed) {
+        if (allowed.size() == 1) {
+            return allowed.get(0);
+        }
+        return String.join(", ", allowed.subList(0, allowed.size() - 1)) + " or " + allowed.get(allowed.size() - 1);
     }
 }

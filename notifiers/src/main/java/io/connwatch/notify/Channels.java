@@ -1,53 +1,98 @@
 package io.connwatch.notify;
 
 import io.connwatch.config.Settings;
-import com.fasterxml.jackson.databind.JsonNode;
+import io.connwatch.notify.email.EmailConfig;
 import io.connwatch.notify.email.EmailNotifier;
 import io.connwatch.notify.kafka.KafkaNotifier;
+import io.connwatch.notify.kafka.KafkaNotifierConfig;
+import io.connwatch.notify.slack.SlackConfig;
 import io.connwatch.notify.slack.SlackNotifier;
+import io.connwatch.notify.webhook.WebhookConfig;
 import io.connwatch.notify.webhook.WebhookNotifier;
-import java.time.Duration;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The channel types a receiver can be: adding a channel is one package and one line here. */
+/**
+ * The channel types a receiver can be, each a type name, the reader of its typed configuration
+ * and the factory of its notifier: adding a channel is one package and one line here.
+ */
 public final class Channels {
-    /** Reads a receiver's settings and builds its notifier; null when the settings have problems. */
-    public interface Channel {
-        Notifier create(String name, Settings settings, Templates templates);
+    /** Reads a receiver's settings into its channel's config; null when they have problems (each added to the settings). */
+    @FunctionalInterface
+    public interface ConfigReader<C extends ReceiverConfig> {
+        C read(String name, Settings settings);
     }
 
-    private static final Map<String, Channel> TYPES = Map.of(
-        "email", EmailNotifier::create,
-        "webhook", WebhookNotifier::create,
-        "slack", SlackNotifier::create,
-        "kafka", KafkaNotifier::create);
+    /** Builds the notifier of a checked config. */
+    @FunctionalInterface
+    public interface NotifierFactory<C extends ReceiverConfig> {
+        Notifier create(C config, Templates templates) throws GeneralSecurityException, IOException;
+    }
+
+    /** One channel type. */
+    public record Channel<C extends ReceiverConfig>(String type, Class<C> configType, ConfigReader<C> reader,
+                                                    NotifierFactory<C> factory) {
+        Notifier create(ReceiverConfig config, Templates templates) throws GeneralSecurityException, IOException {
+            return factory.create(configType.cast(config), templates);
+        }
+    }
+
+    private static final Map<String, Channel<?>> TYPES = register(
+        new Channel<>(EmailConfig.TYPE, EmailConfig.class, EmailConfig::read, EmailNotifier::new),
+        new Channel<>(WebhookConfig.TYPE, WebhookConfig.class, WebhookConfig::read, (c, t) -> new WebhookNotifier(c, Clock.systemUTC())),
+        new Channel<>(SlackConfig.TYPE, SlackConfig.class, SlackConfig::read, SlackNotifier::new),
+        new Channel<>(KafkaNotifierConfig.TYPE, KafkaNotifierConfig.class, KafkaNotifierConfig::read, (c, t) -> new KafkaNotifier(c)));
 
     private Channels() {
+    }
+
+    private static Map<String, Channel<?>> register(Channel<?>... channels) {
+        Map<String, Channel<?>> m = new LinkedHashMap<>();
+        for (Channel<?> c : channels) {
+            m.put(c.type(), c);
+        }
+        return Map.copyOf(m);
     }
 
     public static List<String> types() {
         return TYPES.keySet().stream().sorted().toList();
     }
 
-    /** Builds the notifier of one receiver entry, adding problems (each naming its key) to the list. */
-    public static Notifier create(JsonNode receiver, String where, List<String> problems, Templates templates) {
-        Settings s = new Settings(receiver, where, problems);
-        String name = s.required("name");
-        String type = s.required("type");
+    /** Reads one receiver entry ({@code name}, {@code type} and the channel's settings); null when it has problems. */
+    public static ReceiverConfig read(Settings receiver) {
+        String name = receiver.required("name");
+        String type = receiver.required("type");
         if (name == null || type == null) {
             return null;
         }
-        Channel c = TYPES.get(type);
+        Channel<?> c = TYPES.get(type);
         if (c == null) {
-            s.problem("type", "unknown '" + type + "' (expected one of " + String.join(", ", types()) + ")");
+            receiver.problem("type", "unknown '" + type + "' (expected one of " + String.join(", ", types()) + ")");
             return null;
         }
-        return c.create(name, s, templates);
+        int before = receiver.problemCount();
+        ReceiverConfig config = c.reader().read(name, receiver);
+        return receiver.problemCount() > before ? null : config;
     }
 
-    /** The minimum interval a notifier asks between deliveries (Slack's rate limit). */
-    public static Duration minInterval(Notifier n) {
-        return n instanceof SlackNotifier s ? s.minInterval() : Duration.ZERO;
+    /**
+     * Builds the notifier of a receiver read by {@link #read}.
+     *
+     * @throws IOException when its TLS material cannot be loaded (it could when the configuration was read)
+     */
+    public static Notifier create(ReceiverConfig config, Templates templates) throws IOException {
+        Channel<?> c = TYPES.get(config.type());
+        if (c == null) {
+            throw new IllegalArgumentException("no channel type '" + config.type() + "'");
+        }
+        try {
+            return c.create(config, templates);
+        } catch (GeneralSecurityException e) {
+            throw new IOException(config.name() + ": cannot set up TLS: " + e.getClass().getSimpleName(), e);
+        }
     }
 }

@@ -42,35 +42,47 @@ public final class HttpSupport {
 
     public static HttpClient client(Duration connectTimeout, Tls tls) throws GeneralSecurityException, IOException {
         HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER);
-        if (tls.caFile() != null || tls.clientKeystore() != null) {
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            TrustManagerFactory tmf = null;
-            if (tls.caFile() != null) {
-                KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-                trust.load(null, null);
-                try (InputStream in = Files.newInputStream(tls.caFile())) {
-                    int i = 0;
-                    for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                        trust.setCertificateEntry("ca-" + i++, c);
-                    }
-                }
-                tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                tmf.init(trust);
-            }
-            KeyManagerFactory kmf = null;
-            if (tls.clientKeystore() != null) {
-                char[] pass = tls.clientKeystorePass() == null ? new char[0] : tls.clientKeystorePass().toCharArray();
-                KeyStore keys = KeyStore.getInstance("PKCS12");
-                try (InputStream in = Files.newInputStream(tls.clientKeystore())) {
-                    keys.load(in, pass);
-                }
-                kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-                kmf.init(keys, pass);
-            }
-            ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf == null ? null : tmf.getTrustManagers(), null);
+        SSLContext ctx = sslContext(tls);
+        if (ctx != null) {
             b.sslContext(ctx);
         }
         return b.build();
+    }
+
+    /**
+     * The TLS context of the options, or null for the JDK's default (no CA file, no client
+     * certificate); loading it also checks the files, as the configuration does when read.
+     */
+    public static SSLContext sslContext(Tls tls) throws GeneralSecurityException, IOException {
+        if (tls.caFile() == null && tls.clientKeystore() == null) {
+            return null;
+        }
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        TrustManagerFactory tmf = null;
+        if (tls.caFile() != null) {
+            KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+            trust.load(null, null);
+            try (InputStream in = Files.newInputStream(tls.caFile())) {
+                int i = 0;
+                for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                    trust.setCertificateEntry("ca-" + i++, c);
+                }
+            }
+            tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+        }
+        KeyManagerFactory kmf = null;
+        if (tls.clientKeystore() != null) {
+            char[] pass = tls.clientKeystorePass() == null ? new char[0] : tls.clientKeystorePass().toCharArray();
+            KeyStore keys = KeyStore.getInstance("PKCS12");
+            try (InputStream in = Files.newInputStream(tls.clientKeystore())) {
+                keys.load(in, pass);
+            }
+            kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(keys, pass);
+        }
+        ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf == null ? null : tmf.getTrustManagers(), null);
+        return ctx;
     }
 
     /**

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.connwatch.alert.Severity;
+import io.connwatch.config.Settings;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import java.util.ArrayList;
@@ -24,8 +25,10 @@ class EmailNotifierTest {
 
     private static final ObjectMapper YAML = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
 
+    /** Reads a receiver as the configuration does and builds its notifier; null when it has problems. */
     static Notifier email(String yaml, List<String> problems) throws Exception {
-        return Channels.create(YAML.readTree(yaml), "notify.receivers[mail]", problems, new Templates(null));
+        ReceiverConfig c = Channels.read(new Settings(YAML.readTree(yaml), "notify.receivers[mail]", problems));
+        return c == null ? null : Channels.create(c, new Templates(null));
     }
 
     @Test
@@ -109,7 +112,7 @@ class EmailNotifierTest {
         assertEquals(List.of(
             "notify.receivers[mail].colour: unknown setting (expected one of from, host, name, password, password-file, port, ssl-trust, timeout, tls, to, type, username)",
             "notify.receivers[mail].host: missing",
-            "notify.receivers[mail].tls: expected starttls, smtps or none",
+            "notify.receivers[mail].tls: expected starttls, smtps or none, got 'maybe'",
             "notify.receivers[mail].password: missing (or password-file)",
             "notify.receivers[mail].from: not an email address",
             "notify.receivers[mail].to: missing: at least one recipient"), problems);

@@ -9,7 +9,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.connwatch.alert.Alert;
 import io.connwatch.alert.Severity;
 import io.connwatch.kafka.KafkaClientConfig;
+import io.connwatch.config.Settings;
 import io.connwatch.notify.kafka.KafkaNotifier;
+import io.connwatch.notify.kafka.KafkaNotifierConfig;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -32,8 +34,8 @@ class KafkaNotifierTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = s.getLocalPort();
         }
-        try (KafkaNotifier n = new KafkaNotifier("bus", KafkaClientConfig.plaintext("127.0.0.1:" + closedPort), "alerts",
-            Duration.ofSeconds(1), 10)) {
+        try (KafkaNotifier n = new KafkaNotifier(new KafkaNotifierConfig("bus", KafkaClientConfig.plaintext("127.0.0.1:" + closedPort),
+            "alerts", Duration.ofSeconds(1), 10))) {
             DeliveryException e = assertThrows(DeliveryException.class, () -> n.deliver(List.of(alert())));
             assertTrue(e.retryable(), e.getMessage());
             assertTrue(e.getMessage().contains("alerts"), e.getMessage());
@@ -43,10 +45,10 @@ class KafkaNotifierTest {
     @Test
     void settingsProblemsNameTheirKeysAndNeverThePassword() throws Exception {
         List<String> problems = new ArrayList<>();
-        Notifier n = Channels.create(new ObjectMapper().readTree("""
+        ReceiverConfig n = Channels.read(new Settings(new ObjectMapper().readTree("""
             {"name": "bus", "type": "kafka", "security-protocol": "SASL_SSL", "sasl-mechanism": "OAUTH",
              "sasl-password": "hunter2", "ssl-ca-file": "/ca.pem", "ssl-truststore": "/ts.jks", "colour": "red"}
-            """), "notify.receivers[bus]", problems, null);
+            """), "notify.receivers[bus]", problems));
         assertNull(n);
         String all = String.join("\n", problems);
         assertTrue(all.contains("notify.receivers[bus].topic: missing"), all);

@@ -5,20 +5,22 @@ import io.connwatch.alert.Alert;
 import io.connwatch.alert.Evidence;
 import io.connwatch.alert.Severity;
 import io.connwatch.engine.config.ConnwatchConfig;
+import io.connwatch.notify.Channels;
 import io.connwatch.notify.DeliveryException;
 import io.connwatch.notify.Notifier;
 import io.connwatch.notify.Outbox;
 import io.connwatch.notify.OutboxEntry;
+import io.connwatch.notify.ReceiverConfig;
 import io.connwatch.notify.Templates;
 import io.connwatch.notify.email.EmailNotifier;
-import io.connwatch.notify.slack.SlackNotifier;
-import io.connwatch.notify.webhook.WebhookNotifier;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -63,10 +65,11 @@ final class NotifyCommand implements Runnable {
                 new Evidence("ThreatIntel", Instant.parse("2024-04-01T08:15:00Z"), intel)));
     }
 
-    static Notifier receiver(ConnwatchConfig c, String name) {
-        for (Notifier n : c.notifications().notifiers()) {
-            if (n.name().equals(name)) {
-                return n;
+    /** The notifier of one configured receiver (only that one is built). */
+    static Notifier receiver(ConnwatchConfig c, String name) throws IOException {
+        for (ReceiverConfig r : c.notifications().receivers()) {
+            if (r.name().equals(name)) {
+                return Channels.create(r, c.notifications().templateSet());
             }
         }
         throw new IllegalArgumentException("no receiver named '" + name + "' in notify.receivers");
@@ -114,19 +117,9 @@ final class NotifyCommand implements Runnable {
             ConnwatchConfig c = config.load();
             Alert a = sample();
             Templates t = c.notifications().templateSet();
-            Notifier n = receiver == null ? null : receiver(c, receiver);
-            if (n instanceof WebhookNotifier w) {
-                out.println(w.payload(List.of(a)));
-            } else if (n instanceof SlackNotifier s) {
-                out.println(s.message(List.of(a)));
-            } else {
-                if (n instanceof EmailNotifier e) {
-                    out.println("To: " + String.join(", ", java.util.Arrays.stream(e.message(a).getAllRecipients()).map(Object::toString)
-                        .toList()));
-                }
-                out.println("Subject: " + t.render("email-subject", a).strip());
-                out.println("\n--- text/plain ---\n" + t.render("email-text", a));
-                out.println("--- text/html ---\n" + t.render("email-html", a));
+            try (Notifier n = receiver == null ? null : receiver(c, receiver)) {
+                // a receiver without a text form of its own (and none named) shows what the email templates give
+                out.println(Optional.ofNullable(n).flatMap(x -> x.preview(List.of(a))).orElseGet(() -> EmailNotifier.preview(t, a)));
             }
             out.flush();
             return 0;

@@ -1,7 +1,5 @@
 package io.connwatch.engine.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.connwatch.config.Settings;
 import io.connwatch.kafka.KafkaClientConfig;
 import java.time.Duration;
@@ -40,15 +38,12 @@ public record KafkaSettings(boolean enabled, KafkaClientConfig client, String gr
     private static final Set<String> OWN = Set.of("enabled", "group-id", "topics", "dead-letter-topic", "episode-topic",
         "start-from", "rewind", "max-poll-records", "max-skew");
 
-    static KafkaSettings read(JsonNode node, List<String> problems) {
-        if (node == null || node.isNull()) {
+    /** The {@code kafka} section of the root; {@link #DISABLED} when there is none. */
+    static KafkaSettings read(Settings root) {
+        Settings s = root.optionalChild("kafka").orElse(null);
+        if (s == null) {
             return DISABLED;
         }
-        if (!node.isObject()) {
-            problems.add("kafka: expected a section of settings");
-            return DISABLED;
-        }
-        Settings s = new Settings(node, "kafka", problems);
         Set<String> keys = new HashSet<>(OWN);
         keys.addAll(KafkaClientConfig.KEYS);
         s.only(keys);
@@ -58,31 +53,20 @@ public record KafkaSettings(boolean enabled, KafkaClientConfig client, String gr
         }
         KafkaClientConfig client = KafkaClientConfig.read(s);
         List<Topic> topics = new ArrayList<>();
-        JsonNode t = node.get("topics");
-        if (t == null || !t.isArray() || t.isEmpty()) {
+        int before = s.problemCount();
+        List<Settings> listed = s.list("topics", "name");
+        if (listed.isEmpty() && s.problemCount() == before) {
             s.problem("topics", "give at least one topic, e.g. [{name: vm-connections}]");
-        } else {
-            for (int i = 0; i < t.size(); i++) {
-                JsonNode e = t.get(i);
-                Settings ts = new Settings(e.isObject() ? e : JsonNodeFactory.instance.objectNode().put("name", e.asText()),
-                    "kafka.topics[" + i + "]", problems);
-                ts.only(Set.of("name", "table"));
-                String name = ts.required("name");
-                String table = ts.string("table", "auto");
-                if (!List.of("auto", "VMConnection", "VMBoundPort").contains(table)) {
-                    ts.problem("table", "expected auto, VMConnection or VMBoundPort, got '" + table + "'");
-                    table = "auto";
-                }
-                if (name != null) {
-                    topics.add(new Topic(name, table));
-                }
+        }
+        for (Settings ts : listed) {
+            ts.only(Set.of("name", "table"));
+            String name = ts.required("name");
+            String table = ts.choice("table", "auto", List.of("auto", "VMConnection", "VMBoundPort"));
+            if (name != null) {
+                topics.add(new Topic(name, table));
             }
         }
-        String startFrom = s.string("start-from", "earliest");
-        if (!startFrom.equals("earliest") && !startFrom.equals("latest")) {
-            s.problem("start-from", "expected earliest or latest, got '" + startFrom + "'");
-            startFrom = "earliest";
-        }
+        String startFrom = s.choice("start-from", "earliest", List.of("earliest", "latest"));
         String dlt = s.string("dead-letter-topic", "connwatch-dead-letters");
         String episodes = s.string("episode-topic", "connwatch-episodes");
         return new KafkaSettings(true, client, s.string("group-id", "connwatch"), List.copyOf(topics),

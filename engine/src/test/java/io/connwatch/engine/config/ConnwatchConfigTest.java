@@ -76,7 +76,7 @@ class ConnwatchConfigTest {
         assertEquals(5, e.problems().size(), e.getMessage());
         assertTrue(e.problems().get(0).startsWith("threat-intel.feeds[a].format: unknown 'openioc'"), e.problems().toString());
         assertTrue(e.problems().contains("threat-intel.feeds[b]: give exactly one of path and url"), e.problems().toString());
-        assertTrue(e.problems().contains("threat-intel.feeds[c].severity: expected 0..5"), e.problems().toString());
+        assertTrue(e.problems().contains("threat-intel.feeds[c].severity: 9 is outside 0..5"), e.problems().toString());
         assertTrue(e.problems().stream().anyMatch(p -> p.startsWith("threat-intel.feeds[c].colour: unknown setting")), e.problems().toString());
         assertTrue(e.problems().stream().anyMatch(p -> p.startsWith("threat-intel.feeds[c].csv: unknown CSV mapping key 'address'")),
             e.problems().toString());

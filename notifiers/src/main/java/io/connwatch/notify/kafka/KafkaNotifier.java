@@ -1,19 +1,14 @@
 package io.connwatch.notify.kafka;
 
-import io.connwatch.kafka.KafkaClientConfig;
 import io.connwatch.alert.Alert;
 import io.connwatch.alert.AlertJson;
 import io.connwatch.notify.DeliveryException;
 import io.connwatch.notify.Notifier;
-import io.connwatch.config.Settings;
-import io.connwatch.notify.Templates;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -37,20 +32,18 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * or a record too large is permanent.
  */
 public final class KafkaNotifier implements Notifier {
-    private static final Set<String> OWN_KEYS = Set.of("type", "name", "topic", "timeout", "max-batch");
-
     private final String name;
     private final String topic;
     private final Duration timeout;
     private final int maxBatch;
     private final KafkaProducer<String, String> producer;
 
-    public KafkaNotifier(String name, KafkaClientConfig client, String topic, Duration timeout, int maxBatch) {
-        this.name = name;
-        this.topic = topic;
-        this.timeout = timeout;
-        this.maxBatch = maxBatch;
-        this.producer = new KafkaProducer<>(client.with(Map.of(
+    public KafkaNotifier(KafkaNotifierConfig config) {
+        this.name = config.name();
+        this.topic = config.topic();
+        this.timeout = config.timeout();
+        this.maxBatch = config.maxBatch();
+        this.producer = new KafkaProducer<>(config.client().with(Map.of(
             "acks", "all",
             "enable.idempotence", "true",
             "client.id", "connwatch-alerts-" + name,
@@ -58,20 +51,6 @@ public final class KafkaNotifier implements Notifier {
             "request.timeout.ms", String.valueOf(Math.max(timeout.toMillis() - 1, 999)),
             "max.block.ms", String.valueOf(timeout.toMillis()),
             "linger.ms", "0")), new StringSerializer(), new StringSerializer());
-    }
-
-    public static Notifier create(String name, Settings s, Templates templates) {
-        Set<String> keys = new HashSet<>(OWN_KEYS);
-        keys.addAll(KafkaClientConfig.KEYS);
-        s.only(keys);
-        String topic = s.required("topic");
-        Duration timeout = s.duration("timeout", Duration.ofSeconds(30));
-        int maxBatch = s.integer("max-batch", 100, 1, 10_000);
-        KafkaClientConfig client = KafkaClientConfig.read(s);
-        if (topic == null || client == null) {
-            return null;
-        }
-        return new KafkaNotifier(name, client, topic, timeout, maxBatch);
     }
 
     @Override

@@ -10,10 +10,8 @@ import io.connwatch.alert.Severity;
 import io.connwatch.notify.DeliveryException;
 import io.connwatch.notify.HttpSupport;
 import io.connwatch.notify.Notifier;
-import io.connwatch.config.Settings;
 import io.connwatch.notify.Templates;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -21,7 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -33,48 +31,18 @@ import java.util.stream.Collectors;
  * secret and appears in no message.
  */
 public final class SlackNotifier implements Notifier {
-    /**
-     * @param url                 the incoming-webhook URL (secret)
-     * @param maxAlertsPerMessage alerts combined into one message
-     * @param minInterval         at least this long between messages
-     * @param timeout             request timeout
-     */
-    public record Config(URI url, int maxAlertsPerMessage, Duration minInterval, Duration timeout) {
-        @Override
-        public String toString() {
-            return "SlackConfig[max " + maxAlertsPerMessage + " per message]";
-        }
-    }
-
-    private static final Set<String> KEYS = Set.of("type", "name", "url", "url-file", "max-alerts-per-message", "min-interval", "timeout");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String name;
-    private final Config config;
+    private final SlackConfig config;
     private final Templates templates;
     private final HttpClient http;
 
-    public SlackNotifier(String name, Config config, Templates templates) throws GeneralSecurityException, IOException {
-        this.name = name;
+    public SlackNotifier(SlackConfig config, Templates templates) throws GeneralSecurityException, IOException {
+        this.name = config.name();
         this.config = config;
         this.templates = templates;
         this.http = HttpSupport.client(config.timeout(), HttpSupport.Tls.DEFAULT);
-    }
-
-    public static Notifier create(String name, Settings s, Templates templates) {
-        s.only(KEYS);
-        URI uri = HttpSupport.url(s);
-        Config c = new Config(uri, s.integer("max-alerts-per-message", 10, 1, 40), s.duration("min-interval", Duration.ofSeconds(1)),
-            s.duration("timeout", Duration.ofSeconds(10)));
-        if (uri == null) {
-            return null;
-        }
-        try {
-            return new SlackNotifier(name, c, templates);
-        } catch (GeneralSecurityException | IOException e) {
-            s.problem("url", "cannot set up the HTTP client: " + e.getClass().getSimpleName());
-            return null;
-        }
     }
 
     @Override
@@ -88,8 +56,15 @@ public final class SlackNotifier implements Notifier {
     }
 
     /** The minimum time between two messages to this webhook. */
+    @Override
     public Duration minInterval() {
         return config.minInterval();
+    }
+
+    /** The Block Kit message, as sent. */
+    @Override
+    public Optional<String> preview(List<Alert> alerts) {
+        return Optional.of(message(alerts));
     }
 
     static String icon(Severity s) {

@@ -9,25 +9,19 @@ import io.connwatch.alert.AlertJson;
 import io.connwatch.notify.DeliveryException;
 import io.connwatch.notify.HttpSupport;
 import io.connwatch.notify.Notifier;
-import io.connwatch.config.Settings;
-import io.connwatch.notify.Templates;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -42,63 +36,18 @@ public final class WebhookNotifier implements Notifier {
     public static final String SIGNATURE_HEADER = "X-Connwatch-Signature";
     public static final String TIMESTAMP_HEADER = "X-Connwatch-Timestamp";
 
-    /**
-     * @param url           where to POST (secret: may hold a token)
-     * @param headers       extra headers
-     * @param bearerToken   Authorization: Bearer (secret), or null
-     * @param basicUser     basic auth user, or null
-     * @param basicPassword basic auth password (secret)
-     * @param signingSecret HMAC key (secret), or null for unsigned
-     * @param timeout       request timeout
-     * @param maxBatch      alerts per request
-     * @param tls           CA and client-certificate options
-     */
-    public record Config(URI url, Map<String, String> headers, String bearerToken, String basicUser, String basicPassword,
-                         String signingSecret, Duration timeout, int maxBatch, HttpSupport.Tls tls) {
-        @Override
-        public String toString() {
-            return "WebhookConfig[" + url.getHost() + ", signed=" + (signingSecret != null) + "]";
-        }
-    }
-
-    private static final Set<String> KEYS = Set.of("type", "name", "url", "url-file", "headers", "bearer-token", "bearer-token-file",
-        "basic-user", "basic-password", "basic-password-file", "signing-secret", "signing-secret-file", "timeout", "max-batch",
-        "ca-file", "client-keystore", "client-keystore-password", "client-keystore-password-file");
     private static final ObjectMapper JSON = AlertJson.mapper();
 
     private final String name;
-    private final Config config;
+    private final WebhookConfig config;
     private final HttpClient http;
     private final Clock clock;
 
-    public WebhookNotifier(String name, Config config, Clock clock) throws GeneralSecurityException, IOException {
-        this.name = name;
+    public WebhookNotifier(WebhookConfig config, Clock clock) throws GeneralSecurityException, IOException {
+        this.name = config.name();
         this.config = config;
         this.clock = clock;
         this.http = HttpSupport.client(config.timeout(), config.tls());
-    }
-
-    public static Notifier create(String name, Settings s, Templates templates) {
-        s.only(KEYS);
-        URI uri = HttpSupport.url(s);
-        String caFile = s.string("ca-file", null);
-        String keystore = s.string("client-keystore", null);
-        Config c = new Config(uri, s.map("headers"), s.secret("bearer-token", false), s.string("basic-user", null),
-            s.secret("basic-password", false), s.secret("signing-secret", false), s.duration("timeout", Duration.ofSeconds(10)),
-            s.integer("max-batch", 1, 1, 1000), new HttpSupport.Tls(caFile == null ? null : Path.of(caFile),
-            keystore == null ? null : Path.of(keystore), s.secret("client-keystore-password", false)));
-        if (c.bearerToken() != null && c.basicUser() != null) {
-            s.problem("bearer-token", "give bearer-token or basic-user, not both");
-        }
-        if (uri == null) {
-            return null;
-        }
-        try {
-            return new WebhookNotifier(name, c, Clock.systemUTC());
-        } catch (GeneralSecurityException | IOException e) {
-            s.problem("ca-file", "cannot set up TLS: " + e.getClass().getSimpleName());
-            return null;
-        }
     }
 
     @Override
@@ -109,6 +58,12 @@ public final class WebhookNotifier implements Notifier {
     @Override
     public int maxBatch() {
         return config.maxBatch();
+    }
+
+    /** The JSON payload, as sent. */
+    @Override
+    public Optional<String> preview(List<Alert> alerts) {
+        return Optional.of(payload(alerts));
     }
 
     /** The payload for alerts, as sent. */

@@ -1,0 +1,47 @@
+package io.connwatch.notify.slack;
+
+import io.connwatch.config.Settings;
+import io.connwatch.notify.HttpSupport;
+import io.connwatch.notify.ReceiverConfig;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * A Slack receiver's settings, checked when read; the webhook URL (a secret) appears in no
+ * {@link #toString()}.
+ *
+ * @param name                the receiver's name
+ * @param url                 the incoming-webhook URL (secret)
+ * @param maxAlertsPerMessage alerts combined into one message
+ * @param minInterval         at least this long between messages
+ * @param timeout             request timeout
+ */
+public record SlackConfig(String name, URI url, int maxAlertsPerMessage, Duration minInterval, Duration timeout) implements ReceiverConfig {
+    public static final String TYPE = "slack";
+    public static final int DEFAULT_MAX_ALERTS_PER_MESSAGE = 10;
+    /** Slack's rate for one incoming webhook. */
+    public static final Duration DEFAULT_MIN_INTERVAL = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+    private static final Set<String> KEYS = Set.of("type", "name", "url", "url-file", "max-alerts-per-message", "min-interval", "timeout");
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    /** Reads a Slack receiver's settings; null when they have problems (each added to the settings). */
+    public static SlackConfig read(String name, Settings s) {
+        s.only(KEYS);
+        URI uri = HttpSupport.url(s);
+        SlackConfig c = new SlackConfig(name, uri, s.integer("max-alerts-per-message", DEFAULT_MAX_ALERTS_PER_MESSAGE, 1, 40),
+            s.duration("min-interval", DEFAULT_MIN_INTERVAL), s.duration("timeout", DEFAULT_TIMEOUT));
+        return uri == null ? null : c;
+    }
+
+    @Override
+    public String toString() {
+        return "SlackConfig[" + name + ", max " + maxAlertsPerMessage + " per message]";
+    }
+}

@@ -1,0 +1,78 @@
+package io.connwatch.notify.webhook;
+
+import io.connwatch.config.Settings;
+import io.connwatch.notify.HttpSupport;
+import io.connwatch.notify.ReceiverConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A webhook receiver's settings, checked when read (its TLS material too); no secret appears in
+ * its {@link #toString()}.
+ *
+ * @param name          the receiver's name
+ * @param url           where to POST (secret: may hold a token)
+ * @param headers       extra headers
+ * @param bearerToken   Authorization: Bearer (secret), or null
+ * @param basicUser     basic auth user, or null
+ * @param basicPassword basic auth password (secret)
+ * @param signingSecret HMAC key (secret), or null for unsigned
+ * @param timeout       request timeout
+ * @param maxBatch      alerts per request
+ * @param tls           CA and client-certificate options
+ */
+public record WebhookConfig(String name, URI url, Map<String, String> headers, String bearerToken, String basicUser,
+                            String basicPassword, String signingSecret, Duration timeout, int maxBatch, HttpSupport.Tls tls)
+    implements ReceiverConfig {
+    public static final String TYPE = "webhook";
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    public static final int DEFAULT_MAX_BATCH = 1;
+
+    private static final Set<String> KEYS = Set.of("type", "name", "url", "url-file", "headers", "bearer-token", "bearer-token-file",
+        "basic-user", "basic-password", "basic-password-file", "signing-secret", "signing-secret-file", "timeout", "max-batch",
+        "ca-file", "client-keystore", "client-keystore-password", "client-keystore-password-file");
+
+    public WebhookConfig {
+        headers = Map.copyOf(headers);
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    /** Reads a webhook receiver's settings; null when they have problems (each added to the settings). */
+    public static WebhookConfig read(String name, Settings s) {
+        int before = s.problemCount();
+        s.only(KEYS);
+        URI uri = HttpSupport.url(s);
+        String caFile = s.string("ca-file", null);
+        String keystore = s.string("client-keystore", null);
+        WebhookConfig c = new WebhookConfig(name, uri, s.map("headers"), s.secret("bearer-token", false), s.string("basic-user", null),
+            s.secret("basic-password", false), s.secret("signing-secret", false), s.duration("timeout", DEFAULT_TIMEOUT),
+            s.integer("max-batch", DEFAULT_MAX_BATCH, 1, 1000), new HttpSupport.Tls(caFile == null ? null : Path.of(caFile),
+            keystore == null ? null : Path.of(keystore), s.secret("client-keystore-password", false)));
+        if (c.bearerToken() != null && c.basicUser() != null) {
+            s.problem("bearer-token", "give bearer-token or basic-user, not both");
+        }
+        if (uri == null) {
+            return null;
+        }
+        try {
+            HttpSupport.sslContext(c.tls());
+        } catch (GeneralSecurityException | IOException e) {
+            s.problem("ca-file", "cannot set up TLS: " + e.getClass().getSimpleName());
+        }
+        return s.problemCount() > before ? null : c;
+    }
+
+    @Override
+    public String toString() {
+        return "WebhookConfig[" + name + ", " + url.getHost() + ", signed=" + (signingSecret != null) + "]";
+    }
+}
