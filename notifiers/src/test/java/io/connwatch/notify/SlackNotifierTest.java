@@ -73,6 +73,17 @@ class SlackNotifierTest {
     }
 
     @Test
+    void asksTheDispatcherForItsMinimumIntervalWhileOtherChannelsAskNone() throws Exception {
+        assertEquals(Duration.ofSeconds(1), notifier().minInterval(), "Slack's rate for a webhook by default");
+        List<String> problems = new ArrayList<>();
+        Notifier slow = EmailNotifierTest.email("{name: sec, type: slack, url: '" + slack.uri(path) + "', min-interval: 5s}", problems);
+        assertEquals(Duration.ofSeconds(5), slow.minInterval());
+        Notifier hook = EmailNotifierTest.email("{name: hook, type: webhook, url: '" + slack.uri("/hook") + "'}", problems);
+        assertEquals(Duration.ZERO, hook.minInterval());
+        assertEquals(List.of(), problems);
+    }
+
+    @Test
     void honours429RetryAfter() throws Exception {
         slack.answer(r -> new LoopbackHttp.Answer(429, "rate_limited", Map.of("Retry-After", "30")));
         DeliveryException e = assertThrows(DeliveryException.class, () -> notifier().deliver(List.of(Samples.alert("s", Severity.LOW))));

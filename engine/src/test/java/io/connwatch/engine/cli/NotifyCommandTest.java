@@ -90,6 +90,32 @@ class NotifyCommandTest {
     }
 
     @Test
+    void eachChannelPreviewsWhatItWouldSend() throws Exception {
+        Files.writeString(config, """
+            rules: {directory: %s}
+            notify:
+              outbox: %s
+              receivers:
+                - {name: mail, type: email, host: smtp.test, from: connwatch@contoso.com, to: [soc@contoso.com, oncall@contoso.com]}
+                - {name: chat, type: slack, url: "https://hooks.slack.test/services/T0/B0/SECRET"}
+                - {name: bus, type: kafka, topic: alerts, bootstrap-servers: "127.0.0.1:9"}
+            """.formatted(Path.of("..", "rules").toAbsolutePath(), tmp.resolve("outbox")));
+        CliTest.Result mail = run("notify", "preview", "--config", config.toString(), "--receiver", "mail");
+        assertEquals(0, mail.exit(), mail.err());
+        assertTrue(mail.out().startsWith("To: soc@contoso.com, oncall@contoso.com\nSubject: [connwatch] HIGH malicious-remote-ip-outbound"),
+            mail.out());
+        assertTrue(mail.out().contains("\n--- text/plain ---\n"), mail.out());
+        assertTrue(mail.out().contains("\n--- text/html ---\n"), mail.out());
+        CliTest.Result chat = run("notify", "preview", "--config", config.toString(), "--receiver", "chat");
+        assertEquals(0, chat.exit(), chat.err());
+        assertTrue(chat.out().startsWith("{\"text\":\"HIGH malicious-remote-ip-outbound on app-001.contoso.com"), chat.out());
+        assertTrue(chat.out().contains("\"blocks\":["), chat.out());
+        CliTest.Result bus = run("notify", "preview", "--config", config.toString(), "--receiver", "bus");
+        assertEquals(0, bus.exit(), bus.err());
+        assertTrue(bus.out().startsWith("Subject: [connwatch] HIGH malicious-remote-ip-outbound"), "no text form of its own: " + bus.out());
+    }
+
+    @Test
     void deadLettersAreListedAndReplayed() throws Exception {
         ConnwatchConfig c = ConnwatchConfig.load(config, Map.of());
         try (Outbox o = new Outbox(c.notifications().outbox())) {
