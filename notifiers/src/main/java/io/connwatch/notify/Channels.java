@@ -23,18 +23,18 @@ import java.util.Map;
 public final class Channels {
     /** Reads a receiver's settings into its channel's config; null when they have problems (each added to the settings). */
     @FunctionalInterface
-    public interface ConfigReader<C extends ReceiverConfig> {
+    private interface ConfigReader<C extends ReceiverConfig> {
         C read(String name, Settings settings);
     }
 
     /** Builds the notifier of a checked config. */
     @FunctionalInterface
-    public interface NotifierFactory<C extends ReceiverConfig> {
+    private interface NotifierFactory<C extends ReceiverConfig> {
         Notifier create(C config, Templates templates) throws GeneralSecurityException, IOException;
     }
 
     /** One channel type. */
-    public record Channel<C extends ReceiverConfig>(String type, Class<C> configType, ConfigReader<C> reader,
+    private record Channel<C extends ReceiverConfig>(String type, Class<C> configType, ConfigReader<C> reader,
                                                     NotifierFactory<C> factory) {
         Notifier create(ReceiverConfig config, Templates templates) throws GeneralSecurityException, IOException {
             return factory.create(configType.cast(config), templates);

@@ -3,6 +3,7 @@ package io.connwatch.notify;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -11,9 +12,12 @@ import io.connwatch.notify.email.EmailConfig;
 import io.connwatch.notify.kafka.KafkaNotifierConfig;
 import io.connwatch.notify.slack.SlackConfig;
 import io.connwatch.notify.webhook.WebhookConfig;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -45,5 +49,15 @@ class ReceiverConfigTest {
             : c instanceof SlackConfig s ? s.timeout() : ((KafkaNotifierConfig) c).timeout();
         assertEquals(Duration.ofSeconds(3), timeout);
         assertFalse(c.toString().contains(SECRET), c.toString());
+    }
+
+    @Test
+    void unreadableTlsMaterialIsAProblemWhenTheConfigurationIsRead(@TempDir Path dir) throws Exception {
+        List<String> problems = new ArrayList<>();
+        ReceiverConfig c = Channels.read(new Settings(YAML.readTree("""
+            {name: r, type: webhook, url: 'https://in.test/x?token=s3cret-77', ca-file: '%s'}
+            """.formatted(dir.resolve("missing-ca.pem"))), "notify.receivers[r]", problems));
+        assertNull(c);
+        assertEquals(List.of("notify.receivers[r].ca-file: cannot set up TLS: NoSuchFileException"), problems);
     }
 }
