@@ -36,7 +36,9 @@ final class RulePartition {
     private final int index;
     private final KieSession session;
     private final SessionPseudoClock clock;
-    private final MinuteRollup rollup = new MinuteRollup();
+    private final MinuteRollup rollup;
+    private long evictionsCounted;
+    private long processDropsCounted;
     private long historyCounted;
     private final Alerts alerts;
     private final EngineStats stats;
@@ -47,7 +49,9 @@ final class RulePartition {
     private long lastPublished;
 
     RulePartition(int index, CompiledRules rules, RuleParameters params, BindAllowlist allowlist, AlertSink sink,
-                  Duration episodeGap, Clock wallClock, EngineStats stats, Duration retroWindow, int retroAddresses) {
+                  Duration episodeGap, Clock wallClock, EngineStats stats, Duration retroWindow, int retroAddresses,
+                  MinuteRollup.Limits limits) {
+        this.rollup = new MinuteRollup(limits);
         this.sightings = new SightingMemory(retroWindow.toMillis(), retroAddresses);
         this.index = index;
         this.stats = stats;
@@ -107,6 +111,7 @@ final class RulePartition {
         stats.historyRows.add(rollup.historyRows() - historyCounted);
         historyCounted = rollup.historyRows();
         advance(watermark, false);
+        forgetEvicted();
         sightings.expire(watermark);
         if (judgeOnce) {
             // Rows were judged by the per-row rules; windows live on the rollups. Dropping them
@@ -137,6 +142,31 @@ final class RulePartition {
         publishCounts();
         stats.lateDetections.add(hits.size());
         return hits.size();
+    }
+
+    /**
+     * Removes from the session the rollups of machines the rollup evicted (more machines than its
+     * limit: the idlest go), so a flood of new machine names cannot grow the session without end.
+     * Their open minutes were released (judged) just before.
+     */
+    private void forgetEvicted() {
+        java.util.Set<String> gone = new java.util.HashSet<>();
+        rollup.evicted(gone::add);
+        stats.machinesEvicted.add(rollup.evictions() - evictionsCounted);
+        evictionsCounted = rollup.evictions();
+        stats.processRowsDropped.add(rollup.processRowsDropped() - processDropsCounted);
+        processDropsCounted = rollup.processRowsDropped();
+        if (gone.isEmpty()) {
+            return;
+        }
+        List<FactHandle> handles = new ArrayList<>(session.getFactHandles(o -> o instanceof MinuteFact m && gone.contains(m.getMachine())));
+        for (FactHandle h : handles) {
+            session.delete(h);
+        }
+    }
+
+    int trackedMachines() {
+        return rollup.machines();
     }
 
     /** Inserts the history the rollup summed for machines new here: judged minutes that windows count. */
