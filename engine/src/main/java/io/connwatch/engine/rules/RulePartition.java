@@ -120,6 +120,7 @@ final class RulePartition {
                 session.delete(h);
             }
         }
+        failIfNotDurable();
     }
 
     /**
@@ -141,6 +142,7 @@ final class RulePartition {
         }
         publishCounts();
         stats.lateDetections.add(hits.size());
+        failIfNotDurable();
         return hits.size();
     }
 
@@ -167,6 +169,14 @@ final class RulePartition {
 
     int trackedMachines() {
         return rollup.machines();
+    }
+
+    /** Fails the work in hand when an alert it raised reached no durable output: the caller must not acknowledge it (HTTP answers 503, Kafka re-reads). */
+    private void failIfNotDurable() {
+        AlertSink.NotDurableException lost = alerts.takeNotDurable();
+        if (lost != null) {
+            throw lost;
+        }
     }
 
     /** Inserts the history the rollup summed for machines new here: judged minutes that windows count. */
@@ -209,6 +219,9 @@ final class RulePartition {
         fire();
         alerts.watermark(watermark);
         publishCounts();
+        if (releaseAll) {
+            failIfNotDurable();
+        }
     }
 
     private void publishCounts() {
@@ -231,6 +244,10 @@ final class RulePartition {
                 stats.rulesFired.add(session.fireAllRules());
                 return;
             } catch (RuntimeException e) {
+                if (rootCause(e) instanceof AlertSink.NotDurableException) {
+                    // reported by the sink and failed with the batch; the other activations still run
+                    continue;
+                }
                 // A failing consequence must not stop the engine or the other rules: count it,
                 // log it, and fire again so the remaining activations still run.
                 stats.ruleErrors.increment();
@@ -240,11 +257,18 @@ final class RulePartition {
     }
 
     private static String rootMessage(Throwable e) {
+        return rootCause(e).toString();
+    }
+
+    private static Throwable rootCause(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {
+            if (t instanceof AlertSink.NotDurableException) {
+                return t;
+            }
             t = t.getCause();
         }
-        return t.toString();
+        return t;
     }
 
     /** Sets the data files' content after a reload; called while the partition is paused. */
