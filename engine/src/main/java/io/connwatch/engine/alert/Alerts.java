@@ -39,6 +39,7 @@ public final class Alerts {
     private final Clock clock;
     private long raised;
     private long published;
+    private AlertSink.NotDurableException notDurable;
 
     public Alerts(AlertSink sink, EpisodeDeduplicator dedup, Clock clock) {
         this.sink = sink;
@@ -67,6 +68,13 @@ public final class Alerts {
 
     public long published() {
         return published;
+    }
+
+    /** The last alert since the previous call that no durable output took, or null; clears it. */
+    public AlertSink.NotDurableException takeNotDurable() {
+        AlertSink.NotDurableException e = notDurable;
+        notDurable = null;
+        return e;
     }
 
     public EpisodeDeduplicator dedup() {
@@ -173,8 +181,16 @@ public final class Alerts {
             Alert alert = new Alert(UUID.randomUUID().toString(), rule, severity, fingerprint,
                 Instant.ofEpochMilli(evidenceMillis), clock.instant(), computer, machine, process,
                 summary == null ? rule + " on " + (computer != null ? computer : machine) : summary, labels, evidence);
+            try {
+                sink.publish(alert);
+            } catch (AlertSink.NotDurableException e) {
+                // Not stored anywhere that survives a crash: forget the episode so that the evidence,
+                // sent again, raises the alert again, and let the partition fail its batch.
+                dedup.forget(fingerprint);
+                notDurable = e;
+                throw e;
+            }
             published++;
-            sink.publish(alert);
             return alert;
         }
     }

@@ -2,110 +2,187 @@ package io.connwatch.engine.facts;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * Sums VMConnection rows into {@link MachineMinute} and {@link ProcessMinute} facts and releases
- * each minute once the watermark has passed its end. Rows for a minute already released are
- * refused (the caller counts them as too late for windows). One instance per rule partition;
- * not thread-safe.
+ * each machine's minutes once <em>that machine's</em> watermark has passed their end. One
+ * instance per rule partition; not thread-safe.
+ *
+ * <p><b>Event time per machine.</b> A machine's watermark is its own newest TimeGenerated minus
+ * the allowed lateness, but never more than {@code machineLag} behind the fleet's watermark (so
+ * the last minutes of a machine that went quiet still close). Rows for a minute of a machine that
+ * is already released are refused (the caller counts them as too late for windows). One machine's
+ * clock, or one record from the future, can therefore never make another machine's rows late.
  *
  * <p><b>History of a machine new here.</b> When the first rows of a machine this partition has
- * never seen are already behind the watermark (a Kafka partition handed over from another
- * instance and re-read from before its committed offset, or an agent that was offline), they are
- * not thrown away: they are summed into minutes of <em>history</em>, handed out by
- * {@link #drainHistory} as judged rollups (never the current minute, so they anchor no rule) that
- * windows and baselines count. The machine's history ends at its first row inside the open
- * minutes, or when a batch brings it no more history rows; a row for a minute before that is
+ * never seen are more than {@code machineLag} behind the fleet (a Kafka partition handed over
+ * from another instance and re-read from before its committed offset, or an agent that was
+ * offline), they are not thrown away: they are summed into minutes of <em>history</em>, handed
+ * out by {@link #drainHistory} as judged rollups (never the current minute, so they anchor no
+ * rule) that windows and baselines count. The machine's history ends at its first row inside its
+ * open minutes, or when a batch brings it no more history rows; a row for a minute before that is
  * late as usual, so no minute is ever counted twice.
+ *
+ * <p><b>Bounds.</b> At most {@code maxMachines} machines are tracked; beyond that the machines
+ * idle longest are evicted (their open minutes are released at once, see {@link #evicted}). At
+ * most {@code maxProcesses} process keys are summed per machine-minute; rows of further processes
+ * count in the machine's minute only ({@link #processRowsDropped}).
  */
 public final class MinuteRollup {
     private static final long MINUTE = 60_000L;
-
-    private final TreeMap<Long, Minute> open = new TreeMap<>();
-    private long releasedUpTo = Long.MIN_VALUE;
-    /** Machines seen, with the newest minute of theirs counted (for forgetting machines gone quiet). */
-    private final Map<String, long[]> seen = new HashMap<>();
-    /** Machines new here whose rows are history: their minutes, oldest first. */
-    private final Map<String, TreeMap<Long, Minute>> backfill = new HashMap<>();
-    /** Machines that received history rows since the last {@link #drainHistory}. */
-    private final java.util.Set<String> backfilledNow = new java.util.HashSet<>();
-    private final List<EventFact> history = new ArrayList<>();
-    private long historyRows;
     private static final long FORGET_AFTER = 24 * 60 * MINUTE;
 
+    /** Limits and time allowances of one partition's rollup. */
+    public record Limits(long latenessMillis, long machineLagMillis, int maxMachines, int maxProcesses) {
+        public static final Limits DEFAULT = new Limits(2 * MINUTE, 10 * MINUTE, 100_000, 1_000);
+    }
+
+    private final Limits limits;
+    /** Machines in access order: the first is the one idle longest. */
+    private final LinkedHashMap<String, MachineTime> machines = new LinkedHashMap<>(256, 0.75f, true);
+    private final List<EventFact> history = new ArrayList<>();
+    private final List<String> evictedNow = new ArrayList<>();
+    private final TreeMap<Long, List<EventFact>> evictedMinutes = new TreeMap<>();
+    /** Minutes before this are behind the fleet by more than the lag: a new machine's rows there are history. */
+    private long fleetBoundary = Long.MIN_VALUE;
+    private long lastForget = Long.MIN_VALUE;
+    private long historyRows;
+    private long evictions;
+    private long processRowsDropped;
+
+    public MinuteRollup() {
+        this(Limits.DEFAULT);
+    }
+
+    public MinuteRollup(Limits limits) {
+        this.limits = limits;
+    }
+
+    private static final class MachineTime {
+        /** Newest TimeGenerated of this machine's accepted rows. */
+        long newest = Long.MIN_VALUE;
+        /** Minutes before this are closed for the machine. */
+        long releasedUpTo;
+        /** The newest minute handed out as history. */
+        long historyEnd = Long.MIN_VALUE;
+        final TreeMap<Long, Minute> open = new TreeMap<>();
+        /** The machine's history minutes while its rows are history; null otherwise. */
+        TreeMap<Long, Minute> backfill;
+        boolean backfilledNow;
+
+        MachineTime(long releasedUpTo) {
+            this.releasedUpTo = releasedUpTo;
+        }
+    }
+
     private static final class Minute {
-        final Map<String, MachineMinute> machines = new HashMap<>();
-        final Map<String, ProcessMinute> processes = new HashMap<>();
+        MachineMinute machine;
+        final Map<String, ProcessMinute> processes = new HashMap<>(4);
     }
 
     /**
-     * Adds a row to its minute.
+     * Adds a row to its machine's minute.
      *
      * @return false when that minute was already released, so the row came too late to count
      */
     public boolean add(Connection c) {
         long minute = Math.floorDiv(c.timestamp, MINUTE) * MINUTE;
-        long[] known = seen.get(c.machine);
-        if (minute < releasedUpTo) {
-            TreeMap<Long, Minute> past = backfill.get(c.machine);
-            if (known == null) {
-                past = new TreeMap<>();
-                backfill.put(c.machine, past);
-                seen.put(c.machine, new long[] {minute, Long.MIN_VALUE});
-            } else if (past == null || minute <= known[1]) {
-                return false;
-            } else {
-                known[0] = Math.max(known[0], minute);
+        MachineTime m = machines.get(c.machine);
+        if (m == null) {
+            m = track(c.machine);
+            if (minute < fleetBoundary) {
+                m.backfill = new TreeMap<>();
             }
-            add(past.computeIfAbsent(minute, k -> new Minute()), c, minute);
-            backfilledNow.add(c.machine);
+        }
+        if (minute < m.releasedUpTo) {
+            if (m.backfill == null || minute <= m.historyEnd) {
+                return false;
+            }
+            add(m.backfill.computeIfAbsent(minute, k -> new Minute()), c, minute);
+            m.backfilledNow = true;
             historyRows++;
             return true;
         }
-        if (known == null) {
-            seen.put(c.machine, new long[] {minute, Long.MIN_VALUE});
-        } else {
-            known[0] = Math.max(known[0], minute);
-            if (backfill.containsKey(c.machine)) {
-                // caught up with the present: its history is complete
-                endHistory(c.machine, false);
-            }
+        if (m.backfill != null) {
+            // caught up with the present: its history is complete
+            endHistory(m, false);
         }
-        add(open.computeIfAbsent(minute, k -> new Minute()), c, minute);
+        m.newest = Math.max(m.newest, c.timestamp);
+        add(m.open.computeIfAbsent(minute, k -> new Minute()), c, minute);
         return true;
     }
 
-    private static void add(Minute m, Connection c, long minute) {
-        m.machines.computeIfAbsent(c.machine, k -> new MachineMinute(c.machine, c.computer, minute)).add(c);
+    private MachineTime track(String machine) {
+        if (machines.size() >= limits.maxMachines()) {
+            evictIdlest(Math.max(1, limits.maxMachines() / 100));
+        }
+        MachineTime m = new MachineTime(fleetBoundary);
+        machines.put(machine, m);
+        return m;
+    }
+
+    /** Evicts the {@code n} machines idle longest: their open minutes and history are released with the next minutes. */
+    private void evictIdlest(int n) {
+        Iterator<Map.Entry<String, MachineTime>> it = machines.entrySet().iterator();
+        for (int i = 0; i < n && it.hasNext(); i++) {
+            Map.Entry<String, MachineTime> e = it.next();
+            MachineTime m = e.getValue();
+            if (m.backfill != null) {
+                endHistory(m, false);
+            }
+            for (Map.Entry<Long, Minute> open : m.open.entrySet()) {
+                evictedMinutes.computeIfAbsent(open.getKey() + MINUTE, k -> new ArrayList<>()).addAll(facts(open.getValue()));
+            }
+            evictedNow.add(e.getKey());
+            it.remove();
+            evictions++;
+        }
+    }
+
+    private void add(Minute m, Connection c, long minute) {
+        if (m.machine == null) {
+            m.machine = new MachineMinute(c.machine, c.computer, minute);
+        }
+        m.machine.add(c);
         String process = c.process != null ? c.process : c.processName;
         if (process != null) {
-            m.processes.computeIfAbsent(c.machine + '\u0000' + process,
-                k -> new ProcessMinute(c.machine, c.computer, process, c.processName, minute)).add(c);
+            ProcessMinute pm = m.processes.get(process);
+            if (pm == null) {
+                if (m.processes.size() >= limits.maxProcesses()) {
+                    processRowsDropped++;
+                    return;
+                }
+                pm = new ProcessMinute(c.machine, c.computer, process, c.processName, minute);
+                m.processes.put(process, pm);
+            }
+            pm.add(c);
         }
     }
 
     /** Moves a machine's history minutes to the facts to insert; with {@code keepNewest}, its newest minute stays open. */
-    private void endHistory(String machine, boolean keepNewest) {
-        TreeMap<Long, Minute> past = backfill.get(machine);
-        long[] known = seen.get(machine);
+    private void endHistory(MachineTime m, boolean keepNewest) {
+        TreeMap<Long, Minute> past = m.backfill;
         Map.Entry<Long, Minute> newest = keepNewest ? past.pollLastEntry() : null;
         for (Map.Entry<Long, Minute> e : past.entrySet()) {
             for (EventFact f : facts(e.getValue())) {
-                if (f instanceof MinuteFact m) {
-                    m.judged();
+                if (f instanceof MinuteFact mf) {
+                    mf.judged();
                 }
                 history.add(f);
             }
-            known[1] = Math.max(known[1], e.getKey());
+            m.historyEnd = Math.max(m.historyEnd, e.getKey());
         }
         past.clear();
         if (newest != null) {
             past.put(newest.getKey(), newest.getValue());
         } else {
-            backfill.remove(machine);
+            m.backfill = null;
         }
     }
 
@@ -115,12 +192,14 @@ public final class MinuteRollup {
      * machines whose rows in the last batch were all history or that got none (their re-read is
      * over). Call once per batch; {@code everything} at the end of the input ends every history.
      */
-    public void drainHistory(java.util.function.Consumer<EventFact> out, boolean everything) {
-        for (String machine : new ArrayList<>(backfill.keySet())) {
-            // a machine that got history rows in this batch keeps its newest minute open: the next batch may hold more of it
-            endHistory(machine, !everything && backfilledNow.contains(machine) && !backfill.get(machine).isEmpty());
+    public void drainHistory(Consumer<EventFact> out, boolean everything) {
+        for (MachineTime m : machines.values()) {
+            if (m.backfill != null) {
+                // a machine that got history rows in this batch keeps its newest minute open: the next batch may hold more of it
+                endHistory(m, !everything && m.backfilledNow && !m.backfill.isEmpty());
+            }
+            m.backfilledNow = false;
         }
-        backfilledNow.clear();
         history.forEach(out);
         history.clear();
     }
@@ -130,54 +209,111 @@ public final class MinuteRollup {
         return historyRows;
     }
 
+    /** Machines evicted so far because more than the limit were tracked. */
+    public long evictions() {
+        return evictions;
+    }
+
+    /** Rows not summed per process because their machine-minute already had the limit of process keys. */
+    public long processRowsDropped() {
+        return processRowsDropped;
+    }
+
+    /** Machines tracked now. */
+    public int machines() {
+        return machines.size();
+    }
+
+    /** Hands out (and forgets) the machines evicted since the last call, so their facts can be removed too. */
+    public void evicted(Consumer<String> out) {
+        evictedNow.forEach(out);
+        evictedNow.clear();
+    }
+
     /** Receives one released minute: its end in epoch milliseconds and its rollup facts. */
     public interface MinuteSink {
         void minute(long minuteEndMillis, List<EventFact> facts);
     }
 
     /**
-     * Releases every minute that ends at or before {@code watermarkMillis}, one minute at a
-     * time and oldest first, so rules can judge each minute as the newest when it closes.
+     * Releases, for every machine, each minute that ends at or before that machine's watermark,
+     * one minute at a time and oldest first across machines, so rules judge each minute as the
+     * newest when it closes.
+     *
+     * @param fleetWatermark the fleet's watermark (see the engine's event clock)
      */
-    public void release(long watermarkMillis, MinuteSink out) {
-        while (!open.isEmpty() && open.firstKey() + MINUTE <= watermarkMillis) {
-            Map.Entry<Long, Minute> e = open.pollFirstEntry();
-            out.minute(e.getKey() + MINUTE, facts(e.getValue()));
+    public void release(long fleetWatermark, MinuteSink out) {
+        long floor = fleetWatermark == Long.MIN_VALUE ? Long.MIN_VALUE : fleetWatermark - limits.machineLagMillis();
+        if (floor != Long.MIN_VALUE) {
+            fleetBoundary = Math.max(fleetBoundary, Math.floorDiv(floor, MINUTE) * MINUTE);
         }
-        long boundary = Math.floorDiv(watermarkMillis, MINUTE) * MINUTE;
-        if (boundary > releasedUpTo) {
-            if (Math.floorDiv(boundary, 60 * MINUTE) != Math.floorDiv(releasedUpTo, 60 * MINUTE)) {
-                // once an hour of event time: forget machines quiet for a day
-                long cutoff = boundary - FORGET_AFTER;
-                seen.entrySet().removeIf(e -> e.getValue()[0] < cutoff && !backfill.containsKey(e.getKey()));
-            }
-            releasedUpTo = boundary;
+        TreeMap<Long, List<EventFact>> due = takeEvicted();
+        for (MachineTime m : machines.values()) {
+            long own = m.newest == Long.MIN_VALUE ? Long.MIN_VALUE : m.newest - limits.latenessMillis();
+            close(m, Math.max(own, floor), due);
+        }
+        emit(due, out);
+        if (fleetWatermark != Long.MIN_VALUE && Math.floorDiv(fleetWatermark, 60 * MINUTE) != Math.floorDiv(lastForget, 60 * MINUTE)) {
+            // once an hour of event time: forget machines quiet for a day
+            long cutoff = fleetWatermark - FORGET_AFTER;
+            machines.values().removeIf(m -> m.open.isEmpty() && m.backfill == null && m.newest < cutoff);
+            lastForget = fleetWatermark;
         }
     }
 
-    /** Releases every open minute, oldest first (the end of a replay). */
+    private static void close(MachineTime m, long watermark, TreeMap<Long, List<EventFact>> due) {
+        while (!m.open.isEmpty() && m.open.firstKey() + MINUTE <= watermark) {
+            Map.Entry<Long, Minute> e = m.open.pollFirstEntry();
+            due.computeIfAbsent(e.getKey() + MINUTE, k -> new ArrayList<>()).addAll(facts(e.getValue()));
+        }
+        long boundary = watermark == Long.MIN_VALUE ? Long.MIN_VALUE : Math.floorDiv(watermark, MINUTE) * MINUTE;
+        if (boundary > m.releasedUpTo) {
+            m.releasedUpTo = boundary;
+        }
+    }
+
+    private TreeMap<Long, List<EventFact>> takeEvicted() {
+        TreeMap<Long, List<EventFact>> due = new TreeMap<>(evictedMinutes);
+        evictedMinutes.clear();
+        return due;
+    }
+
+    private static void emit(TreeMap<Long, List<EventFact>> due, MinuteSink out) {
+        for (Map.Entry<Long, List<EventFact>> e : due.entrySet()) {
+            out.minute(e.getKey(), e.getValue());
+        }
+    }
+
+    /**
+     * Releases every open minute, oldest first (the end of a replay, or an idle source). Each
+     * machine is closed up to the end of its own newest minute: its later rows still count (an
+     * idle source that resumes), rows for the minutes just judged are late.
+     */
     public void releaseAll(MinuteSink out) {
-        if (open.isEmpty()) {
-            return;
+        TreeMap<Long, List<EventFact>> due = takeEvicted();
+        for (MachineTime m : machines.values()) {
+            if (!m.open.isEmpty()) {
+                close(m, m.open.lastKey() + MINUTE, due);
+            }
         }
-        // Only up to the end of the newest minute: rows of later minutes still count (an idle
-        // source that resumes), rows of the minutes just judged are late.
-        release(open.lastKey() + MINUTE, out);
+        emit(due, out);
     }
 
-    /** Minutes not yet released. */
+    /** Minutes not yet released, over all machines. */
     public int openMinutes() {
-        return open.size();
+        int n = 0;
+        for (MachineTime m : machines.values()) {
+            n += m.open.size();
+        }
+        return n;
     }
 
     private static List<EventFact> facts(Minute m) {
-        List<EventFact> facts = new ArrayList<>(m.machines.size() + m.processes.size());
-        for (MachineMinute mm : m.machines.values()) {
-            facts.add(mm);
-            AdminMinute admin = mm.seal();
-            if (admin != null) {
-                facts.add(admin);
-            }
+        List<EventFact> facts = new ArrayList<>(2 + m.processes.size());
+        facts.add(m.machine);
+        AdminMinute admin = m.machine.seal();
+        if (admin != null) {
+            facts.add(admin);
         }
         for (ProcessMinute pm : m.processes.values()) {
             facts.add(pm);

@@ -11,6 +11,12 @@ public final class EngineStats {
     /** Rows of machines new to their partition that were already behind the watermark: counted as history. */
     public final LongAdder historyRows = new LongAdder();
     public final LongAdder rollups = new LongAdder();
+    /** Live records refused because their TimeGenerated was more than rules.max-future ahead of the wall clock. */
+    public final LongAdder futureRejected = new LongAdder();
+    /** Machines evicted because more than rules.max-machines were tracked (the idlest first). */
+    public final LongAdder machinesEvicted = new LongAdder();
+    /** Rows not summed per process because their machine-minute had rules.max-processes process keys already. */
+    public final LongAdder processRowsDropped = new LongAdder();
     public final LongAdder rulesFired = new LongAdder();
     public final LongAdder ruleErrors = new LongAdder();
     public final LongAdder alertsRaised = new LongAdder();

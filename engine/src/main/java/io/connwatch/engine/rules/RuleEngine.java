@@ -2,6 +2,7 @@ package io.connwatch.engine.rules;
 
 import io.connwatch.engine.alert.sink.AlertSink;
 import io.connwatch.engine.facts.MachineRecord;
+import io.connwatch.engine.facts.MinuteRollup;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,21 +21,43 @@ import io.connwatch.feeds.ThreatSnapshot;
  * Runs the rules over facts, partitioned by Machine across N single-threaded Drools sessions so
  * every core works and each machine's windows stay in one session.
  *
- * <p><b>Time.</b> Each session runs on a pseudo clock driven by event time. The watermark is the
- * largest TimeGenerated seen minus the allowed lateness; a minute's rollups are released to the
- * rules once the watermark passes its end, and sessions' clocks follow the watermark. A row
- * older than the watermark still reaches the per-row rules but no longer counts in windows
- * ({@link EngineStats#lateForWindows}).
+ * <p><b>Time.</b> Event time is kept per machine: a machine's minute rollups are released to the
+ * rules once its own newest TimeGenerated minus the allowed lateness passes their end (or once
+ * the fleet is more than the machine lag past them, for machines gone quiet), so one machine's
+ * clock never makes another machine's rows late. The sessions' pseudo clocks follow the fleet's
+ * watermark: the {@link FleetClock} median of the active machines' newest times minus the allowed
+ * lateness, which no single machine or record can move. A row older than its machine's watermark
+ * still reaches the per-row rules but no longer counts in windows ({@link EngineStats#lateForWindows}).
  *
  * <p>{@link #submit} may be called from several threads; the sessions are never touched by the
  * caller's thread, and never by a Vert.x event loop.
  */
 public final class RuleEngine implements AutoCloseable {
-    /** Settings of the engine's time and parallelism. */
+    /**
+     * Settings of the engine's time, parallelism and bounds.
+     *
+     * @param allowedLateness how far behind its own newest row a machine's row may be and still count in windows
+     * @param machineLag      how far a machine's event time may trail the fleet's before its open minutes are
+     *                        closed anyway; rows of a machine new here further behind are history
+     * @param maxMachines     machines tracked at most (per engine); the ones idle longest are evicted beyond it
+     * @param maxProcesses    process keys summed per machine-minute at most
+     * @param maxFuture       live records more than this ahead of the wall clock are refused by {@link #admit}; zero: no check
+     */
     public record Settings(int partitions, Duration allowedLateness, Duration episodeGap, int queuedBatches,
-                           Duration retroWindow, int retroMaxAddresses) {
+                           Duration retroWindow, int retroMaxAddresses, Duration machineLag, int maxMachines, int maxProcesses,
+                           Duration maxFuture) {
         public static final Duration DEFAULT_RETRO_WINDOW = Duration.ofHours(24);
         public static final int DEFAULT_RETRO_MAX_ADDRESSES = 200_000;
+        public static final Duration DEFAULT_MACHINE_LAG = Duration.ofMinutes(10);
+        public static final int DEFAULT_MAX_MACHINES = 100_000;
+        public static final int DEFAULT_MAX_PROCESSES = 1_000;
+        public static final Duration DEFAULT_MAX_FUTURE = Duration.ofMinutes(10);
+
+        public Settings(int partitions, Duration allowedLateness, Duration episodeGap, int queuedBatches,
+                        Duration retroWindow, int retroMaxAddresses) {
+            this(partitions, allowedLateness, episodeGap, queuedBatches, retroWindow, retroMaxAddresses, DEFAULT_MACHINE_LAG,
+                DEFAULT_MAX_MACHINES, DEFAULT_MAX_PROCESSES, Duration.ZERO);
+        }
 
         public Settings(int partitions, Duration allowedLateness, Duration episodeGap, int queuedBatches) {
             this(partitions, allowedLateness, episodeGap, queuedBatches, DEFAULT_RETRO_WINDOW, DEFAULT_RETRO_MAX_ADDRESSES);
@@ -42,6 +65,17 @@ public final class RuleEngine implements AutoCloseable {
 
         public static Settings defaults() {
             return new Settings(Runtime.getRuntime().availableProcessors(), Duration.ofMinutes(2), Duration.ofMinutes(30), 16);
+        }
+
+        /** The same settings with other bounds. */
+        public Settings withBounds(Duration lag, int machines, int processes, Duration future) {
+            return new Settings(partitions, allowedLateness, episodeGap, queuedBatches, retroWindow, retroMaxAddresses, lag, machines,
+                processes, future);
+        }
+
+        MinuteRollup.Limits rollupLimits() {
+            return new MinuteRollup.Limits(allowedLateness.toMillis(), machineLag.toMillis(), Math.max(1, maxMachines / partitions),
+                maxProcesses);
         }
     }
 
@@ -53,6 +87,10 @@ public final class RuleEngine implements AutoCloseable {
     private final Supplier<ThreatSnapshot> intel;
     private CompiledRules compiled;
     private volatile Reload lastReload;
+    private final FleetClock fleet;
+    private final Clock wallClock;
+    private final long maxFutureMillis;
+    private final FutureCounts future = new FutureCounts(1_000);
     private long maxEventTime = Long.MIN_VALUE;
     private long watermark = Long.MIN_VALUE;
     private volatile long lastRecordNanos = System.nanoTime();
@@ -82,6 +120,9 @@ public final class RuleEngine implements AutoCloseable {
         }
         this.sink = sink;
         this.latenessMillis = settings.allowedLateness().toMillis();
+        this.fleet = new FleetClock(settings.machineLag().toMillis(), settings.maxMachines());
+        this.wallClock = wallClock;
+        this.maxFutureMillis = settings.maxFuture().toMillis();
         int n = settings.partitions();
         partitions = new RulePartition[n];
         threads = new ThreadPoolExecutor[n];
@@ -96,7 +137,7 @@ public final class RuleEngine implements AutoCloseable {
             // Sessions are created on their own thread, the only thread that ever touches them.
             int retroPerPartition = settings.retroMaxAddresses() / n;
             partitions[i] = call(threads[i], () -> new RulePartition(index, rules, params, allowlist, sink,
-                settings.episodeGap(), wallClock, stats, settings.retroWindow(), retroPerPartition));
+                settings.episodeGap(), wallClock, stats, settings.retroWindow(), retroPerPartition, settings.rollupLimits()));
             RulePartition created = partitions[i];
             call(threads[i], () -> {
                 created.countries(countries);
@@ -162,10 +203,12 @@ public final class RuleEngine implements AutoCloseable {
             if (r.getTimestamp() > maxEventTime) {
                 maxEventTime = r.getTimestamp();
             }
-            stats.records.increment();
+            fleet.observe(r.getMachine(), r.getTimestamp());
         }
-        if (maxEventTime != Long.MIN_VALUE) {
-            watermark = Math.max(watermark, maxEventTime - latenessMillis);
+        stats.records.add(records.size());
+        long fleetNewest = records.isEmpty() ? fleet.newest() : fleet.update();
+        if (fleetNewest != Long.MIN_VALUE) {
+            watermark = Math.max(watermark, fleetNewest - latenessMillis);
         }
         if (!records.isEmpty()) {
             lastRecordNanos = System.nanoTime();
@@ -224,7 +267,8 @@ public final class RuleEngine implements AutoCloseable {
             if (maxEventTime == Long.MIN_VALUE) {
                 return CompletableFuture.completedFuture(null);
             }
-            watermark = Math.max(watermark, maxEventTime);
+            // The fleet's newest time, not the newest record's: one machine ahead must not move every clock.
+            watermark = Math.max(watermark, fleet.newest());
             end = watermark;
         }
         List<CompletableFuture<Void>> done = new ArrayList<>();
@@ -375,6 +419,42 @@ public final class RuleEngine implements AutoCloseable {
         return total;
     }
 
+    /**
+     * Checks a live record's time against the wall clock before it is handed in: a record more than
+     * the configured max-future ahead (a machine whose clock is wrong, or a forged record) is refused,
+     * counted per machine, and never moves any clock.
+     *
+     * @return why the record is refused, or null when it may be submitted
+     */
+    public String admit(MachineRecord r) {
+        if (maxFutureMillis <= 0) {
+            return null;
+        }
+        long ahead = r.getTimestamp() - wallClock.millis();
+        if (ahead <= maxFutureMillis) {
+            return null;
+        }
+        stats.futureRejected.increment();
+        future.count(r.getMachine(), r.getTimestamp());
+        return "TimeGenerated " + java.time.Instant.ofEpochMilli(r.getTimestamp()) + " is " + Duration.ofMillis(ahead).toSeconds()
+            + " s ahead of this server's clock (rules.max-future " + Duration.ofMillis(maxFutureMillis) + ")";
+    }
+
+    /** Machines whose live records were refused as too far in the future, most refused first. */
+    public List<FutureCounts.Machine> futureMachines(int limit) {
+        return future.top(limit);
+    }
+
+    /** Machines whose newest event time is more than {@code tolerance} ahead of the fleet's, furthest first. */
+    public synchronized List<FleetClock.Skewed> skewedMachines(Duration tolerance, int limit) {
+        return fleet.skewed(tolerance.toMillis(), limit);
+    }
+
+    /** The fleet's newest event time (Long.MIN_VALUE before any record). */
+    public synchronized long fleetNewest() {
+        return fleet.newest();
+    }
+
     /** The current watermark in epoch milliseconds (Long.MIN_VALUE before any record). */
     public synchronized long watermark() {
         return watermark;
@@ -390,6 +470,16 @@ public final class RuleEngine implements AutoCloseable {
         for (int i = 0; i < partitions.length; i++) {
             RulePartition p = partitions[i];
             total += call(threads[i], p::factCount);
+        }
+        return total;
+    }
+
+    /** Machines whose minutes the partitions track now (bounded by maxMachines). */
+    public long trackedMachines() {
+        long total = 0;
+        for (int i = 0; i < partitions.length; i++) {
+            RulePartition p = partitions[i];
+            total += call(threads[i], () -> (long) p.trackedMachines());
         }
         return total;
     }

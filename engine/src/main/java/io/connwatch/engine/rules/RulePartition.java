@@ -36,7 +36,9 @@ final class RulePartition {
     private final int index;
     private final KieSession session;
     private final SessionPseudoClock clock;
-    private final MinuteRollup rollup = new MinuteRollup();
+    private final MinuteRollup rollup;
+    private long evictionsCounted;
+    private long processDropsCounted;
     private long historyCounted;
     private final Alerts alerts;
     private final EngineStats stats;
@@ -47,7 +49,9 @@ final class RulePartition {
     private long lastPublished;
 
     RulePartition(int index, CompiledRules rules, RuleParameters params, BindAllowlist allowlist, AlertSink sink,
-                  Duration episodeGap, Clock wallClock, EngineStats stats, Duration retroWindow, int retroAddresses) {
+                  Duration episodeGap, Clock wallClock, EngineStats stats, Duration retroWindow, int retroAddresses,
+                  MinuteRollup.Limits limits) {
+        this.rollup = new MinuteRollup(limits);
         this.sightings = new SightingMemory(retroWindow.toMillis(), retroAddresses);
         this.index = index;
         this.stats = stats;
@@ -107,6 +111,7 @@ final class RulePartition {
         stats.historyRows.add(rollup.historyRows() - historyCounted);
         historyCounted = rollup.historyRows();
         advance(watermark, false);
+        forgetEvicted();
         sightings.expire(watermark);
         if (judgeOnce) {
             // Rows were judged by the per-row rules; windows live on the rollups. Dropping them
@@ -115,6 +120,7 @@ final class RulePartition {
                 session.delete(h);
             }
         }
+        failIfNotDurable();
     }
 
     /**
@@ -136,7 +142,41 @@ final class RulePartition {
         }
         publishCounts();
         stats.lateDetections.add(hits.size());
+        failIfNotDurable();
         return hits.size();
+    }
+
+    /**
+     * Removes from the session the rollups of machines the rollup evicted (more machines than its
+     * limit: the idlest go), so a flood of new machine names cannot grow the session without end.
+     * Their open minutes were released (judged) just before.
+     */
+    private void forgetEvicted() {
+        java.util.Set<String> gone = new java.util.HashSet<>();
+        rollup.evicted(gone::add);
+        stats.machinesEvicted.add(rollup.evictions() - evictionsCounted);
+        evictionsCounted = rollup.evictions();
+        stats.processRowsDropped.add(rollup.processRowsDropped() - processDropsCounted);
+        processDropsCounted = rollup.processRowsDropped();
+        if (gone.isEmpty()) {
+            return;
+        }
+        List<FactHandle> handles = new ArrayList<>(session.getFactHandles(o -> o instanceof MinuteFact m && gone.contains(m.getMachine())));
+        for (FactHandle h : handles) {
+            session.delete(h);
+        }
+    }
+
+    int trackedMachines() {
+        return rollup.machines();
+    }
+
+    /** Fails the work in hand when an alert it raised reached no durable output: the caller must not acknowledge it (HTTP answers 503, Kafka re-reads). */
+    private void failIfNotDurable() {
+        AlertSink.NotDurableException lost = alerts.takeNotDurable();
+        if (lost != null) {
+            throw lost;
+        }
     }
 
     /** Inserts the history the rollup summed for machines new here: judged minutes that windows count. */
@@ -179,6 +219,9 @@ final class RulePartition {
         fire();
         alerts.watermark(watermark);
         publishCounts();
+        if (releaseAll) {
+            failIfNotDurable();
+        }
     }
 
     private void publishCounts() {
@@ -201,6 +244,10 @@ final class RulePartition {
                 stats.rulesFired.add(session.fireAllRules());
                 return;
             } catch (RuntimeException e) {
+                if (rootCause(e) instanceof AlertSink.NotDurableException) {
+                    // reported by the sink and failed with the batch; the other activations still run
+                    continue;
+                }
                 // A failing consequence must not stop the engine or the other rules: count it,
                 // log it, and fire again so the remaining activations still run.
                 stats.ruleErrors.increment();
@@ -210,11 +257,18 @@ final class RulePartition {
     }
 
     private static String rootMessage(Throwable e) {
+        return rootCause(e).toString();
+    }
+
+    private static Throwable rootCause(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {
+            if (t instanceof AlertSink.NotDurableException) {
+                return t;
+            }
             t = t.getCause();
         }
-        return t.toString();
+        return t;
     }
 
     /** Sets the data files' content after a reload; called while the partition is paused. */

@@ -48,6 +48,11 @@ public final class EpisodeDeduplicator {
         }
     }
 
+    /** Forgets a fingerprint's episode (its alert was not stored: the next evidence must raise it again). */
+    public void forget(String fingerprint) {
+        lastSeen.remove(fingerprint);
+    }
+
     /** The known episode of a fingerprint as {first, last} evidence millis, or null. */
     public long[] episode(String fingerprint) {
         long[] e = lastSeen.get(fingerprint);

@@ -17,4 +17,26 @@ public interface AlertSink {
     /** Flushes anything buffered; called at the end of a replay and on shutdown. */
     default void flush() {
     }
+
+    /** True when an alert this sink took survives a crash (a synced file, the outbox); the console does not. */
+    default boolean durable() {
+        return false;
+    }
+
+    /** A name for logs and /stats. */
+    default String name() {
+        return getClass().getSimpleName();
+    }
+
+    /**
+     * Thrown by a sink when an alert reached none of the durable outputs: the alert must not be
+     * taken as delivered, and whatever brought its evidence must not be acknowledged.
+     */
+    final class NotDurableException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public NotDurableException(String message) {
+            super(message);
+        }
+    }
 }

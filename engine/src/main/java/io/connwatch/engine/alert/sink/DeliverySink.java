@@ -15,4 +15,14 @@ public final class DeliverySink implements AlertSink {
     public void publish(Alert alert) {
         delivery.accept(alert);
     }
+
+    @Override
+    public boolean durable() {
+        return true;
+    }
+
+    @Override
+    public String name() {
+        return "outbox";
+    }
 }

@@ -45,6 +45,16 @@ public final class JsonlFileSink implements AlertSink, Closeable {
         writer.close();
     }
 
+    @Override
+    public boolean durable() {
+        return true;
+    }
+
+    @Override
+    public String name() {
+        return "file " + file;
+    }
+
     public Path file() {
         return file;
     }
