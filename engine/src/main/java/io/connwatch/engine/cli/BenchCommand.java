@@ -79,9 +79,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ConnwatchConfig c = config.load();
         if (partitions != null) {
-            ConnwatchConfig.Rules r = c.rules();
-            c = c.withRules(new ConnwatchConfig.Rules(r.directory(), partitions, r.allowedLateness(), r.episodeGap(),
-                r.retention(), r.queuedBatches(), r.idleClose(), r.watchInterval()));
+            c = c.withRules(c.rules().withPartitions(partitions));
         }
         if (indicators != null) {
             ThreatSnapshot snapshot = new ThreatSnapshot(IpIndex.build(IndexBenchmark.indicators(indicators, 42)), IpIndex.empty(), 1,

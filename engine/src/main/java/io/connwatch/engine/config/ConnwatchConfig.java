@@ -46,19 +46,44 @@ public record ConnwatchConfig(Rules rules, Http http, Outputs outputs, ThreatInt
         return new ConnwatchConfig(rules, http, outputs, threatIntel, notifications, newKafka);
     }
 
-    /** Rule engine settings. */
+    /**
+     * Rule engine settings.
+     *
+     * @param bounds event time per machine and the limits on what the engine tracks
+     */
     public record Rules(Path directory, int partitions, Duration allowedLateness, Duration episodeGap,
-                        EventRetention retention, int queuedBatches, Duration idleClose, Duration watchInterval) {
+                        EventRetention retention, int queuedBatches, Duration idleClose, Duration watchInterval, Bounds bounds) {
         public RuleEngine.Settings engineSettings() {
             int n = partitions > 0 ? partitions : Runtime.getRuntime().availableProcessors();
-            return new RuleEngine.Settings(n, allowedLateness, episodeGap, queuedBatches);
+            return new RuleEngine.Settings(n, allowedLateness, episodeGap, queuedBatches)
+                .withBounds(bounds.machineLag(), bounds.maxMachines(), bounds.maxProcesses(), bounds.maxFuture());
         }
 
         public RuleEngine.Settings engineSettings(ThreatIntelSettings intel) {
             RuleEngine.Settings s = engineSettings();
             return new RuleEngine.Settings(s.partitions(), s.allowedLateness(), s.episodeGap(), s.queuedBatches(),
-                intel.retroWindow(), intel.retroMaxAddresses());
+                intel.retroWindow(), intel.retroMaxAddresses(), s.machineLag(), s.maxMachines(), s.maxProcesses(), s.maxFuture());
         }
+
+        /** The same settings with another number of partitions. */
+        public Rules withPartitions(int n) {
+            return new Rules(directory, n, allowedLateness, episodeGap, retention, queuedBatches, idleClose, watchInterval, bounds);
+        }
+    }
+
+    /**
+     * Event time per machine and the bounds on what the engine tracks.
+     *
+     * @param machineLag   how far a machine's event time may trail the fleet's before its open minutes are closed
+     *                     anyway; rows of a machine new here that are further behind become history
+     * @param maxFuture    live records (HTTP, Kafka) more than this ahead of the wall clock are refused; 0 = no check
+     * @param clockSkew    machines further ahead of the fleet than this are listed in /stats as having skewed clocks
+     * @param maxMachines  machines tracked at most; beyond, the idlest are evicted with their rollups
+     * @param maxProcesses process keys summed per machine-minute at most
+     */
+    public record Bounds(Duration machineLag, Duration maxFuture, Duration clockSkew, int maxMachines, int maxProcesses) {
+        public static final Bounds DEFAULT = new Bounds(RuleEngine.Settings.DEFAULT_MACHINE_LAG, RuleEngine.Settings.DEFAULT_MAX_FUTURE,
+            Duration.ofMinutes(5), RuleEngine.Settings.DEFAULT_MAX_MACHINES, RuleEngine.Settings.DEFAULT_MAX_PROCESSES);
     }
 
     /** HTTP ingest settings. */
@@ -109,7 +134,7 @@ public record ConnwatchConfig(Rules rules, Http http, Outputs outputs, ThreatInt
         Settings r = Settings.root(root, problems);
         r.only(Set.of("rules", "http", "outputs", "threat-intel", "notify", "kafka"));
         Settings rules = r.section("rules", Set.of("directory", "partitions", "allowed-lateness", "episode-gap", "retention",
-            "queued-batches", "idle-close", "watch"));
+            "queued-batches", "idle-close", "watch", "machine-lag", "max-future", "clock-skew", "max-machines", "max-processes"));
         Settings retention = rules.section("retention", Set.of("records", "rollups"));
         Duration records = retention.duration("records", EventRetention.DEFAULT.records());
         Duration rollups = retention.duration("rollups", EventRetention.DEFAULT.rollups());
@@ -121,7 +146,12 @@ public record ConnwatchConfig(Rules rules, Http http, Outputs outputs, ThreatInt
             positive(records, rollups, retention),
             rules.integer("queued-batches", 16, 1, 10_000),
             rules.duration("idle-close", Duration.ofMinutes(2)),
-            rules.duration("watch", Duration.ofSeconds(2)));
+            rules.duration("watch", Duration.ofSeconds(2)),
+            new Bounds(rules.positiveDuration("machine-lag", Bounds.DEFAULT.machineLag()),
+                rules.duration("max-future", Bounds.DEFAULT.maxFuture()),
+                rules.positiveDuration("clock-skew", Bounds.DEFAULT.clockSkew()),
+                rules.integer("max-machines", Bounds.DEFAULT.maxMachines(), 1, 50_000_000),
+                rules.integer("max-processes", Bounds.DEFAULT.maxProcesses(), 1, 1_000_000)));
         Settings http = r.section("http", Set.of("enabled", "host", "port", "max-body-bytes"));
         Http httpConfig = new Http(
             http.bool("enabled", true),
