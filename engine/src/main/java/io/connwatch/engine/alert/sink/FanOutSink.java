@@ -5,7 +5,10 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Publishes each alert to every sink; one failing sink does not keep the alert from the others. */
+/**
+ * Publishes each alert, repeat and flush to every sink; one failing sink does not keep any of them
+ * from the others.
+ */
 public final class FanOutSink implements AlertSink {
     private static final Logger LOG = LoggerFactory.getLogger(FanOutSink.class);
     private final List<AlertSink> sinks;
@@ -29,12 +32,23 @@ public final class FanOutSink implements AlertSink {
     @Override
     public void repeated(String fingerprint, long evidenceMillis) {
         for (AlertSink s : sinks) {
-            s.repeated(fingerprint, evidenceMillis);
+            try {
+                s.repeated(fingerprint, evidenceMillis);
+            } catch (RuntimeException e) {
+                LOG.error("the repeat of episode {} could not be written to {}: {}", fingerprint, s.getClass().getSimpleName(),
+                    e.toString());
+            }
         }
     }
 
     @Override
     public void flush() {
-        sinks.forEach(AlertSink::flush);
+        for (AlertSink s : sinks) {
+            try {
+                s.flush();
+            } catch (RuntimeException e) {
+                LOG.error("{} could not be flushed: {}", s.getClass().getSimpleName(), e.toString());
+            }
+        }
     }
 }
