@@ -68,33 +68,33 @@ class DeliveryTest {
         return delivery;
     }
 
-    private List<String> deliveredIds() throws Exception {
+    /** The alert ids a request carries, in its order. */
+    private static List<String> ids(LoopbackHttp.Request r) {
         List<String> ids = new ArrayList<>();
-        for (LoopbackHttp.Request r : receiver.requests()) {
-            if (r.header("X-Test-Answer") == null) {
-                for (var a : JSON.readTree(r.body()).get("alerts")) {
-                    ids.add(a.get("id").asText());
-                }
+        try {
+            for (var a : JSON.readTree(r.body()).get("alerts")) {
+                ids.add(a.get("id").asText());
             }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
         return ids;
+    }
+
+    /** A receiver that accepts every request, writing down in {@code delivered} the ids of each, as received. */
+    private static java.util.function.Function<LoopbackHttp.Request, LoopbackHttp.Answer> accepting(List<String> delivered) {
+        return r -> {
+            delivered.addAll(ids(r));
+            return LoopbackHttp.Answer.of(200, "");
+        };
     }
 
     @Test
     void aReceiverDownForAWhileGetsEveryAlertOnceInOrderWhenItIsBack() throws Exception {
         AtomicInteger calls = new AtomicInteger();
         List<String> succeeded = new java.util.concurrent.CopyOnWriteArrayList<>();
-        receiver.answer(r -> {
-            if (calls.incrementAndGet() <= 6) {
-                return LoopbackHttp.Answer.of(503, "down");
-            }
-            try {
-                succeeded.add(JSON.readTree(r.body()).get("alerts").get(0).get("id").asText());
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-            return LoopbackHttp.Answer.of(200, "");
-        });
+        var accept = accepting(succeeded);
+        receiver.answer(r -> calls.incrementAndGet() <= 6 ? LoopbackHttp.Answer.of(503, "down") : accept.apply(r));
         ListAppender<ILoggingEvent> logs = new ListAppender<>();
         logs.start();
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
@@ -157,8 +157,14 @@ class DeliveryTest {
         before.accept(Samples.alert("r2", Severity.HIGH));
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> first.pending().stream().allMatch(e -> e.attempts() >= 1));
         before.close(); // the retry is an hour away: both are still in the outbox
+        List<LoopbackHttp.Request> refused = receiver.requests();
+        assertFalse(refused.isEmpty());
+        for (LoopbackHttp.Request r : refused) {
+            assertTrue(List.of("r1", "r2").containsAll(ids(r)), "only r1 and r2 were tried: " + ids(r));
+        }
 
-        receiver.answer(r -> LoopbackHttp.Answer.of(200, ""));
+        List<String> delivered = new java.util.concurrent.CopyOnWriteArrayList<>();
+        receiver.answer(accepting(delivered));
         Outbox reopened = new Outbox(dir);
         assertEquals(2, reopened.pending().size());
         OutboxEntry retrying = reopened.pending().get(0);
@@ -169,7 +175,8 @@ class DeliveryTest {
         open.add(d2);
         d2.start();
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> reopened.pending().isEmpty());
-        assertEquals(List.of("r1", "r2"), deliveredIds().subList(deliveredIds().size() - 2, deliveredIds().size()));
+        assertEquals(List.of("r1", "r2"), delivered, "after the restart each alert went out once, oldest first");
+        assertEquals(refused.size() + 2, receiver.requests().size(), "no request beyond the two deliveries");
     }
 
     @Test

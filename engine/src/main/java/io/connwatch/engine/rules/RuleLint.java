@@ -26,9 +26,11 @@ public final class RuleLint {
     private static final Pattern RULE = Pattern.compile("^\\s*rule\\s+\"([^\"]+)\"", Pattern.MULTILINE);
     private static final Pattern ACCUMULATE = Pattern.compile("\\b(accumulate|collect)\\s*\\(\\s*" + EVENTS + "\\s*\\(");
     private static final Pattern NEGATION = Pattern.compile("\\b(not|exists)\\s*\\(?\\s*" + EVENTS + "\\s*\\(");
-    private static final Pattern ROW_TEMPORAL = Pattern.compile("\\b(Connection|BoundPort)\\s*\\([^;]*?\\b(after|before|meets|metby|"
-        + "overlaps|overlappedby|during|includes|coincides|starts|startedby|finishes|finishedby)\\b|\\b(Connection|BoundPort)\\s*\\("
-        + "[^;()]*\\)\\s*over\\s+window");
+    private static final Pattern ROW = Pattern.compile("\\b(Connection|BoundPort)\\s*\\(");
+    private static final Pattern TEMPORAL = Pattern.compile("\\b(after|before|meets|metby|overlaps|overlappedby|during|includes|"
+        + "coincides|starts|startedby|finishes|finishedby)\\b");
+    /** A sliding window right after a pattern's closing parenthesis. */
+    private static final Pattern WINDOW = Pattern.compile("\\s*over\\s+window\\s*:");
 
     private RuleLint() {
     }
@@ -73,20 +75,33 @@ public final class RuleLint {
         }
         Matcher neg = NEGATION.matcher(lhs);
         while (neg.find()) {
-            String pattern = lhs.substring(neg.end() - 1, closing(lhs, neg.end() - 1) + 1);
-            if (!pattern.contains("timestamp") && !pattern.matches("(?s).*\\b(after|before|during|coincides)\\b.*")) {
+            int close = closing(lhs, neg.end() - 1);
+            String pattern = lhs.substring(neg.end() - 1, close + 1);
+            if (!pattern.contains("timestamp") && !pattern.matches("(?s).*\\b(after|before|during|coincides)\\b.*")
+                && !windowAfter(lhs, close)) {
                 out.add(warning(f, text, offset + neg.start(), "rule \"" + rule + "\": `" + neg.group(1) + " " + neg.group(2)
-                    + "` with no time bound: Drools keeps what it may need to see; bound it by `timestamp` or a temporal operator"));
+                    + "` with no time bound: Drools keeps what it may need to see; bound it by `timestamp`, a temporal operator "
+                    + "or a window"));
             }
         }
         if (retention.rowsJudgedOnce()) {
-            Matcher row = ROW_TEMPORAL.matcher(lhs);
-            if (row.find()) {
-                out.add(warning(f, text, offset + row.start(), "rule \"" + rule + "\": a window or temporal operator over raw rows, but "
-                    + "rows are judged once and dropped (rules.retention.records: 0s): it only sees the current batch; use the "
-                    + "MachineMinute / ProcessMinute rollups or raise rules.retention.records"));
+            // Each row pattern alone, to its closing parenthesis: an operator in a later rollup pattern is not about rows.
+            Matcher row = ROW.matcher(lhs);
+            while (row.find()) {
+                int close = closing(lhs, row.end() - 1);
+                if (TEMPORAL.matcher(lhs.substring(row.end(), close)).find() || windowAfter(lhs, close)) {
+                    out.add(warning(f, text, offset + row.start(), "rule \"" + rule + "\": a window or temporal operator over raw rows, "
+                        + "but rows are judged once and dropped (rules.retention.records: 0s): it only sees the current batch; use the "
+                        + "MachineMinute / ProcessMinute rollups or raise rules.retention.records"));
+                    break;
+                }
             }
         }
+    }
+
+    /** True when the pattern whose parenthesis closes at {@code close} is followed by a sliding window. */
+    private static boolean windowAfter(String lhs, int close) {
+        return WINDOW.matcher(lhs).region(close + 1, lhs.length()).lookingAt();
     }
 
     /** Index of the parenthesis closing the one at {@code open}. */

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,10 +57,17 @@ class RuleEngineTest {
             }
             // The last two minutes are within the allowed lateness: not judged yet.
             assertEquals(0, h.alerts("connection-failure-spike-machine").size());
-            assertTrue(h.engine().drainIfIdle(Duration.ZERO));
-            assertEquals(1, h.alerts("connection-failure-spike-machine").size());
+            assertFalse(h.engine().drainIfIdle(Duration.ofHours(1)), "busy: a record arrived less than an hour ago");
+            assertEquals(0, h.alerts("connection-failure-spike-machine").size(), "a busy engine keeps its minutes open");
+
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> h.engine().drainIfIdle(Duration.ofMillis(200)));
+            assertEquals(1, h.alerts("connection-failure-spike-machine").size(), "idle for 200 ms: its minutes were closed");
             assertFalse(h.engine().drainIfIdle(Duration.ZERO), "nothing new since the last close");
-            assertFalse(h.engine().drainIfIdle(Duration.ofHours(1)));
+
+            // Something new arrives: busy again, so an hour's idle is not reached, though there is now something to close.
+            h.feed(Rows.connection("2024-05-01T10:24:00Z", "m-1"));
+            assertFalse(h.engine().drainIfIdle(Duration.ofHours(1)), "busy: a record just arrived");
+            assertTrue(h.engine().drainIfIdle(Duration.ZERO), "the new minute is still open: only the idle time held it");
         }
     }
 

@@ -75,45 +75,6 @@ class FullDiskTest {
     }
 
     @Test
-    void repeatsAndFlushGoOnPastAFailingSink() {
-        CollectingSink console = new CollectingSink();
-        List<String> repeats = new ArrayList<>();
-        AlertSink broken = new AlertSink() {
-            @Override
-            public void publish(Alert alert) {
-                throw new IllegalStateException("store closed");
-            }
-
-            @Override
-            public void repeated(String fingerprint, long evidenceMillis) {
-                throw new IllegalStateException("store closed");
-            }
-
-            @Override
-            public void flush() {
-                throw new IllegalStateException("store closed");
-            }
-        };
-        AlertSink counting = new AlertSink() {
-            @Override
-            public void publish(Alert alert) {
-            }
-
-            @Override
-            public void repeated(String fingerprint, long evidenceMillis) {
-                repeats.add(fingerprint);
-            }
-        };
-        FanOutSink out = new FanOutSink(List.of(broken, console, counting));
-        out.publish(alert("a1"));
-        out.repeated("fp-a1", 1);
-        out.flush();
-        assertEquals(1, console.alerts().size());
-        assertEquals(List.of("fp-a1"), repeats);
-        assertEquals(3, out.outputs().get(0).failures());
-    }
-
-    @Test
     void aBatchWhoseAlertWasStoredNowhereFailsAndIsRaisedAgainWhenResent() throws Exception {
         AtomicBoolean diskFull = new AtomicBoolean(true);
         CollectingSink stored = new CollectingSink();
