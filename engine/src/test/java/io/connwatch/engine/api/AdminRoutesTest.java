@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.connwatch.engine.ingest.IngestStats;
-import io.connwatch.engine.ingest.http.HttpIngestVerticle;
+import io.connwatch.engine.ingest.http.HttpIngest;
 import io.connwatch.engine.rules.CollectingSink;
 import io.connwatch.engine.rules.EventRetention;
 import io.connwatch.engine.rules.RuleEngine;
@@ -21,6 +21,8 @@ import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -44,8 +46,10 @@ class AdminRoutesTest {
         IngestStats stats = new IngestStats();
         stats.accepted.add(7);
         vertx = Vertx.vertx();
-        HttpIngestVerticle verticle = new HttpIngestVerticle(engine, stats, "127.0.0.1", 0, 1 << 20, () -> List.of(FEODO, BROKEN), watcher)
-            .extraStats("kafka", () -> new JsonObject().put("records", 3));
+        AdminRoutes admin = new AdminRoutes(new AdminRoutes.Sources(engine, stats, () -> List.of(FEODO, BROKEN),
+            Optional.ofNullable(watcher).map(w -> w::requestReload), Map.of("kafka", () -> new JsonObject().put("records", 3))));
+        HttpApiVerticle verticle = new HttpApiVerticle(new HttpApiVerticle.Settings("127.0.0.1", 0,
+            new HttpIngest(engine, stats, 1 << 20), admin));
         vertx.deployVerticle(verticle).await();
         client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(verticle.actualPort()));
     }
