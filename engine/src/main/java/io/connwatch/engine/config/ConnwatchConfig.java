@@ -114,10 +114,10 @@ public record ConnwatchConfig(Rules rules, Http http, Outputs outputs, ThreatInt
         Rules rulesConfig = new Rules(
             Path.of(r.string(rules, "rules.directory", "rules")),
             r.integer(rules, "rules.partitions", 0, 0, 256),
-            r.duration(rules, "rules.allowed-lateness", Duration.ofMinutes(2)),
-            r.duration(rules, "rules.episode-gap", Duration.ofMinutes(30)),
+            r.duration(rules, "rules.allowed-lateness", RuleEngine.Settings.DEFAULT_ALLOWED_LATENESS),
+            r.duration(rules, "rules.episode-gap", RuleEngine.Settings.DEFAULT_EPISODE_GAP),
             positive(records, rollups, problems),
-            r.integer(rules, "rules.queued-batches", 16, 1, 10_000),
+            r.integer(rules, "rules.queued-batches", RuleEngine.Settings.DEFAULT_QUEUED_BATCHES, 1, 10_000),
             r.duration(rules, "rules.idle-close", Duration.ofMinutes(2)),
             r.duration(rules, "rules.watch", Duration.ofSeconds(2)));
         JsonNode http = r.section(root, "http", Set.of("enabled", "host", "port", "max-body-bytes"));

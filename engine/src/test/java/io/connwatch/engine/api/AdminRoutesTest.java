@@ -40,8 +40,7 @@ class AdminRoutesTest {
 
     private void start(boolean reload) throws Exception {
         RuleSet set = RuleSet.load(RuleHarness.SHIPPED_RULES, EventRetention.DEFAULT);
-        engine = new RuleEngine(set.rules(), set.params(), set.allowlist(), new CollectingSink(),
-            RuleEngine.Settings.defaults(), Clock.systemUTC());
+        engine = new RuleEngine(set, new CollectingSink(), RuleEngine.Settings.defaults(), Clock.systemUTC());
         watcher = reload ? new RulesWatcher(engine, RuleHarness.SHIPPED_RULES) : null;
         IngestStats stats = new IngestStats();
         stats.accepted.add(7);

@@ -23,7 +23,6 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -40,8 +39,8 @@ class HttpIngestTest {
 
     private void start(AlertSink sink, int queuedBatches, long maxBody) throws Exception {
         RuleSet set = RuleSet.load(RuleHarness.SHIPPED_RULES, EventRetention.DEFAULT);
-        engine = new RuleEngine(set.rules(), set.params(), set.allowlist(), sink,
-            new RuleEngine.Settings(1, Duration.ofMinutes(2), Duration.ofMinutes(30), queuedBatches), Clock.systemUTC());
+        engine = new RuleEngine(set, sink, new RuleEngine.Settings(1, RuleEngine.Settings.DEFAULT_ALLOWED_LATENESS,
+            RuleEngine.Settings.DEFAULT_EPISODE_GAP, queuedBatches), Clock.systemUTC());
         stats = new IngestStats();
         vertx = Vertx.vertx();
         HttpApiVerticle verticle = new HttpApiVerticle(new HttpApiVerticle.Settings("127.0.0.1", 0, new HttpIngest(engine, stats, maxBody),
