@@ -6,8 +6,6 @@ import io.connwatch.alert.Alert;
 import io.connwatch.alert.Evidence;
 import io.connwatch.alert.Severity;
 import io.connwatch.engine.facts.EventFact;
-import io.connwatch.engine.facts.MachineRecord;
-import io.connwatch.engine.facts.ProcessMinute;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -99,14 +97,13 @@ public final class Alerts {
             this.severity = severity;
         }
 
-        /** Names the machine and process the alert is about from a fact, and adds it as evidence. */
+        /** Names the machine, computer and process the alert is about from a fact, and adds it as evidence. */
         public Draft on(EventFact fact) {
             machine = fact.getMachine();
             computer = fact.getComputer();
-            if (fact instanceof MachineRecord r) {
-                process = r.getProcessLabel();
-            } else if (fact instanceof ProcessMinute p) {
-                process = p.getProcessLabel();
+            String named = fact.alertProcess();
+            if (named != null) {
+                process = named;
             }
             return evidence(fact);
         }

@@ -141,10 +141,10 @@ public record ConnwatchConfig(Rules rules, Http http, Outputs outputs, ThreatInt
         Rules rulesConfig = new Rules(
             Path.of(rules.string("directory", "rules")),
             rules.integer("partitions", 0, 0, 256),
-            rules.duration("allowed-lateness", Duration.ofMinutes(2)),
-            rules.duration("episode-gap", Duration.ofMinutes(30)),
+            rules.duration("allowed-lateness", RuleEngine.Settings.DEFAULT_ALLOWED_LATENESS),
+            rules.duration("episode-gap", RuleEngine.Settings.DEFAULT_EPISODE_GAP),
             positive(records, rollups, retention),
-            rules.integer("queued-batches", 16, 1, 10_000),
+            rules.integer("queued-batches", RuleEngine.Settings.DEFAULT_QUEUED_BATCHES, 1, 10_000),
             rules.duration("idle-close", Duration.ofMinutes(2)),
             rules.duration("watch", Duration.ofSeconds(2)),
             new Bounds(rules.positiveDuration("machine-lag", Bounds.DEFAULT.machineLag()),

@@ -1,5 +1,6 @@
 package io.connwatch.engine.devtools;
 
+import io.connwatch.engine.facts.Table;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -281,7 +282,7 @@ public final class DataGenerator {
     private Map<String, Object> conn(Machine m, String time, String process, String direction, String source, String dest,
                                      int port, long established, long terminated, long failed, long live, long sent,
                                      long received, String country) {
-        Map<String, Object> row = identity("VMConnection", m, time, process);
+        Map<String, Object> row = identity(Table.VM_CONNECTION.azureName(), m, time, process);
         row.put("SourceIp", source);
         row.put("DestinationIp", dest);
         row.put("DestinationPort", port);
@@ -322,7 +323,7 @@ public final class DataGenerator {
     }
 
     private Map<String, Object> bound(Machine m, String time, String process, String ip, int port, boolean wildcard) {
-        Map<String, Object> row = identity("VMBoundPort", m, time, process);
+        Map<String, Object> row = identity(Table.VM_BOUND_PORT.azureName(), m, time, process);
         row.put("Ip", ip);
         row.put("Port", port);
         row.put("Protocol", "tcp");

@@ -22,6 +22,12 @@ public final class AdminMinute extends MinuteRollupFact {
         return "AdminMinute";
     }
 
+    /** Null: an alert on a machine's admin-port minute is about the whole machine. */
+    @Override
+    public String alertProcess() {
+        return null;
+    }
+
     /** The internal hosts reached this minute. */
     public Set<IpAddress> getTargets() {
         return targets;

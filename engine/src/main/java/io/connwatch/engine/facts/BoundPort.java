@@ -30,7 +30,7 @@ public final class BoundPort extends MachineRecord {
 
     @Override
     public String getTable() {
-        return "VMBoundPort";
+        return Table.VM_BOUND_PORT.azureName();
     }
 
     /** The bound address; may be the wildcard 0.0.0.0 or ::. */

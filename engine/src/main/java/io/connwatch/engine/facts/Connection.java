@@ -155,7 +155,7 @@ public final class Connection extends MachineRecord {
 
     @Override
     public String getTable() {
-        return "VMConnection";
+        return Table.VM_CONNECTION.azureName();
     }
 
     public IpAddress getSourceIp() {

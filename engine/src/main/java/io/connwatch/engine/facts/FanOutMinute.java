@@ -33,6 +33,16 @@ public final class FanOutMinute extends MinuteRollupFact {
         return "FanOutMinute";
     }
 
+    /**
+     * Null, as alerts on fan-out minutes have always been raised: their rules name the process
+     * with {@code .process(...)}, and the process is part of an alert's fingerprint, so naming it
+     * here would change the fingerprints (and break the dedup episodes) of rules that do not.
+     */
+    @Override
+    public String alertProcess() {
+        return null;
+    }
+
     public String getProcess() {
         return process;
     }

@@ -7,13 +7,7 @@ import java.util.Map;
  * when the watermark passes the minute's end, so windowed rules work on one small fact per
  * machine-minute instead of on every row (the Failed connections workbook's numbers).
  */
-public final class MachineMinute extends MinuteRollupFact {
-    long rows;
-    long linksEstablished;
-    long linksTerminated;
-    long linksFailed;
-    long bytesSent;
-    long bytesReceived;
+public final class MachineMinute extends ConnectionMinute {
     /** Internal addresses this machine reached on administrative ports this minute; dropped at release. */
     java.util.Set<io.connwatch.net.IpAddress> adminTargetSet = new java.util.HashSet<>();
     int adminTargets;
@@ -25,20 +19,15 @@ public final class MachineMinute extends MinuteRollupFact {
         super(machine, computer, minuteStartMillis);
     }
 
+    @Override
     void add(Connection c) {
-        rows++;
-        linksEstablished += c.linksEstablished;
-        linksTerminated += c.linksTerminated;
-        linksFailed += c.linksFailed;
-        bytesSent += c.bytesSent;
-        bytesReceived += c.bytesReceived;
+        super.add(c);
         if (c.direction == Direction.OUTBOUND && ADMIN_PORTS.contains(c.destinationPort) && c.destinationIp.isPrivate()
             && (c.linksEstablished > 0 || c.linksFailed > 0 || c.linksLive > 0)) {
             adminTargetSet.add(c.destinationIp);
         }
     }
 
-    /** Called when the minute closes: the sets become counts. */
     /**
      * Called when the minute closes: the set becomes a count, and an {@link AdminMinute} carrying
      * the set when it is not empty (the only minutes lateral-movement rules need to see).
@@ -60,40 +49,16 @@ public final class MachineMinute extends MinuteRollupFact {
         return "MachineMinute";
     }
 
-    /** VMConnection rows summed into this minute. */
-    public long getRows() {
-        return rows;
-    }
-
-    public long getLinksEstablished() {
-        return linksEstablished;
-    }
-
-    public long getLinksTerminated() {
-        return linksTerminated;
-    }
-
-    public long getLinksFailed() {
-        return linksFailed;
-    }
-
-    public long getBytesSent() {
-        return bytesSent;
-    }
-
-    public long getBytesReceived() {
-        return bytesReceived;
+    /** Null: an alert on a machine's minute is about the whole machine. */
+    @Override
+    public String alertProcess() {
+        return null;
     }
 
     @Override
     public Map<String, Object> toColumns() {
         Map<String, Object> m = columns();
-        m.put("Rows", rows);
-        m.put("LinksEstablished", linksEstablished);
-        m.put("LinksTerminated", linksTerminated);
-        m.put("LinksFailed", linksFailed);
-        m.put("BytesSent", bytesSent);
-        m.put("BytesReceived", bytesReceived);
+        putCounters(m);
         m.put("AdminTargets", adminTargets);
         return m;
     }

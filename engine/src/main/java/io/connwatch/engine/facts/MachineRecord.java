@@ -111,6 +111,12 @@ public abstract sealed class MachineRecord implements EventFact permits Connecti
         return responseTimeSum;
     }
 
+    /** The process label: an alert on a record is about the process that reported it. */
+    @Override
+    public String alertProcess() {
+        return getProcessLabel();
+    }
+
     /** The Azure table this record belongs to: {@code VMConnection} or {@code VMBoundPort}. */
     public abstract String getTable();
 

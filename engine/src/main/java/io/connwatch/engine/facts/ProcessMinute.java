@@ -6,15 +6,9 @@ import java.util.Map;
  * The VMConnection rows of one process (Machine + Process) in one closed minute, summed; the
  * per-process counterpart of {@link MachineMinute}.
  */
-public final class ProcessMinute extends MinuteRollupFact {
+public final class ProcessMinute extends ConnectionMinute {
     final String process;
     final String processName;
-    long rows;
-    long linksEstablished;
-    long linksTerminated;
-    long linksFailed;
-    long bytesSent;
-    long bytesReceived;
     long failedRows;
     long outboundRows;
     /** Distinct remote addresses and ports of outbound rows this minute; the sets are dropped at release. */
@@ -29,13 +23,9 @@ public final class ProcessMinute extends MinuteRollupFact {
         this.processName = processName;
     }
 
+    @Override
     void add(Connection c) {
-        rows++;
-        linksEstablished += c.linksEstablished;
-        linksTerminated += c.linksTerminated;
-        linksFailed += c.linksFailed;
-        bytesSent += c.bytesSent;
-        bytesReceived += c.bytesReceived;
+        super.add(c);
         if (c.direction == Direction.OUTBOUND) {
             outboundRows++;
             remoteSet.add(c.remoteIp);
@@ -46,7 +36,6 @@ public final class ProcessMinute extends MinuteRollupFact {
         }
     }
 
-    /** Called when the minute closes: the sets become counts. */
     /**
      * Called when the minute closes: the sets become counts, and a {@link FanOutMinute} carrying
      * them when some outbound row failed outright (the only minutes scan rules need to see).
@@ -95,28 +84,10 @@ public final class ProcessMinute extends MinuteRollupFact {
         return processName != null ? processName : process;
     }
 
-    public long getRows() {
-        return rows;
-    }
-
-    public long getLinksEstablished() {
-        return linksEstablished;
-    }
-
-    public long getLinksTerminated() {
-        return linksTerminated;
-    }
-
-    public long getLinksFailed() {
-        return linksFailed;
-    }
-
-    public long getBytesSent() {
-        return bytesSent;
-    }
-
-    public long getBytesReceived() {
-        return bytesReceived;
+    /** The process label: an alert on a process's minute is about that process. */
+    @Override
+    public String alertProcess() {
+        return getProcessLabel();
     }
 
     @Override
@@ -126,12 +97,7 @@ public final class ProcessMinute extends MinuteRollupFact {
         if (processName != null) {
             m.put("ProcessName", processName);
         }
-        m.put("Rows", rows);
-        m.put("LinksEstablished", linksEstablished);
-        m.put("LinksTerminated", linksTerminated);
-        m.put("LinksFailed", linksFailed);
-        m.put("BytesSent", bytesSent);
-        m.put("BytesReceived", bytesReceived);
+        putCounters(m);
         m.put("DistinctRemotes", distinctRemotes);
         m.put("DistinctPorts", distinctPorts);
         m.put("FailedRows", failedRows);

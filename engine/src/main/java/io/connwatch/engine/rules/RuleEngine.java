@@ -46,6 +46,9 @@ public final class RuleEngine implements AutoCloseable {
     public record Settings(int partitions, Duration allowedLateness, Duration episodeGap, int queuedBatches,
                            Duration retroWindow, int retroMaxAddresses, Duration machineLag, int maxMachines, int maxProcesses,
                            Duration maxFuture) {
+        public static final Duration DEFAULT_ALLOWED_LATENESS = Duration.ofMinutes(2);
+        public static final Duration DEFAULT_EPISODE_GAP = Duration.ofMinutes(30);
+        public static final int DEFAULT_QUEUED_BATCHES = 16;
         public static final Duration DEFAULT_RETRO_WINDOW = Duration.ofHours(24);
         public static final int DEFAULT_RETRO_MAX_ADDRESSES = 200_000;
         public static final Duration DEFAULT_MACHINE_LAG = Duration.ofMinutes(10);
@@ -63,8 +66,14 @@ public final class RuleEngine implements AutoCloseable {
             this(partitions, allowedLateness, episodeGap, queuedBatches, DEFAULT_RETRO_WINDOW, DEFAULT_RETRO_MAX_ADDRESSES);
         }
 
+        /** Every default, one partition per core. */
         public static Settings defaults() {
-            return new Settings(Runtime.getRuntime().availableProcessors(), Duration.ofMinutes(2), Duration.ofMinutes(30), 16);
+            return defaults(Runtime.getRuntime().availableProcessors());
+        }
+
+        /** Every default but the number of partitions. */
+        public static Settings defaults(int partitions) {
+            return new Settings(partitions, DEFAULT_ALLOWED_LATENESS, DEFAULT_EPISODE_GAP, DEFAULT_QUEUED_BATCHES);
         }
 
         /** The same settings with other bounds. */
@@ -96,25 +105,18 @@ public final class RuleEngine implements AutoCloseable {
     private volatile long lastRecordNanos = System.nanoTime();
     private long drainedAt = Long.MIN_VALUE;
 
-    public RuleEngine(CompiledRules rules, RuleParameters params, BindAllowlist allowlist, AlertSink sink,
-                      Settings settings, Clock wallClock) {
-        this(rules, params, allowlist, sink, settings, wallClock, () -> ThreatSnapshot.EMPTY);
+    public RuleEngine(RuleSet rules, AlertSink sink, Settings settings, Clock wallClock) {
+        this(rules, sink, settings, wallClock, () -> ThreatSnapshot.EMPTY);
     }
 
     /**
+     * @param rules the compiled rules and the data files they read, loaded together by {@link RuleSet#load}
      * @param intel the current threat-intelligence snapshot, read once per batch; connections are
      *              enriched with it before rules see them
      */
-    public RuleEngine(CompiledRules rules, RuleParameters params, BindAllowlist allowlist, AlertSink sink,
-                      Settings settings, Clock wallClock, Supplier<ThreatSnapshot> intel) {
+    public RuleEngine(RuleSet rules, AlertSink sink, Settings settings, Clock wallClock, Supplier<ThreatSnapshot> intel) {
         this.intel = intel;
-        this.compiled = rules;
-        CountryPolicy countries;
-        try {
-            countries = rules.directory() == null ? CountryPolicy.empty() : CountryPolicy.load(rules.directory());
-        } catch (RuleCompilationException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
+        this.compiled = rules.rules();
         if (settings.partitions() < 1) {
             throw new IllegalArgumentException("partitions must be at least 1");
         }
@@ -136,13 +138,8 @@ public final class RuleEngine implements AutoCloseable {
                 });
             // Sessions are created on their own thread, the only thread that ever touches them.
             int retroPerPartition = settings.retroMaxAddresses() / n;
-            partitions[i] = call(threads[i], () -> new RulePartition(index, rules, params, allowlist, sink,
-                settings.episodeGap(), wallClock, stats, settings.retroWindow(), retroPerPartition, settings.rollupLimits()));
-            RulePartition created = partitions[i];
-            call(threads[i], () -> {
-                created.countries(countries);
-                return null;
-            });
+            partitions[i] = call(threads[i], () -> new RulePartition(index, rules, sink, settings.episodeGap(), wallClock, stats,
+                settings.retroWindow(), retroPerPartition, settings.rollupLimits()));
         }
     }
 
@@ -393,7 +390,7 @@ public final class RuleEngine implements AutoCloseable {
                     return r;
                 }
                 for (RulePartition p : partitions) {
-                    p.ruleData(checked.params(), checked.allowlist(), checked.countries());
+                    p.ruleData(checked);
                 }
                 compiled = next;
                 Reload r = new Reload(java.time.Instant.now(), next.releaseId().getVersion(), next.ruleNames(),

@@ -48,9 +48,9 @@ final class RulePartition {
     private long lastPublishedRaised;
     private long lastPublished;
 
-    RulePartition(int index, CompiledRules rules, RuleParameters params, BindAllowlist allowlist, AlertSink sink,
-                  Duration episodeGap, Clock wallClock, EngineStats stats, Duration retroWindow, int retroAddresses,
-                  MinuteRollup.Limits limits) {
+    RulePartition(int index, RuleSet ruleSet, AlertSink sink, Duration episodeGap, Clock wallClock, EngineStats stats,
+                  Duration retroWindow, int retroAddresses, MinuteRollup.Limits limits) {
+        CompiledRules rules = ruleSet.rules();
         this.rollup = new MinuteRollup(limits);
         this.sightings = new SightingMemory(retroWindow.toMillis(), retroAddresses);
         this.index = index;
@@ -66,12 +66,9 @@ final class RulePartition {
         });
         this.alerts = new Alerts(sink, new EpisodeDeduplicator(episodeGap), wallClock);
         setGlobal("alerts", alerts);
-        setGlobal("params", params);
-        setGlobal("bindAllowlist", allowlist);
-    }
-
-    void countries(CountryPolicy countries) {
-        setGlobal("countries", countries);
+        setGlobal("params", ruleSet.params());
+        setGlobal("bindAllowlist", ruleSet.allowlist());
+        setGlobal("countries", ruleSet.countries());
     }
 
     private void setGlobal(String name, Object value) {
@@ -272,10 +269,10 @@ final class RulePartition {
     }
 
     /** Sets the data files' content after a reload; called while the partition is paused. */
-    void ruleData(RuleParameters params, BindAllowlist allowlist, CountryPolicy countries) {
-        setGlobal("countries", countries);
-        setGlobal("params", params);
-        setGlobal("bindAllowlist", allowlist);
+    void ruleData(RuleSet data) {
+        setGlobal("countries", data.countries());
+        setGlobal("params", data.params());
+        setGlobal("bindAllowlist", data.allowlist());
         setGlobal("alerts", alerts);
     }
 

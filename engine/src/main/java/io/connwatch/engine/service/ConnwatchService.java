@@ -1,106 +1,139 @@
 package io.connwatch.engine.service;
 
-import io.connwatch.engine.alert.sink.AlertSink;
-import io.connwatch.engine.config.ConnwatchConfig;
-import io.connwatch.engine.ingest.file.FileReplay;
-import io.connwatch.engine.ingest.http.HttpIngestVerticle;
-import io.connwatch.engine.ingest.IngestStats;
 import io.connwatch.engine.alert.episodes.EpisodeLog;
 import io.connwatch.engine.alert.episodes.EpisodeLogSink;
-import io.connwatch.engine.ingest.kafka.KafkaIngest;
+import io.connwatch.engine.alert.sink.AlertSink;
 import io.connwatch.engine.alert.sink.ConsoleSink;
+import io.connwatch.engine.alert.sink.DeliverySink;
 import io.connwatch.engine.alert.sink.FanOutSink;
 import io.connwatch.engine.alert.sink.JsonlFileSink;
-import io.connwatch.engine.alert.sink.DeliverySink;
-import io.connwatch.notify.Delivery;
+import io.connwatch.engine.api.AdminRoutes;
+import io.connwatch.engine.api.HttpApiVerticle;
+import io.connwatch.engine.config.ConnwatchConfig;
+import io.connwatch.engine.ingest.IngestStats;
+import io.connwatch.engine.ingest.file.FileReplay;
+import io.connwatch.engine.ingest.http.HttpIngest;
+import io.connwatch.engine.ingest.kafka.KafkaIngest;
 import io.connwatch.engine.rules.RuleCompilationException;
 import io.connwatch.engine.rules.RuleEngine;
 import io.connwatch.engine.rules.RulesWatcher;
 import io.connwatch.feeds.ThreatIntel;
+import io.connwatch.notify.Delivery;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The always-on service that {@code connwatch run} starts: the rule engine, the HTTP ingest
- * endpoint and the alert outputs, started together and closed together.
+ * endpoint and the alert outputs, started together and closed together. Each part pushes its
+ * closer onto one {@link CleanupStack} as it starts, so a start that fails halfway closes what it
+ * started, in reverse, and {@link #close()} closes everything the same way.
  */
 public final class ConnwatchService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConnwatchService.class);
+    private static final Duration EPISODE_LOG_START = Duration.ofSeconds(60);
 
-    private final RuleEngine engine;
-    private final ThreatIntel intel;
-    private final RulesWatcher watcher;
+    private final CleanupStack cleanup = new CleanupStack();
     private final IngestStats ingest = new IngestStats();
+    private final String clientId = clientId();
     private final JsonlFileSink file;
     private final Delivery delivery;
-    private final Vertx vertx;
-    private final int httpPort;
+    private final ThreatIntel intel;
     private final EpisodeLog episodes;
+    private final RuleEngine engine;
+    private final RulesWatcher watcher;
+    private final Vertx vertx;
     private final KafkaIngest kafka;
+    private final int httpPort;
     private boolean closed;
-    private long idleTimer = -1;
 
     private ConnwatchService(ConnwatchConfig config, PrintWriter console) throws RuleCompilationException, IOException {
+        try {
+            file = openJsonl(config);
+            delivery = startDelivery(config);
+            intel = EngineAssembly.feeds(config, console);
+            episodes = startEpisodeLog(config);
+            engine = startEngine(config, sinks(config, console));
+            refreshFeeds();
+            watcher = startWatcher(config);
+            vertx = startVertx(config);
+            kafka = startKafka(config);
+            httpPort = startHttp(config);
+        } catch (RuleCompilationException | IOException | RuntimeException e) {
+            cleanup.close();
+            throw e;
+        }
+    }
+
+    /** Compiles the rules (throwing with every problem when they do not compile) and starts everything. */
+    public static ConnwatchService start(ConnwatchConfig config, PrintWriter console) throws RuleCompilationException, IOException {
+        return new ConnwatchService(config, console);
+    }
+
+    private JsonlFileSink openJsonl(ConnwatchConfig config) throws IOException {
+        Path path = config.outputs().jsonl();
+        return path == null ? null : cleanup.add("the alerts file " + path, new JsonlFileSink(path));
+    }
+
+    private Delivery startDelivery(ConnwatchConfig config) throws IOException {
+        Delivery d = NotifyAssembly.start(config);
+        if (d == null) {
+            return null;
+        }
+        cleanup.add("the delivery path", d);
+        LOG.info("delivering alerts to {} through the outbox in {} ({} waiting, {} dead letters)",
+            d.dispatcher().receivers(), config.notifications().outbox(), d.outbox().pending().size(),
+            d.outbox().deadLetters().size());
+        return d;
+    }
+
+    /** The configured outputs, fanned out; with an episode log, episodes are also recorded there. */
+    private AlertSink sinks(ConnwatchConfig config, PrintWriter console) {
         List<AlertSink> sinks = new ArrayList<>();
         if (config.outputs().console()) {
             sinks.add(new ConsoleSink(console, false));
         }
-        file = config.outputs().jsonl() == null ? null : new JsonlFileSink(config.outputs().jsonl());
         if (file != null) {
             sinks.add(file);
         }
-        delivery = NotifyAssembly.start(config);
         if (delivery != null) {
             sinks.add(new DeliverySink(delivery));
-            LOG.info("delivering alerts to {} through the outbox in {} ({} waiting, {} dead letters)",
-                delivery.dispatcher().receivers(), config.notifications().outbox(), delivery.outbox().pending().size(),
-                delivery.outbox().deadLetters().size());
         }
-        intel = EngineAssembly.feeds(config, console);
         AlertSink outputs = new FanOutSink(sinks);
-        String clientId = "connwatch-" + ProcessHandle.current().pid();
+        return episodes == null ? outputs : new EpisodeLogSink(outputs, episodes);
+    }
+
+    private EpisodeLog startEpisodeLog(ConnwatchConfig config) throws IOException {
+        if (!config.kafka().enabled() || config.kafka().episodeTopic() == null) {
+            return null;
+        }
+        EpisodeLog log = cleanup.add("the episode log",
+            new EpisodeLog(config.kafka().client(), config.kafka().episodeTopic(), config.rules().episodeGap(), clientId));
         try {
-            clientId = "connwatch-" + java.net.InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid();
-        } catch (IOException e) {
-            // the pid alone names the client
+            log.start(EPISODE_LOG_START);
+        } catch (IllegalStateException e) {
+            throw new IOException(e.getMessage(), e);
         }
-        if (config.kafka().enabled() && config.kafka().episodeTopic() != null) {
-            episodes = new EpisodeLog(config.kafka().client(), config.kafka().episodeTopic(), config.rules().episodeGap(), clientId);
-            try {
-                episodes.start(Duration.ofSeconds(60));
-            } catch (IllegalStateException e) {
-                episodes.close();
-                intel.close();
-                closeFile();
-                if (delivery != null) {
-                    delivery.close();
-                }
-                throw new IOException(e.getMessage(), e);
-            }
-            outputs = new EpisodeLogSink(outputs, episodes);
-        } else {
-            episodes = null;
-        }
-        try {
-            engine = EngineAssembly.engine(config, outputs, intel);
-        } catch (RuleCompilationException e) {
-            intel.close();
-            closeFile();
-            if (delivery != null) {
-                delivery.close();
-            }
-            if (episodes != null) {
-                episodes.close();
-            }
-            throw e;
-        }
+        return log;
+    }
+
+    private RuleEngine startEngine(ConnwatchConfig config, AlertSink outputs) throws RuleCompilationException {
+        return cleanup.add("the rule engine", EngineAssembly.engine(config, outputs, intel));
+    }
+
+    /** Judges remembered connections again when a refresh adds indicators, and starts refreshing. */
+    private void refreshFeeds() {
         intel.onChange((old, now, added) -> engine.retroMatch(now, added).whenComplete((n, t) -> {
             if (t != null) {
                 LOG.error("retro-matching after a feed refresh failed: {}", t.toString());
@@ -109,58 +142,81 @@ public final class ConnwatchService implements AutoCloseable {
             }
         }));
         intel.start();
-        watcher = new RulesWatcher(engine, config.rules().directory());
-        watcher.start(config.rules().watchInterval());
+        cleanup.add("the feed refresh", intel);
+    }
+
+    /** Reloads the rules when their directory changes, on SIGHUP and on request. */
+    private RulesWatcher startWatcher(ConnwatchConfig config) {
+        RulesWatcher w = cleanup.add("the rules watcher", new RulesWatcher(engine, config.rules().directory()));
+        w.start(config.rules().watchInterval());
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> watcher.requestReload("SIGHUP"));
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> w.requestReload("SIGHUP"));
         } catch (IllegalArgumentException e) {
             LOG.debug("no SIGHUP on this platform: reload through the HTTP API or the CLI");
         }
-        vertx = Vertx.vertx();
+        return w;
+    }
+
+    /** Vert.x for the HTTP and Kafka verticles, and the timer that closes minutes when input goes quiet. */
+    private Vertx startVertx(ConnwatchConfig config) {
+        Vertx v = Vertx.vertx();
+        cleanup.push("Vert.x", () -> v.close().await());
         Duration idle = config.rules().idleClose();
         if (!idle.isZero()) {
             // Checked off the event loop: draining waits for the partitions.
-            idleTimer = vertx.setPeriodic(Math.max(1000, idle.toMillis() / 4), id -> vertx.executeBlocking(() -> engine.drainIfIdle(idle), false)
+            long timer = v.setPeriodic(Math.max(1000, idle.toMillis() / 4), id -> v.executeBlocking(() -> engine.drainIfIdle(idle), false)
                 .onSuccess(drained -> {
                     if (drained) {
                         LOG.info("no records for {}: closed the open minutes up to the newest event time", idle);
                     }
                 }));
+            cleanup.push("the idle timer", () -> v.cancelTimer(timer));
         }
-        if (config.kafka().enabled()) {
-            kafka = new KafkaIngest(config.kafka(), engine, ingest, episodes, clientId);
-            try {
-                vertx.deployVerticle(kafka, KafkaIngest.DEPLOYMENT).await();
-            } catch (RuntimeException e) {
-                close();
-                throw new IOException("cannot consume from Kafka at " + config.kafka().client().bootstrapServers() + ": " + e.getMessage(), e);
-            }
-        } else {
-            kafka = null;
-        }
-        if (config.http().enabled()) {
-            HttpIngestVerticle http = new HttpIngestVerticle(engine, ingest, config.http().host(), config.http().port(),
-                config.http().maxBodyBytes(), intel::status, watcher);
-            if (kafka != null) {
-                http.extraStats("kafka", kafka::statsJson);
-            }
-            try {
-                vertx.deployVerticle(http).await();
-            } catch (RuntimeException e) {
-                close();
-                throw new IOException("cannot listen on " + config.http().host() + ":" + config.http().port() + ": " + e.getMessage(), e);
-            }
-            httpPort = http.actualPort();
-            LOG.info("connwatch ingesting on http://{}:{}/ingest with {} rule partitions{}", config.http().host(), httpPort,
-                engine.partitionCount(), file == null ? "" : "; alerts also to " + file.file());
-        } else {
-            httpPort = -1;
-        }
+        return v;
     }
 
-    /** Compiles the rules (throwing with every problem when they do not compile) and starts everything. */
-    public static ConnwatchService start(ConnwatchConfig config, PrintWriter console) throws RuleCompilationException, IOException {
-        return new ConnwatchService(config, console);
+    /** The Kafka consumer, deployed on Vert.x (closing Vert.x undeploys it), or null when Kafka ingest is off. */
+    private KafkaIngest startKafka(ConnwatchConfig config) throws IOException {
+        if (!config.kafka().enabled()) {
+            return null;
+        }
+        KafkaIngest k = new KafkaIngest(config.kafka(), engine, ingest, episodes, clientId);
+        try {
+            vertx.deployVerticle(k, KafkaIngest.DEPLOYMENT).await();
+        } catch (Exception e) { // await() rethrows the cause as it is, checked or not
+            throw new IOException("cannot consume from Kafka at " + config.kafka().client().bootstrapServers() + ": " + e.getMessage(), e);
+        }
+        return k;
+    }
+
+    /** The HTTP server, deployed on Vert.x (closing Vert.x undeploys it); returns its port, or -1 when HTTP is off. */
+    private int startHttp(ConnwatchConfig config) throws IOException {
+        ConnwatchConfig.Http http = config.http();
+        if (!http.enabled()) {
+            return -1;
+        }
+        Map<String, Supplier<JsonObject>> sections = kafka == null ? Map.of() : Map.of("kafka", kafka::statsJson);
+        AdminRoutes admin = new AdminRoutes(new AdminRoutes.Sources(engine, ingest, intel::status,
+            Optional.of(watcher::requestReload), sections));
+        HttpApiVerticle server = new HttpApiVerticle(new HttpApiVerticle.Settings(http.host(), http.port(),
+            new HttpIngest(engine, ingest, http.maxBodyBytes()), admin));
+        try {
+            vertx.deployVerticle(server).await();
+        } catch (Exception e) { // await() rethrows the cause as it is: a taken port is a java.net.BindException
+            throw new IOException("cannot listen on " + http.host() + ":" + http.port() + ": " + e.getMessage(), e);
+        }
+        LOG.info("connwatch ingesting on http://{}:{}/ingest with {} rule partitions{}", http.host(), server.actualPort(),
+            engine.partitionCount(), file == null ? "" : "; alerts also to " + file.file());
+        return server.actualPort();
+    }
+
+    private static String clientId() {
+        try {
+            return "connwatch-" + InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid();
+        } catch (IOException e) {
+            // the pid alone names the client
+            return "connwatch-" + ProcessHandle.current().pid();
+        }
     }
 
     /** The port the ingest endpoint listens on, or -1 when HTTP is disabled. */
@@ -204,6 +260,7 @@ public final class ConnwatchService implements AutoCloseable {
         LOG.info("replayed {}: {} records accepted, {} rejected so far", files, ingest.accepted.sum(), ingest.rejected.sum());
     }
 
+    /** Stops everything in the reverse order of starting; closing again does nothing. */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -211,30 +268,7 @@ public final class ConnwatchService implements AutoCloseable {
         }
         closed = true;
         LOG.info("stopping: {} records accepted, {} rejected, {} alerts", ingest.accepted.sum(), ingest.rejected.sum(),
-            engine == null ? 0 : engine.stats().alertsPublished.sum());
-        watcher.close();
-        intel.close();
-        if (idleTimer >= 0) {
-            vertx.cancelTimer(idleTimer);
-        }
-        vertx.close().await();
-        engine.close();
-        if (episodes != null) {
-            episodes.close();
-        }
-        closeFile();
-        if (delivery != null) {
-            delivery.close();
-        }
-    }
-
-    private void closeFile() {
-        if (file != null) {
-            try {
-                file.close();
-            } catch (IOException e) {
-                LOG.error("closing {}: {}", file.file(), e.toString());
-            }
-        }
+            engine.stats().alertsPublished.sum());
+        cleanup.close();
     }
 }

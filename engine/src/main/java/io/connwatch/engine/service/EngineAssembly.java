@@ -26,8 +26,7 @@ public final class EngineAssembly {
 
     public static RuleEngine engine(ConnwatchConfig config, AlertSink sink, Supplier<ThreatSnapshot> intel) throws RuleCompilationException {
         RuleSet set = RuleSet.load(config.rules().directory(), config.rules().retention());
-        return new RuleEngine(set.rules(), set.params(), set.allowlist(), sink, config.rules().engineSettings(config.threatIntel()),
-            Clock.systemUTC(), intel);
+        return new RuleEngine(set, sink, config.rules().engineSettings(config.threatIntel()), Clock.systemUTC(), intel);
     }
 
     /** The configured feeds, loaded once now (a feed that fails is reported and retried later). */

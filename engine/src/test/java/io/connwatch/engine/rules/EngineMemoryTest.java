@@ -9,7 +9,6 @@ import io.connwatch.engine.facts.Rejection;
 import io.connwatch.engine.devtools.DataGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,8 +27,7 @@ class EngineMemoryTest {
         RecordDecoder decoder = new RecordDecoder();
         List<Long> factsPerHour = new ArrayList<>();
         List<Long> episodesPerHour = new ArrayList<>();
-        try (RuleEngine engine = new RuleEngine(set.rules(), set.params(), set.allowlist(), sink,
-            new RuleEngine.Settings(2, Duration.ofMinutes(2), Duration.ofMinutes(30), 16), Clock.systemUTC())) {
+        try (RuleEngine engine = new RuleEngine(set, sink, RuleEngine.Settings.defaults(2), Clock.systemUTC())) {
             DataGenerator gen = new DataGenerator(new DataGenerator.Settings(10, 5, Instant.parse("2024-04-01T00:00:00Z"), 3, true));
             List<MachineRecord> batch = new ArrayList<>();
             long[] hour = {-1};

@@ -132,8 +132,7 @@ class EventTimePerMachineTest {
         CollectingSink sink = new CollectingSink();
         RuleEngine.Settings settings = new RuleEngine.Settings(2, Duration.ofMinutes(2), Duration.ofMinutes(30), 16)
             .withBounds(Duration.ofMinutes(10), 1_000, 50, Duration.ZERO);
-        try (RuleEngine engine = new RuleEngine(RuleCompiler.compile(RuleHarness.SHIPPED_RULES, EventRetention.DEFAULT),
-            RuleParameters.load(RuleHarness.SHIPPED_RULES), BindAllowlist.load(RuleHarness.SHIPPED_RULES), sink, settings,
+        try (RuleEngine engine = new RuleEngine(RuleSet.load(RuleHarness.SHIPPED_RULES, EventRetention.DEFAULT), sink, settings,
             Clock.fixed(Instant.parse("2030-01-01T00:00:00Z"), ZoneOffset.UTC))) {
             ObjectNode template = (ObjectNode) JSON.readTree(demo.get(0));
             long start = Instant.parse("2024-04-01T08:00:00Z").toEpochMilli();

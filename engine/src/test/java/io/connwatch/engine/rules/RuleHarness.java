@@ -2,41 +2,33 @@ package io.connwatch.engine.rules;
 
 import io.connwatch.alert.Alert;
 import io.connwatch.engine.facts.MachineRecord;
-import io.connwatch.engine.facts.RecordDecoder;
 import io.connwatch.engine.facts.Rejection;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
+import io.connwatch.engine.rules.fixtures.FixtureEngine;
 import io.connwatch.feeds.Indicator;
 import io.connwatch.feeds.IpIndex;
-import io.connwatch.feeds.ThreatSnapshot;
-import io.connwatch.feeds.ThreatType;
-import io.connwatch.feeds.TlpLevel;
 import io.connwatch.net.IpPrefix;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Runs rules over rows under the engine's pseudo clock, as the service does, for fixture tests.
- * Rows are fed in batches; each batch moves the watermark, and {@link #drain()} ends the input.
+ * Runs rules over rows under the engine's pseudo clock, as the service does, for fixture tests:
+ * the engine YAML fixtures run on ({@link FixtureEngine}), fed from Java. Rows are fed in batches;
+ * each batch moves the watermark, and {@link #drain()} ends the input.
  */
 public final class RuleHarness implements AutoCloseable {
     public static final Path SHIPPED_RULES = Path.of("..", "rules");
+    /** Retro-matching looks back 6 hours here (24 in the service), so tests can place rows outside the window. */
+    private static final Duration RETRO_WINDOW = Duration.ofHours(6);
+    private static final int RETRO_MAX_ADDRESSES = 1000;
 
-    private final RuleEngine engine;
-    private final CollectingSink sink = new CollectingSink();
-    private final AtomicReference<ThreatSnapshot> intel = new AtomicReference<>(ThreatSnapshot.EMPTY);
+    private final FixtureEngine fixture;
 
     private RuleHarness(Path rulesDir, int partitions) throws RuleCompilationException {
-        CompiledRules rules = RuleCompiler.compile(rulesDir, EventRetention.DEFAULT);
-        RuleParameters params = RuleParameters.load(rulesDir);
-        BindAllowlist allowlist = BindAllowlist.load(rulesDir);
-        engine = new RuleEngine(rules, params, allowlist, sink,
-            new RuleEngine.Settings(partitions, Duration.ofMinutes(2), Duration.ofMinutes(30), 16, Duration.ofHours(6), 1000),
-            Clock.fixed(Instant.parse("2030-01-01T00:00:00Z"), ZoneOffset.UTC), intel::get);
+        fixture = new FixtureEngine(RuleSet.load(rulesDir, EventRetention.DEFAULT), new RuleEngine.Settings(partitions,
+            RuleEngine.Settings.DEFAULT_ALLOWED_LATENESS, RuleEngine.Settings.DEFAULT_EPISODE_GAP, RuleEngine.Settings.DEFAULT_QUEUED_BATCHES,
+            RETRO_WINDOW, RETRO_MAX_ADDRESSES));
     }
 
     public static RuleHarness shipped() throws RuleCompilationException {
@@ -53,53 +45,46 @@ public final class RuleHarness implements AutoCloseable {
         for (Object r : rows) {
             text.append(r).append('\n');
         }
-        List<MachineRecord> records = new ArrayList<>();
         List<Rejection> rejected = new ArrayList<>();
-        new RecordDecoder().decode("fixture", text.toString(), RecordDecoder.Sink.of(records::add, rejected::add));
+        List<MachineRecord> records = FixtureEngine.decode("fixture", text.toString(), rejected::add);
         if (!rejected.isEmpty()) {
             throw new IllegalArgumentException("fixture rows rejected: " + rejected);
         }
-        engine.submit(records).join();
+        fixture.submit(records);
         return this;
     }
 
     /** Sets what the feeds know from now on: threat indicators and allowlisted networks. */
     public RuleHarness intel(List<Indicator> threats, List<IpPrefix> allow) {
-        List<Indicator> allowEntries = new ArrayList<>();
-        for (IpPrefix p : allow) {
-            allowEntries.add(new Indicator(p, ThreatType.WATCHLIST, 0, 0, TlpLevel.WHITE, null, null, null, null, true, null,
-                "allow", null, List.of()));
-        }
-        ThreatSnapshot old = intel.get();
-        intel.set(new ThreatSnapshot(IpIndex.build(threats), IpIndex.build(allowEntries), old.version() + 1, Instant.now()));
+        fixture.intel(threats, allow);
         return this;
     }
 
     /** As a feed refresh does: publishes the new indicators and retro-matches the added ones. */
     public int refresh(List<Indicator> threats, List<Indicator> added) {
-        intel(threats, List.of());
-        return engine.retroMatch(intel.get(), IpIndex.build(added)).join();
+        fixture.intel(threats, List.of());
+        return engine().retroMatch(fixture.intel(), IpIndex.build(added)).join();
     }
 
     public RuleHarness drain() {
-        engine.drain().join();
+        fixture.drain();
         return this;
     }
 
     public List<Alert> alerts() {
-        return sink.alerts();
+        return fixture.alerts();
     }
 
     public List<Alert> alerts(String rule) {
-        return sink.byRule(rule);
+        return fixture.alerts().stream().filter(a -> a.rule().equals(rule)).toList();
     }
 
     public RuleEngine engine() {
-        return engine;
+        return fixture.engine();
     }
 
     @Override
     public void close() {
-        engine.close();
+        fixture.close();
     }
 }

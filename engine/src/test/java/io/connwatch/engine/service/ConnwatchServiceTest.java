@@ -22,6 +22,13 @@ import java.time.Instant;
 import io.connwatch.alert.Severity;
 import org.awaitility.Awaitility;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import io.connwatch.notify.Outbox;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,7 +60,9 @@ class ConnwatchServiceTest {
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> service.engine().lastReload() != null
                 && service.engine().lastReload().version().equals("2"));
             String other = Rows.boundPort("2024-05-01T10:05:00Z", "m-2").set("Ip", "0.0.0.0").set("ProcessName", "redis-server").json();
-            http.send(HttpRequest.newBuilder(ingest).POST(HttpRequest.BodyPublishers.ofString(other)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> expected = http.send(HttpRequest.newBuilder(ingest).POST(HttpRequest.BodyPublishers.ofString(other)).build(),
+                HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, expected.statusCode(), expected.body());
             assertEquals(1, Files.readAllLines(alerts).size(), "redis-server is now expected");
 
             Files.writeString(rules.resolve("wildcard-bind.drl"), "package broken;\nrule \"x\" when then\n");
@@ -124,5 +133,66 @@ class ConnwatchServiceTest {
         assertEquals("malicious-remote-ip-outbound", second.rule());
         assertEquals("high", AlertJson.mapper().readTree(lines.get(1)).get("severity").asText());
         assertTrue(console.toString().contains("malicious-remote-ip-outbound"), console.toString());
+    }
+
+    private ConnwatchConfig withOutbox(Path alerts, int httpPort) throws Exception {
+        return ConnwatchConfig.parse("test", """
+            rules:
+              directory: %s
+            http:
+              port: %d
+            outputs:
+              console: false
+              jsonl: %s
+            notify:
+              outbox: %s
+              receivers:
+                - {name: hook, type: webhook, url: "http://127.0.0.1:9/alerts"}
+              default-receivers: [hook]
+            """.formatted(Path.of("..", "rules").toAbsolutePath(), httpPort, alerts, tmp.resolve("outbox")), Map.of());
+    }
+
+    /** Whether this JVM holds the file open (Linux only: the test is skipped elsewhere). */
+    private static boolean isOpen(Path file) throws IOException {
+        Path real = file.toRealPath();
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.anyMatch(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).equals(real);
+                } catch (IOException e) {
+                    return false; // the descriptor closed while listing
+                }
+            });
+        }
+    }
+
+    @Test
+    void aStartThatFailsOnATakenPortClosesEverythingItStartedSoASecondServiceCanOpenThem() throws Exception {
+        Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "needs /proc to see open files");
+        Path alerts = tmp.resolve("alerts.jsonl");
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            IOException e = assertThrows(IOException.class,
+                () -> ConnwatchService.start(withOutbox(alerts, taken.getLocalPort()), new PrintWriter(new StringWriter(), true)));
+            assertTrue(e.getMessage().startsWith("cannot listen on 127.0.0.1:" + taken.getLocalPort()), e.getMessage());
+        }
+        assertFalse(isOpen(alerts), "the alerts file is closed");
+
+        try (ConnwatchService second = ConnwatchService.start(withOutbox(alerts, 0), new PrintWriter(new StringWriter(), true))) {
+            assertTrue(second.httpPort() > 0);
+            assertTrue(isOpen(alerts), "the check sees an open file");
+        }
+        assertFalse(isOpen(alerts));
+    }
+
+    @Test
+    void aStartThatFailsOnALockedOutboxLeavesTheAlertsFileClosed() throws Exception {
+        Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "needs /proc to see open files");
+        Path alerts = tmp.resolve("alerts.jsonl");
+        ConnwatchConfig config = withOutbox(alerts, 0);
+        try (Outbox other = NotifyAssembly.openOutbox(config.notifications())) {
+            // the store's own lock error, whichever type it has
+            assertThrows(Exception.class, () -> ConnwatchService.start(config, new PrintWriter(new StringWriter(), true)));
+        }
+        assertFalse(isOpen(alerts), "the alerts file opened before the outbox is closed again");
     }
 }

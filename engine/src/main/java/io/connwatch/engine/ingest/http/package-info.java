@@ -1,2 +1,2 @@
-/** The HTTP ingest endpoint and the service's HTTP routes on a Vert.x event loop. */
+/** The HTTP ingest route, POST /ingest: records in, accepted and rejected counts out, rules run before the answer. */
 package io.connwatch.engine.ingest.http;

@@ -8,13 +8,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.connwatch.alert.Alert;
 import io.connwatch.alert.Severity;
-import io.connwatch.engine.rules.BindAllowlist;
 import io.connwatch.engine.rules.CollectingSink;
 import io.connwatch.engine.rules.EventRetention;
-import io.connwatch.engine.rules.RuleCompiler;
 import io.connwatch.engine.rules.RuleEngine;
 import io.connwatch.engine.rules.RuleHarness;
-import io.connwatch.engine.rules.RuleParameters;
+import io.connwatch.engine.rules.RuleSet;
 import io.connwatch.engine.rules.Rows;
 import io.connwatch.engine.facts.MachineRecord;
 import io.connwatch.engine.facts.RecordDecoder;
@@ -93,8 +91,8 @@ class FullDiskTest {
             }
         };
         Path rules = RuleHarness.SHIPPED_RULES;
-        try (RuleEngine engine = new RuleEngine(RuleCompiler.compile(rules, EventRetention.DEFAULT), RuleParameters.load(rules),
-            BindAllowlist.load(rules), new FanOutSink(List.of(disk)), new RuleEngine.Settings(1, java.time.Duration.ofMinutes(2),
+        try (RuleEngine engine = new RuleEngine(RuleSet.load(rules, EventRetention.DEFAULT), new FanOutSink(List.of(disk)),
+            new RuleEngine.Settings(1, java.time.Duration.ofMinutes(2),
             java.time.Duration.ofMinutes(30), 16), Clock.fixed(Instant.parse("2030-01-01T00:00:00Z"), ZoneOffset.UTC))) {
             List<MachineRecord> batch = new ArrayList<>();
             new RecordDecoder().decode("t", Rows.connection("2024-05-01T10:00:00Z", "m-1").set("DestinationIp", "45.77.1.9")

@@ -56,7 +56,7 @@ class KafkaBackpressureTest {
             }
         };
         RuleSet set = RuleSet.load(Path.of("..", "rules"), EventRetention.DEFAULT);
-        RuleEngine engine = new RuleEngine(set.rules(), set.params(), set.allowlist(), stuck,
+        RuleEngine engine = new RuleEngine(set, stuck,
             new RuleEngine.Settings(1, Duration.ofMinutes(2), Duration.ofMinutes(30), 1), Clock.systemUTC());
         KafkaSettings settings = new KafkaSettings(true, KafkaClientConfig.plaintext(kafka.bootstrap()), group,
             List.of(new KafkaSettings.Topic(topic, "auto")), null, null, "earliest", Duration.ZERO, 10, Duration.ofMinutes(1));

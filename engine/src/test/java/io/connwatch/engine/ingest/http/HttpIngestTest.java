@@ -1,5 +1,7 @@
 package io.connwatch.engine.ingest.http;
 
+import io.connwatch.engine.api.AdminRoutes;
+import io.connwatch.engine.api.HttpApiVerticle;
 import io.connwatch.engine.ingest.IngestStats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -21,7 +23,6 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The ingest endpoint on a real HTTP server on loopback, driven by a real HTTP client. */
-class HttpIngestVerticleTest {
+class HttpIngestTest {
     private Vertx vertx;
     private WebClient client;
     private RuleEngine engine;
@@ -38,11 +39,12 @@ class HttpIngestVerticleTest {
 
     private void start(AlertSink sink, int queuedBatches, long maxBody) throws Exception {
         RuleSet set = RuleSet.load(RuleHarness.SHIPPED_RULES, EventRetention.DEFAULT);
-        engine = new RuleEngine(set.rules(), set.params(), set.allowlist(), sink,
-            new RuleEngine.Settings(1, Duration.ofMinutes(2), Duration.ofMinutes(30), queuedBatches), Clock.systemUTC());
+        engine = new RuleEngine(set, sink, new RuleEngine.Settings(1, RuleEngine.Settings.DEFAULT_ALLOWED_LATENESS,
+            RuleEngine.Settings.DEFAULT_EPISODE_GAP, queuedBatches), Clock.systemUTC());
         stats = new IngestStats();
         vertx = Vertx.vertx();
-        HttpIngestVerticle verticle = new HttpIngestVerticle(engine, stats, "127.0.0.1", 0, maxBody);
+        HttpApiVerticle verticle = new HttpApiVerticle(new HttpApiVerticle.Settings("127.0.0.1", 0, new HttpIngest(engine, stats, maxBody),
+            new AdminRoutes(AdminRoutes.Sources.of(engine, stats))));
         vertx.deployVerticle(verticle).await();
         port = verticle.actualPort();
         client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));

@@ -1,0 +1,140 @@
+package io.connwatch.engine.api;
+
+import io.connwatch.engine.ingest.IngestStats;
+import io.connwatch.engine.rules.EngineStats;
+import io.connwatch.engine.rules.RuleEngine;
+import io.connwatch.feeds.FeedStatus;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+
+/**
+ * The service's status and admin routes: {@code GET /health}, {@code GET /stats},
+ * {@code GET /rules}, {@code GET /feeds}, and {@code POST /admin/reload} when reloading is offered
+ * (200 with the reload's outcome, 422 when the new rules were refused, 500 when the reload itself
+ * failed). Every answer is JSON.
+ */
+public final class AdminRoutes {
+    /** Reloads the rules on request; completes with the outcome. */
+    @FunctionalInterface
+    public interface Reloader {
+        Future<RuleEngine.Reload> requestReload(String why);
+    }
+
+    /**
+     * What the routes report on.
+     *
+     * @param engine        the running engine: its counters, watermark, rules and last reload
+     * @param ingest        the ingest counters every source adds to
+     * @param feeds         the feeds' status, served on {@code GET /feeds}
+     * @param reload        serves {@code POST /admin/reload}; empty leaves the route out (404)
+     * @param statsSections more sections of {@code GET /stats} by name, in the map's order (e.g. the Kafka consumer's counters)
+     */
+    public record Sources(RuleEngine engine, IngestStats ingest, Supplier<List<FeedStatus>> feeds, Optional<Reloader> reload,
+                          Map<String, Supplier<JsonObject>> statsSections) {
+        public Sources {
+            statsSections = Collections.unmodifiableMap(new LinkedHashMap<>(statsSections));
+        }
+
+        /** The engine and its ingest counters alone: no feeds, no reloading, no more sections. */
+        public static Sources of(RuleEngine engine, IngestStats ingest) {
+            return new Sources(engine, ingest, List::of, Optional.empty(), Map.of());
+        }
+    }
+
+    private final Sources sources;
+
+    public AdminRoutes(Sources sources) {
+        this.sources = sources;
+    }
+
+    /** Adds the routes to the router. */
+    public void mount(Router router) {
+        router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
+        router.get("/stats").handler(ctx -> json(ctx, 200, statsJson()));
+        router.get("/rules").handler(ctx -> json(ctx, 200, rulesJson()));
+        sources.reload().ifPresent(reloader -> router.post("/admin/reload").handler(ctx -> reload(ctx, reloader)));
+        router.get("/feeds").handler(this::feeds);
+    }
+
+    private static void reload(RoutingContext ctx, Reloader reloader) {
+        ctx.vertx().executeBlocking(() -> reloader.requestReload("HTTP request").get(), false).onComplete(ar -> {
+            if (ar.failed()) {
+                json(ctx, 500, new JsonObject().put("error", "reload failed: " + ar.cause()));
+                return;
+            }
+            RuleEngine.Reload r = ar.result();
+            json(ctx, r.problems().isEmpty() ? 200 : 422, reloadJson(r));
+        });
+    }
+
+    private void feeds(RoutingContext ctx) {
+        JsonArray list = new JsonArray();
+        for (FeedStatus f : sources.feeds().get()) {
+            list.add(new JsonObject().put("name", f.name()).put("source", f.source()).put("indicators", f.indicators())
+                .put("allowEntries", f.allowEntries()).put("problems", f.problems()).put("skipped", f.skipped())
+                .put("lastSuccess", str(f.lastSuccess())).put("lastAttempt", str(f.lastAttempt()))
+                .put("lastError", f.lastError()).put("nextRefresh", str(f.nextRefresh())));
+        }
+        ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json").end(list.encode());
+    }
+
+    private JsonObject statsJson() {
+        RuleEngine engine = sources.engine();
+        IngestStats ingest = sources.ingest();
+        EngineStats s = engine.stats();
+        JsonObject json = new JsonObject()
+            .put("accepted", ingest.accepted.sum())
+            .put("rejected", ingest.rejected.sum())
+            .put("records", s.records.sum())
+            .put("lateForWindows", s.lateForWindows.sum())
+            .put("historyRows", s.historyRows.sum())
+            .put("rollups", s.rollups.sum())
+            .put("rulesFired", s.rulesFired.sum())
+            .put("ruleErrors", s.ruleErrors.sum())
+            .put("alertsRaised", s.alertsRaised.sum())
+            .put("alertsPublished", s.alertsPublished.sum())
+            .put("lateDetections", s.lateDetections.sum())
+            .put("watermark", engine.watermark() == Long.MIN_VALUE ? null : Instant.ofEpochMilli(engine.watermark()).toString());
+        sources.statsSections().forEach((name, section) -> json.put(name, section.get()));
+        return json;
+    }
+
+    private JsonObject rulesJson() {
+        RuleEngine engine = sources.engine();
+        var rules = engine.rules();
+        JsonObject o = new JsonObject().put("version", rules.releaseId().getVersion()).put("directory", rules.directory().toString())
+            .put("rules", new JsonArray(rules.ruleNames()))
+            .put("files", new JsonArray(rules.files().stream().map(Object::toString).toList()));
+        RuleEngine.Reload last = engine.lastReload();
+        if (last != null) {
+            o.put("lastReload", reloadJson(last));
+        }
+        return o;
+    }
+
+    private static JsonObject reloadJson(RuleEngine.Reload r) {
+        JsonArray problems = new JsonArray();
+        r.problems().forEach(p -> problems.add(new JsonObject().put("file", p.file()).put("line", p.line()).put("column", p.column())
+            .put("message", p.message())));
+        return new JsonObject().put("at", r.at().toString()).put("version", r.version()).put("rules", r.rules().size())
+            .put("pausedMillis", r.millis()).put("problems", problems);
+    }
+
+    private static String str(Object o) {
+        return o == null ? null : o.toString();
+    }
+
+    private static void json(RoutingContext ctx, int status, JsonObject body) {
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+    }
+}
