@@ -14,9 +14,11 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -44,13 +46,16 @@ public final class EpisodeLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EpisodeLog.class);
     /** Episodes this far (event time) behind the newest evidence are forgotten. */
     private static final long KEEP_MILLIS = Duration.ofHours(24).toMillis();
+    /** How long an alert's episode write waits for the broker's acknowledgement (past the producer's 30 s delivery timeout). */
+    private static final Duration ACK_TIMEOUT = Duration.ofSeconds(35);
 
     private final String topic;
     private final long gapMillis;
     private final EpisodeDeduplicator episodes;
-    private final KafkaProducer<String, String> producer;
-    private final KafkaConsumer<String, String> reader;
+    private final Producer<String, String> producer;
+    private final Consumer<String, String> reader;
     private final Admin admin;
+    private final Duration ackTimeout;
     private final Thread readerThread;
     private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
     private final Map<String, Long> lastWritten = new HashMap<>();
@@ -65,15 +70,25 @@ public final class EpisodeLog implements AutoCloseable {
     }
 
     public EpisodeLog(KafkaClientConfig client, String topic, Duration gap, String clientId) {
+        this(topic, gap, Admin.create(client.with(Map.of("client.id", clientId + "-admin"))),
+            new KafkaProducer<>(client.with(Map.of("acks", "all", "enable.idempotence", "true", "linger.ms", "0",
+                "client.id", clientId + "-episodes", "delivery.timeout.ms", "30000", "request.timeout.ms", "10000",
+                "max.block.ms", "30000")), new StringSerializer(), new StringSerializer()),
+            new KafkaConsumer<>(client.with(Map.of("client.id", clientId + "-episode-reader",
+                "enable.auto.commit", "false", "auto.offset.reset", "earliest")), new StringDeserializer(), new StringDeserializer()),
+            ACK_TIMEOUT);
+    }
+
+    /** With the clients given, which it then owns and closes; tests use it for failures a real broker does not easily produce. */
+    EpisodeLog(String topic, Duration gap, Admin admin, Producer<String, String> producer, Consumer<String, String> reader,
+               Duration ackTimeout) {
         this.topic = topic;
         this.gapMillis = gap.toMillis();
         this.episodes = new EpisodeDeduplicator(gap);
-        this.admin = Admin.create(client.with(Map.of("client.id", clientId + "-admin")));
-        this.producer = new KafkaProducer<>(client.with(Map.of("acks", "all", "enable.idempotence", "true", "linger.ms", "0",
-            "client.id", clientId + "-episodes", "delivery.timeout.ms", "30000", "request.timeout.ms", "10000",
-            "max.block.ms", "30000")), new StringSerializer(), new StringSerializer());
-        this.reader = new KafkaConsumer<>(client.with(Map.of("client.id", clientId + "-episode-reader",
-            "enable.auto.commit", "false", "auto.offset.reset", "earliest")), new StringDeserializer(), new StringDeserializer());
+        this.admin = admin;
+        this.producer = producer;
+        this.reader = reader;
+        this.ackTimeout = ackTimeout;
         this.readerThread = new Thread(this::follow, "connwatch-episode-log");
         this.readerThread.setDaemon(true);
     }
@@ -238,14 +253,14 @@ public final class EpisodeLog implements AutoCloseable {
         });
         if (await) {
             try {
-                f.get(35, TimeUnit.SECONDS);
+                f.get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException ie) {
                 Thread.currentThread().interrupt();
             } catch (ExecutionException | TimeoutException ex) {
                 // counted and logged by the callback (or the timeout below)
                 if (ex instanceof TimeoutException) {
                     writeFailures.increment();
-                    LOG.warn("episode of {} not acknowledged by {} in 35 s", fingerprint, topic);
+                    LOG.warn("episode of {} not acknowledged by {} in {} s", fingerprint, topic, ackTimeout.toSeconds());
                 }
             }
         }

@@ -15,23 +15,17 @@ import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
-import io.vertx.kafka.client.consumer.OffsetAndMetadata;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +50,11 @@ import org.slf4j.LoggerFactory;
  * rebuilt from what was read before), or to the start/end of the partition when the group has no
  * offset. Before that the episode log is read up to date, so alerts the previous owner raised are
  * known. Records fetched before the seek are dropped (they are read again after it).
+ *
+ * <p>The verticle wires the parts that each keep one of these promises: {@link Rewind} (where an
+ * assigned partition starts), {@link PartitionAlignment} (event-time alignment across partitions),
+ * {@link DeadLetters} (poison records) and {@link CommitTracker} (ordered commits); backpressure and
+ * recovery are its own.
  *
  * <p>Deploy it with {@link #DEPLOYMENT} (a worker verticle): decoding a poll of records is CPU
  * work that has no place on an event loop. Everything here runs on that one worker context, in
@@ -97,50 +96,19 @@ public final class KafkaIngest extends VerticleBase {
         }
     }
 
-    private static final class Owned {
-        boolean ready;
-        long replayUntil = -1;
-        /** The next offset to hand to the engine, once known. */
-        long position = -1;
-        /** The partition's end offset when last asked. */
-        long end = -1;
-        /** The newest TimeGenerated handed to the engine from this partition. */
-        long eventTime = Long.MIN_VALUE;
-        /** Decoded records not yet handed to the engine, in offset order: the partition ran ahead. */
-        final ArrayDeque<Decoded> parked = new ArrayDeque<>();
-        /** The consumer was told to pause this partition because records are parked. */
-        boolean alignPaused;
-
-        boolean caughtUp() {
-            return end >= 0 && position >= end;
-        }
-    }
-
-    /** A batch handed to the engine; committed once done and every batch before it is. */
-    private static final class InFlight {
-        final Map<TopicPartition, long[]> offsets; // tp -> {last offset, last record timestamp}
-        final int records;
-        volatile boolean done;
-        volatile Throwable failure;
-
-        InFlight(Map<TopicPartition, long[]> offsets, int records) {
-            this.offsets = offsets;
-            this.records = records;
-        }
-    }
-
     private final KafkaSettings settings;
     private final RuleEngine engine;
     private final IngestStats ingest;
     private final EpisodeLog episodes;
     private final String clientId;
     private final Stats stats = new Stats();
-    private final Map<TopicPartition, Owned> owned = new HashMap<>();
-    private final Deque<InFlight> inFlight = new ArrayDeque<>();
+    private final PartitionAlignment<Decoded> alignment;
+    private final Rewind rewind;
+    private final CommitTracker commits = new CommitTracker();
     private final Map<String, RecordDecoder> decoders = new HashMap<>();
     private final Map<String, String> tables = new HashMap<>();
     private KafkaConsumer<String, String> consumer;
-    private KafkaProducer<String, String> deadLetters;
+    private DeadLetters deadLetters;
     private Held held;
     private boolean stopping;
     private boolean recovering;
@@ -148,7 +116,17 @@ public final class KafkaIngest extends VerticleBase {
     private Future<?> lastCommit = Future.succeededFuture();
     private long endsTimer = -1;
 
-    private record Held(List<MachineRecord> facts, InFlight batch, List<CompletableFuture<Void>> deadLetterSends) {
+    /** A batch decoded and released, not yet taken by the engine (backpressure): at most one. */
+    private record Held(List<MachineRecord> facts, CommitTracker.Batch batch, List<CompletableFuture<Void>> deadLetterSends) {
+    }
+
+    /** One polled record decoded: its facts, rejections and newest TimeGenerated. */
+    private record Decoded(KafkaConsumerRecord<String, String> record, TopicPartition tp, List<MachineRecord> facts,
+                           List<Rejection> rejected, long eventTime) implements PartitionAlignment.Timed {
+        @Override
+        public long offset() {
+            return record.offset();
+        }
     }
 
     /**
@@ -161,6 +139,8 @@ public final class KafkaIngest extends VerticleBase {
         this.ingest = ingest;
         this.episodes = episodes;
         this.clientId = clientId;
+        this.alignment = new PartitionAlignment<>(settings.maxSkew());
+        this.rewind = new Rewind(settings.rewind());
         for (KafkaSettings.Topic t : settings.topics()) {
             tables.put(t.name(), t.table());
         }
@@ -187,8 +167,7 @@ public final class KafkaIngest extends VerticleBase {
         props.forEach((k, v) -> config.put(k, String.valueOf(v)));
         consumer = KafkaConsumer.create(vertx, config);
         if (settings.deadLetterTopic() != null) {
-            deadLetters = new KafkaProducer<>(settings.client().with(Map.of("acks", "all", "enable.idempotence", "true",
-                "client.id", clientId + "-dead-letters", "linger.ms", "5")), new StringSerializer(), new StringSerializer());
+            deadLetters = DeadLetters.create(settings.client(), settings.deadLetterTopic(), clientId, stats.deadLettered);
         }
         consumer.exceptionHandler(t -> LOG.warn("Kafka consumer: {}", t.toString()));
         consumer.partitionsAssignedHandler(this::assigned);
@@ -211,13 +190,13 @@ public final class KafkaIngest extends VerticleBase {
         return stopped.future().compose(v -> lastCommit.transform(ar -> Future.succeededFuture()))
             .eventually(() -> consumer.close()).onComplete(ar -> {
             if (deadLetters != null) {
-                deadLetters.close(Duration.ofSeconds(5));
+                deadLetters.close();
             }
         });
     }
 
     private void finishStop() {
-        if (stopping && stopped != null && (inFlight.isEmpty() || recovering)) {
+        if (stopping && stopped != null && (commits.idle() || recovering)) {
             stopped.tryComplete();
         }
     }
@@ -226,7 +205,8 @@ public final class KafkaIngest extends VerticleBase {
 
     private void assigned(Set<TopicPartition> partitions) {
         for (TopicPartition tp : partitions) {
-            owned.put(tp, new Owned());
+            alignment.assigned(tp);
+            rewind.assigned(tp);
         }
         publishAssignment();
         if (held != null) {
@@ -247,35 +227,33 @@ public final class KafkaIngest extends VerticleBase {
     /** Seeks a newly assigned partition back by the rewind from its committed offset, then lets its records in. */
     private void position(TopicPartition tp) {
         consumer.committed(tp).compose(committed -> {
-            Owned o = owned.get(tp);
-            if (o == null) {
+            if (!alignment.owns(tp)) {
                 return Future.succeededFuture();
             }
             if (committed == null) {
-                Future<Void> f = settings.startFrom().equals("latest") ? consumer.seekToEnd(tp) : consumer.seekToBeginning(tp);
-                return f.map(v -> describe(tp, "no committed offset: from the " + (settings.startFrom().equals("latest") ? "end" : "beginning")));
+                return seekToStart(tp).map(v -> describe(tp, "no committed offset: from the "
+                    + (settings.startFrom().equals("latest") ? "end" : "beginning")));
             }
-            o.replayUntil = committed.getOffset();
-            long kts = timestampOf(committed.getMetadata());
-            if (settings.rewind().isZero() || kts < 0) {
+            rewind.committedAt(tp, committed.getOffset());
+            OptionalLong lookup = rewind.lookupTime(committed.getMetadata());
+            if (lookup.isEmpty()) {
                 return consumer.seek(tp, committed.getOffset()).map(v -> describe(tp, "from committed offset " + committed.getOffset()));
             }
-            return consumer.offsetsForTimes(tp, kts - settings.rewind().toMillis()).compose(at -> {
-                long start = at == null ? committed.getOffset() : Math.min(at.getOffset(), committed.getOffset());
+            return consumer.offsetsForTimes(tp, lookup.getAsLong()).compose(at -> {
+                long start = Rewind.start(committed.getOffset(), at);
                 return consumer.seek(tp, start).map(v -> describe(tp, "from offset " + start + " (committed " + committed.getOffset()
                     + ", " + (committed.getOffset() - start) + " records re-read to rebuild windows)"));
             });
         }).onComplete(ar -> {
-            Owned o = owned.get(tp);
             if (ar.failed()) {
                 LOG.warn("cannot position {}: {}; retrying", tp, ar.cause().toString());
-                if (o != null && !stopping) {
+                if (alignment.owns(tp) && !stopping) {
                     vertx.setTimer(1000, id -> position(tp));
                 }
                 return;
             }
-            if (o != null) {
-                o.ready = true;
+            if (alignment.owns(tp)) {
+                alignment.ready(tp);
                 learnPosition(tp);
                 if (ar.result() != null) {
                     LOG.info("assigned {}", ar.result());
@@ -284,13 +262,19 @@ public final class KafkaIngest extends VerticleBase {
         });
     }
 
+    /** Seeks a partition without a committed offset to where the group starts: its beginning or its end. */
+    private Future<Void> seekToStart(TopicPartition tp) {
+        return settings.startFrom().equals("latest") ? consumer.seekToEnd(tp) : consumer.seekToBeginning(tp);
+    }
+
     private static String describe(TopicPartition tp, String how) {
         return tp.getTopic() + "-" + tp.getPartition() + " " + how;
     }
 
     private void revoked(Set<TopicPartition> partitions) {
         for (TopicPartition tp : partitions) {
-            owned.remove(tp);
+            alignment.revoked(tp);
+            rewind.revoked(tp);
         }
         publishAssignment();
         LOG.info("revoked {}", partitions.stream().map(tp -> tp.getTopic() + "-" + tp.getPartition()).sorted().toList());
@@ -298,19 +282,8 @@ public final class KafkaIngest extends VerticleBase {
 
     private void publishAssignment() {
         Set<String> names = new java.util.TreeSet<>();
-        owned.keySet().forEach(tp -> names.add(tp.getTopic() + "-" + tp.getPartition()));
+        alignment.partitions().forEach(tp -> names.add(tp.getTopic() + "-" + tp.getPartition()));
         stats.assigned = Set.copyOf(names);
-    }
-
-    static long timestampOf(String metadata) {
-        if (metadata == null || !metadata.startsWith("kts=")) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(metadata.substring(4));
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 
     // ---- the poll loop ----------------------------------------------------------------------
@@ -346,12 +319,11 @@ public final class KafkaIngest extends VerticleBase {
         for (int i = 0; i < records.size(); i++) {
             KafkaConsumerRecord<String, String> r = records.recordAt(i);
             TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-            Owned o = owned.get(tp);
-            if (o == null || !o.ready) {
+            if (!alignment.accepts(tp)) {
                 stats.dropped.increment();
                 continue;
             }
-            o.parked.addLast(decode(r, tp));
+            alignment.park(tp, decode(r, tp));
         }
         if (held != null) {
             pauseParked();
@@ -362,53 +334,30 @@ public final class KafkaIngest extends VerticleBase {
     }
 
     /**
-     * Hands parked records to the engine in event-time alignment: no partition gets more than
-     * max-skew ahead of the slowest partition that still has records to read, so a backlog read
-     * from several partitions at different speeds does not make the slower ones' rows late for
-     * windows. What is left stays parked, and its partition paused, until the slowest catches up.
+     * Hands parked records to the engine in event-time alignment (see {@link PartitionAlignment});
+     * what is left stays parked, and its partition paused, until the slowest catches up.
      */
     private void dispatchParked() {
         if (held != null || recovering) {
             return;
         }
-        List<Decoded> out = new ArrayList<>();
-        boolean moved = true;
-        while (moved) {
-            moved = false;
-            long limit = alignmentLimit();
-            for (Owned o : owned.values()) {
-                while (!o.parked.isEmpty() && (o.parked.peekFirst().eventTime <= limit || o.parked.peekFirst().eventTime == Long.MIN_VALUE)) {
-                    Decoded d = o.parked.pollFirst();
-                    out.add(d);
-                    o.eventTime = Math.max(o.eventTime, d.eventTime);
-                    o.position = d.record.offset() + 1;
-                    moved = true;
-                }
-            }
-        }
+        List<Decoded> out = alignment.release();
         pauseParked();
         if (!stats.paused) {
-            for (Map.Entry<TopicPartition, Owned> e : owned.entrySet()) {
-                Owned o = e.getValue();
-                if (o.alignPaused && o.parked.isEmpty()) {
-                    o.alignPaused = false;
-                    consumer.resume(e.getKey());
-                }
-            }
+            alignment.toResume().forEach(consumer::resume);
         }
         if (out.isEmpty()) {
             return;
         }
         List<MachineRecord> facts = new ArrayList<>(out.size() * 2);
-        Map<TopicPartition, long[]> offsets = new LinkedHashMap<>();
+        CommitTracker.Batch batch = new CommitTracker.Batch();
         List<CompletableFuture<Void>> sends = new ArrayList<>();
         for (Decoded d : out) {
-            Owned o = owned.get(d.tp);
             stats.records.increment();
-            if (d.record.offset() < o.replayUntil) {
+            if (rewind.replays(d.tp, d.record.offset())) {
                 stats.replayed.increment();
             }
-            offsets.put(d.tp, new long[] {d.record.offset(), d.record.timestamp()});
+            batch.add(d.tp, d.record.offset(), d.record.timestamp());
             facts.addAll(d.facts);
             ingest.accepted.add(d.facts.size());
             if (!d.rejected.isEmpty()) {
@@ -416,69 +365,24 @@ public final class KafkaIngest extends VerticleBase {
                 LOG.warn("rejected {}{}", d.rejected.get(0).message(),
                     d.rejected.size() > 1 ? " (and " + (d.rejected.size() - 1) + " more)" : "");
                 if (deadLetters != null) {
-                    sends.add(deadLetter(d.record, d.rejected, d.facts.size()));
+                    sends.add(deadLetters.send(d.record, d.rejected, d.facts.size()));
                 }
             }
         }
-        held = new Held(facts, new InFlight(offsets, out.size()), sends);
+        held = new Held(facts, batch, sends);
         retryHeld();
     }
 
     /** Pauses, in the consumer, the partitions that have records parked. */
     private void pauseParked() {
-        for (Map.Entry<TopicPartition, Owned> e : owned.entrySet()) {
-            Owned o = e.getValue();
-            if (!o.parked.isEmpty() && !o.alignPaused) {
-                o.alignPaused = true;
-                stats.alignmentPauses.increment();
-                consumer.pause(e.getKey());
-            }
+        for (TopicPartition tp : alignment.toPause()) {
+            stats.alignmentPauses.increment();
+            consumer.pause(tp);
         }
-    }
-
-    /** One polled record decoded: its facts, rejections and newest TimeGenerated. */
-    private record Decoded(KafkaConsumerRecord<String, String> record, TopicPartition tp, List<MachineRecord> facts,
-                           List<Rejection> rejected, long eventTime) {
-    }
-
-    /**
-     * The newest event time a record may have to be handed over now: max-skew past the slowest
-     * partition that still has records to read. A partition stands at its next parked record, or,
-     * with none parked, at the newest time it has handed; partitions caught up with their end, or
-     * that delivered nothing yet, hold nobody back. The slowest partition's next record is always
-     * within the limit, so alignment never stops the consumer.
-     */
-    private long alignmentLimit() {
-        if (settings.maxSkew().isZero() || owned.size() < 2) {
-            return Long.MAX_VALUE;
-        }
-        long low = Long.MAX_VALUE;
-        for (Owned o : owned.values()) {
-            long t = Long.MIN_VALUE;
-            if (!o.parked.isEmpty()) {
-                for (Decoded d : o.parked) {
-                    if (d.eventTime != Long.MIN_VALUE) {
-                        t = d.eventTime;
-                        break;
-                    }
-                }
-            } else if (o.ready && !o.caughtUp()) {
-                t = o.eventTime;
-            }
-            if (t != Long.MIN_VALUE) {
-                low = Math.min(low, t);
-            }
-        }
-        return low == Long.MAX_VALUE ? Long.MAX_VALUE : low + settings.maxSkew().toMillis();
     }
 
     private void learnPosition(TopicPartition tp) {
-        consumer.position(tp).onSuccess(p -> {
-            Owned o = owned.get(tp);
-            if (o != null && o.position < 0) {
-                o.position = p;
-            }
-        });
+        consumer.position(tp).onSuccess(p -> alignment.learnedPosition(tp, p));
     }
 
     /** Learns the partitions' end offsets, so that a partition with nothing left to read holds nobody back. */
@@ -486,22 +390,12 @@ public final class KafkaIngest extends VerticleBase {
         if (stopping) {
             return;
         }
-        Set<TopicPartition> tps = new HashSet<>(owned.keySet());
+        Set<TopicPartition> tps = alignment.partitions();
         if (tps.isEmpty()) {
             return;
         }
         consumer.endOffsets(tps).onSuccess(ends -> {
-            long behind = 0;
-            for (Map.Entry<TopicPartition, Long> e : ends.entrySet()) {
-                Owned o = owned.get(e.getKey());
-                if (o != null) {
-                    o.end = e.getValue();
-                    if (o.position >= 0) {
-                        behind += Math.max(0, o.end - o.position);
-                    }
-                }
-            }
-            stats.lag = behind;
+            stats.lag = alignment.ends(ends);
             dispatchParked();
         });
     }
@@ -527,36 +421,7 @@ public final class KafkaIngest extends VerticleBase {
         return decoders.computeIfAbsent(table, t -> new RecordDecoder(t.equals("auto") ? null : t));
     }
 
-    private CompletableFuture<Void> deadLetter(KafkaConsumerRecord<String, String> r, List<Rejection> rejected, int accepted) {
-        ProducerRecord<String, String> out = new ProducerRecord<>(settings.deadLetterTopic(), null, r.timestamp(), r.key(), r.value());
-        StringBuilder reasons = new StringBuilder();
-        for (int i = 0; i < rejected.size() && i < 20; i++) {
-            if (i > 0) {
-                reasons.append('\n');
-            }
-            reasons.append(rejected.get(i).message());
-        }
-        header(out, "connwatch-error", reasons.toString());
-        header(out, "connwatch-rejected", String.valueOf(rejected.size()));
-        header(out, "connwatch-accepted", String.valueOf(accepted));
-        header(out, "connwatch-source-topic", r.topic());
-        header(out, "connwatch-source-partition", String.valueOf(r.partition()));
-        header(out, "connwatch-source-offset", String.valueOf(r.offset()));
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        deadLetters.send(out, (md, e) -> {
-            if (e != null) {
-                done.completeExceptionally(e);
-            } else {
-                stats.deadLettered.increment();
-                done.complete(null);
-            }
-        });
-        return done;
-    }
-
-    private static void header(ProducerRecord<String, String> r, String name, String value) {
-        r.headers().add(name, value.getBytes(StandardCharsets.UTF_8));
-    }
+    // ---- backpressure, commits, recovery ----------------------------------------------------
 
     /** Offers the batch in hand to the engine; pauses the partitions while the engine is full. */
     private void retryHeld() {
@@ -568,55 +433,38 @@ public final class KafkaIngest extends VerticleBase {
             if (!stats.paused) {
                 stats.paused = true;
                 stats.pauses.increment();
-                consumer.pause(owned.keySet());
-                LOG.debug("rule partitions full: paused {}", owned.keySet());
+                Set<TopicPartition> all = alignment.partitions();
+                consumer.pause(all);
+                LOG.debug("rule partitions full: paused {}", all);
             }
             return;
         }
-        InFlight batch = held.batch();
+        CommitTracker.Batch batch = held.batch();
         List<CompletableFuture<Void>> all = new ArrayList<>(held.deadLetterSends());
         all.add(rules);
         held = null;
-        inFlight.addLast(batch);
-        CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).whenComplete((v, t) -> context.runOnContext(x -> {
-            batch.failure = t;
-            batch.done = true;
-            commitDone();
-        }));
+        commits.handedOver(batch);
+        CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).whenComplete((v, t) -> context.runOnContext(x -> commitDone(batch, t)));
         if (stats.paused) {
             stats.paused = false;
             stats.resumes.increment();
-            Set<TopicPartition> go = new HashSet<>();
-            owned.forEach((tp, o) -> {
-                if (o.parked.isEmpty()) {
-                    go.add(tp);
-                }
-            });
-            consumer.resume(go);
-            LOG.debug("rule partitions caught up: resumed {}", owned.keySet());
+            consumer.resume(alignment.withNothingParked());
+            LOG.debug("rule partitions caught up: resumed {}", alignment.partitions());
         }
     }
 
-    /** Commits the offsets of the finished batches at the head of the queue. */
-    private void commitDone() {
-        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
-        while (!inFlight.isEmpty() && inFlight.peekFirst().done) {
-            InFlight b = inFlight.pollFirst();
-            if (b.failure != null) {
-                LOG.error("a batch failed in the rules or the dead-letter topic: {}; reading again from the last commit",
-                    b.failure.toString());
-                recover();
-                return;
-            }
-            stats.judged.add(b.records);
-            b.offsets.forEach((tp, o) -> {
-                if (owned.containsKey(tp)) {
-                    commit.put(tp, new OffsetAndMetadata(o[0] + 1, "kts=" + o[1]));
-                }
-            });
+    /** A batch finished: commits the offsets of the finished batches at the head of the queue, or recovers from a failure. */
+    private void commitDone(CommitTracker.Batch batch, Throwable failure) {
+        CommitTracker.Outcome done = commits.finished(batch, failure, alignment::owns);
+        stats.judged.add(done.judged());
+        if (done.failed()) {
+            LOG.error("a batch failed in the rules or the dead-letter topic: {}; reading again from the last commit",
+                done.failure().toString());
+            recover();
+            return;
         }
-        if (!commit.isEmpty()) {
-            lastCommit = consumer.commit(commit).onComplete(ar -> {
+        if (!done.commit().isEmpty()) {
+            lastCommit = consumer.commit(done.commit()).onComplete(ar -> {
                 if (ar.succeeded()) {
                     stats.commits.increment();
                 } else {
@@ -637,18 +485,11 @@ public final class KafkaIngest extends VerticleBase {
         recovering = true;
         stats.recoveries.increment();
         held = null;
-        Deque<InFlight> waiting = new ArrayDeque<>(inFlight);
-        inFlight.clear();
+        int dropped = commits.dropAll();
+        alignment.reset();
         List<Future<Void>> seeks = new ArrayList<>();
-        for (Map.Entry<TopicPartition, Owned> e : owned.entrySet()) {
-            e.getValue().ready = false;
-            e.getValue().alignPaused = false;
-            e.getValue().parked.clear();
-            e.getValue().eventTime = Long.MIN_VALUE;
-            e.getValue().position = -1;
-            seeks.add(consumer.committed(e.getKey()).compose(om -> om == null
-                ? (settings.startFrom().equals("latest") ? consumer.seekToEnd(e.getKey()) : consumer.seekToBeginning(e.getKey()))
-                : consumer.seek(e.getKey(), om.getOffset())));
+        for (TopicPartition tp : alignment.partitions()) {
+            seeks.add(consumer.committed(tp).compose(om -> om == null ? seekToStart(tp) : consumer.seek(tp, om.getOffset())));
         }
         Future.all(seeks).onComplete(ar -> {
             recovering = false;
@@ -657,11 +498,12 @@ public final class KafkaIngest extends VerticleBase {
                 vertx.setTimer(1000, id -> recover());
                 return;
             }
-            owned.values().forEach(o -> o.ready = true);
-            owned.keySet().forEach(this::learnPosition);
+            alignment.allReady();
+            Set<TopicPartition> all = alignment.partitions();
+            all.forEach(this::learnPosition);
             stats.paused = false;
-            consumer.resume(owned.keySet());
-            LOG.info("reading {} again from the committed offsets ({} batches dropped)", owned.keySet().size(), waiting.size());
+            consumer.resume(all);
+            LOG.info("reading {} again from the committed offsets ({} batches dropped)", all.size(), dropped);
             finishStop();
         });
     }

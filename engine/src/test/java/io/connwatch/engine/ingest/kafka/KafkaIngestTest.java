@@ -3,13 +3,16 @@ package io.connwatch.engine.ingest.kafka;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import io.connwatch.alert.Alert;
 import io.connwatch.engine.service.ConnwatchService;
 import io.connwatch.engine.config.ConnwatchConfig;
+import io.connwatch.engine.rules.RuleHarness;
 import io.connwatch.engine.rules.Rows;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -23,6 +26,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -36,6 +40,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
+import org.opentest4j.AssertionFailedError;
 
 /**
  * `connwatch run` consuming from a real Kafka broker (a separate JVM on loopback) and delivering
@@ -45,6 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
 class KafkaIngestTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AtomicInteger RUN = new AtomicInteger();
+    private static final int MAX_POLL_RECORDS = 50;
 
     @TempDir
     Path tmp;
@@ -105,7 +111,7 @@ class KafkaIngestTest {
               topics: [{name: %s}]
               dead-letter-topic: %s-dead
               episode-topic: %s-episodes
-              max-poll-records: 50
+              max-poll-records: %d
             notify:
               outbox: %s
               retry: {initial: 100ms, max: 1s}
@@ -113,7 +119,7 @@ class KafkaIngestTest {
                 - {name: hook, type: webhook, url: "http://127.0.0.1:%d/alerts"}
             %s
               default-receivers: [%s]
-            """.formatted(Path.of("..", "rules").toAbsolutePath(), connection.replace("\n", "\n  "), group, topic, topic, group,
+            """.formatted(Path.of("..", "rules").toAbsolutePath(), connection.replace("\n", "\n  "), group, topic, topic, group, MAX_POLL_RECORDS,
             tmp.resolve(name + "-outbox"), receiver.getAddress().getPort(), extraReceivers,
             extraReceivers.isEmpty() ? "hook" : "hook, bus");
         ConnwatchService s = ConnwatchService.start(ConnwatchConfig.parse("test", yaml, env),
@@ -171,9 +177,42 @@ class KafkaIngestTest {
 
     private void assertEachDeliveredOnce(int expected) {
         assertEquals(expected, delivered.size(), "distinct alerts: " + rulesDelivered);
+        assertNoneDeliveredTwice();
+    }
+
+    /** Exactly these alerts (fingerprints) were delivered, each once. */
+    private void assertEachDeliveredOnce(Set<String> expected) {
+        assertEquals(new TreeSet<>(expected), new TreeSet<>(delivered.keySet()), "distinct alerts: " + rulesDelivered);
+        assertNoneDeliveredTwice();
+    }
+
+    private void assertNoneDeliveredTwice() {
         Map<String, Integer> twice = delivered.entrySet().stream().filter(e -> e.getValue().get() != 1)
             .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().get()));
         assertTrue(twice.isEmpty(), "notified more than once: " + twice);
+    }
+
+    /** The alerts the same rows raise when fed in order to the shipped rules in memory, a poll's worth at a time. */
+    private static List<Alert> raisedInMemory(List<Map.Entry<String, String>> rows) throws Exception {
+        try (RuleHarness h = RuleHarness.shipped()) {
+            for (int i = 0; i < rows.size(); i += MAX_POLL_RECORDS) {
+                h.feed(rows.subList(i, Math.min(rows.size(), i + MAX_POLL_RECORDS)).stream().map(Map.Entry::getValue).toArray());
+            }
+            h.drain();
+            return h.alerts();
+        }
+    }
+
+    @Test
+    void theDeliveryCheckRejectsAnAlertDeliveredTwiceOrOneMissing() {
+        delivered.put("fp-1", new AtomicInteger(1));
+        delivered.put("fp-2", new AtomicInteger(2));
+        assertThrows(AssertionFailedError.class, () -> assertEachDeliveredOnce(2));
+        assertThrows(AssertionFailedError.class, () -> assertEachDeliveredOnce(Set.of("fp-1", "fp-2")));
+        delivered.get("fp-2").set(1);
+        assertEachDeliveredOnce(Set.of("fp-1", "fp-2"));
+        assertThrows(AssertionFailedError.class, () -> assertEachDeliveredOnce(Set.of("fp-1", "fp-2", "fp-3")));
+        assertThrows(AssertionFailedError.class, () -> assertEachDeliveredOnce(Set.of("fp-1")));
     }
 
     @Test
@@ -410,6 +449,11 @@ class KafkaIngestTest {
             .until(() -> rulesDelivered.stream().anyMatch(r -> r.startsWith("connection-failure-spike")));
         awaitAllCommitted();
         assertEquals(0, deliveredBefore, "the spike is not visible before its second minute");
-        assertEachDeliveredOnce(delivered.size());
+        List<Map.Entry<String, String>> all = new ArrayList<>(before);
+        all.addAll(after);
+        List<Alert> inMemory = raisedInMemory(all);
+        List<String> rules = inMemory.stream().map(Alert::rule).toList();
+        assertTrue(rules.stream().anyMatch(r -> r.startsWith("connection-failure-spike")), "in memory too: " + rules);
+        assertEachDeliveredOnce(inMemory.stream().map(Alert::fingerprint).collect(Collectors.toSet()));
     }
 }

@@ -6,17 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import org.junit.jupiter.api.Test;
 
-/** The small pure parts of the Kafka path. */
+/** How `connwatch kafka produce` keys records: by machine, so that one machine's rows reach one consumer. */
 class KafkaUnitsTest {
-    @Test
-    void theCommitMetadataCarriesTheLastRecordTimestampAndAnythingElseMeansNone() {
-        assertEquals(1714557600000L, KafkaIngest.timestampOf("kts=1714557600000"));
-        assertEquals(-1, KafkaIngest.timestampOf(null));
-        assertEquals(-1, KafkaIngest.timestampOf(""));
-        assertEquals(-1, KafkaIngest.timestampOf("kts=soon"));
-        assertEquals(-1, KafkaIngest.timestampOf("written by another tool"));
-    }
-
     @Test
     void theKeyIsTheMachineWhereverItStandsInTheRecord() {
         assertEquals("m-1", RecordProducer.machineOf("{\"Machine\":\"m-1\",\"Type\":\"VMConnection\"}"));
