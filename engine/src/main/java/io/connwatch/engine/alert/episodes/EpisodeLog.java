@@ -94,6 +94,32 @@ public final class EpisodeLog implements AutoCloseable {
     }
 
     /**
+     * The topic's partitions. Right after the topic was created (or a broker restarted) the
+     * metadata may not list them yet: ask again until it does, within {@code timeout}.
+     */
+    private List<PartitionInfo> partitions(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long pause = 50;
+        while (true) {
+            List<PartitionInfo> parts = reader.partitionsFor(topic, timeout);
+            if (parts != null && !parts.isEmpty()) {
+                return parts;
+            }
+            if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pause) > deadline) {
+                throw new IllegalStateException("the episode topic " + topic + " has no partitions in Kafka's metadata after " + timeout);
+            }
+            try {
+                // a metadata refresh, not a test wait: the broker has nothing to wake us with
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+            pause = Math.min(1000, pause * 2);
+        }
+    }
+
+    /**
      * Creates the topic when missing (compacted, a week's retention), then reads it to its end.
      *
      * @throws IllegalStateException when Kafka does not answer within {@code timeout}
@@ -121,7 +147,7 @@ public final class EpisodeLog implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
-        List<PartitionInfo> parts = reader.partitionsFor(topic, timeout);
+        List<PartitionInfo> parts = partitions(timeout);
         List<TopicPartition> tps = parts.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
         reader.assign(tps);
         reader.seekToBeginning(tps);

@@ -141,7 +141,7 @@ class EpisodeLogSinkTest {
         log = logWritingTo(producer);
         Outputs outputs = new Outputs(null);
         RuleSet set = RuleSet.load(Path.of("..", "rules"), EventRetention.DEFAULT);
-        RuleEngine engine = new RuleEngine(set.rules(), set.params(), set.allowlist(), new EpisodeLogSink(outputs, log),
+        RuleEngine engine = new RuleEngine(set, new EpisodeLogSink(outputs, log),
             new RuleEngine.Settings(1, Duration.ofMinutes(2), Duration.ofMinutes(30), 1), Clock.systemUTC());
         try {
             List<MachineRecord> facts = new ArrayList<>();
