@@ -40,9 +40,14 @@ public final class AdminRoutes {
      * @param statsSections more sections of {@code GET /stats} by name, in the map's order (e.g. the Kafka consumer's counters)
      */
     public record Sources(RuleEngine engine, IngestStats ingest, Supplier<List<FeedStatus>> feeds, Optional<Reloader> reload,
-                          Map<String, Supplier<JsonObject>> statsSections) {
+                          Map<String, Supplier<JsonObject>> statsSections, Supplier<List<String>> problems) {
         public Sources {
             statsSections = Collections.unmodifiableMap(new LinkedHashMap<>(statsSections));
+        }
+
+        public Sources(RuleEngine engine, IngestStats ingest, Supplier<List<FeedStatus>> feeds, Optional<Reloader> reload,
+                       Map<String, Supplier<JsonObject>> statsSections) {
+            this(engine, ingest, feeds, reload, statsSections, List::of);
         }
 
         /** The engine and its ingest counters alone: no feeds, no reloading, no more sections. */
@@ -59,7 +64,7 @@ public final class AdminRoutes {
 
     /** Adds the routes to the router. */
     public void mount(Router router) {
-        router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
+        router.get("/health").handler(this::health);
         router.get("/stats").handler(ctx -> json(ctx, 200, statsJson()));
         router.get("/rules").handler(ctx -> json(ctx, 200, rulesJson()));
         sources.reload().ifPresent(reloader -> router.post("/admin/reload").handler(ctx -> reload(ctx, reloader)));
@@ -88,6 +93,20 @@ public final class AdminRoutes {
         ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json").end(list.encode());
     }
 
+    /**
+     * Liveness, and what an operator must know now: "ok", or "degraded" with the problems (an
+     * output that cannot write, ...). Still 200 when degraded: the process is alive and restarting
+     * it would not free a full disk.
+     */
+    private void health(RoutingContext ctx) {
+        List<String> problems = sources.problems().get();
+        JsonObject o = new JsonObject().put("status", problems.isEmpty() ? "ok" : "degraded");
+        if (!problems.isEmpty()) {
+            o.put("problems", new JsonArray(problems));
+        }
+        json(ctx, 200, o);
+    }
+
     private JsonObject statsJson() {
         RuleEngine engine = sources.engine();
         IngestStats ingest = sources.ingest();
@@ -104,9 +123,34 @@ public final class AdminRoutes {
             .put("alertsRaised", s.alertsRaised.sum())
             .put("alertsPublished", s.alertsPublished.sum())
             .put("lateDetections", s.lateDetections.sum())
-            .put("watermark", engine.watermark() == Long.MIN_VALUE ? null : Instant.ofEpochMilli(engine.watermark()).toString());
+            .put("watermark", engine.watermark() == Long.MIN_VALUE ? null : Instant.ofEpochMilli(engine.watermark()).toString())
+            .put("time", timeJson(engine));
         sources.statsSections().forEach((name, section) -> json.put(name, section.get()));
         return json;
+    }
+
+    /** Event time per machine and the bounds: skewed clocks, records refused from the future, machines tracked and evicted. */
+    private static JsonObject timeJson(RuleEngine engine) {
+        EngineStats s = engine.stats();
+        JsonArray skewed = new JsonArray();
+        for (var m : engine.skewedMachines(engine.clockSkew(), 20)) {
+            skewed.add(new JsonObject().put("machine", m.machine()).put("newest", Instant.ofEpochMilli(m.newestMillis()).toString())
+                .put("aheadSeconds", m.aheadMillis() / 1000));
+        }
+        JsonArray future = new JsonArray();
+        for (var m : engine.futureMachines(20)) {
+            future.add(new JsonObject().put("machine", m.machine()).put("refused", m.refused())
+                .put("newest", Instant.ofEpochMilli(m.newestMillis()).toString()));
+        }
+        long fleet = engine.fleetNewest();
+        return new JsonObject()
+            .put("fleetNewest", fleet == Long.MIN_VALUE ? null : Instant.ofEpochMilli(fleet).toString())
+            .put("skewedClocks", skewed)
+            .put("futureRefused", s.futureRejected.sum())
+            .put("futureMachines", future)
+            .put("trackedMachines", engine.trackedMachines())
+            .put("machinesEvicted", s.machinesEvicted.sum())
+            .put("processRowsDropped", s.processRowsDropped.sum());
     }
 
     private JsonObject rulesJson() {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.connwatch.config.Settings;
 import io.connwatch.feeds.FeedConfig;
+import io.connwatch.engine.ingest.http.HttpIngest;
 import io.connwatch.engine.rules.EventRetention;
 import io.connwatch.engine.rules.RuleEngine;
 import java.io.IOException;
@@ -86,8 +87,25 @@ public record ConnwatchConfig(Rules rules, Http http, Outputs outputs, ThreatInt
             Duration.ofMinutes(5), RuleEngine.Settings.DEFAULT_MAX_MACHINES, RuleEngine.Settings.DEFAULT_MAX_PROCESSES);
     }
 
-    /** HTTP ingest settings. */
-    public record Http(boolean enabled, String host, int port, long maxBodyBytes) {
+    /**
+     * HTTP settings: where the server listens and what a sender may cost it.
+     *
+     * @param maxBodyBytes     a POST /ingest body at most, as sent and after gzip decompression (413 beyond)
+     * @param maxInflateRatio  a gzip body may inflate to at most this many times its size (413 beyond)
+     * @param maxInFlightBytes request bodies held at once over all connections (503 + Retry-After beyond)
+     * @param requestTimeout   a request's body must arrive whole within this (408 and closed beyond)
+     * @param idleTimeout      a connection with nothing to read or write for this long is closed
+     * @param maxConnections   open connections at most; further ones are closed at once
+     */
+    public record Http(boolean enabled, String host, int port, long maxBodyBytes, int maxInflateRatio, long maxInFlightBytes,
+                       Duration requestTimeout, Duration idleTimeout, int maxConnections) {
+        public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(120);
+        public static final int DEFAULT_MAX_CONNECTIONS = 1_000;
+
+        /** The ingest route's limits. */
+        public io.connwatch.engine.ingest.http.HttpIngest.Limits ingestLimits() {
+            return new io.connwatch.engine.ingest.http.HttpIngest.Limits(maxBodyBytes, maxInflateRatio, maxInFlightBytes, requestTimeout);
+        }
     }
 
     /** Alert outputs of the embedded default. */
@@ -152,12 +170,19 @@ public record ConnwatchConfig(Rules rules, Http http, Outputs outputs, ThreatInt
                 rules.positiveDuration("clock-skew", Bounds.DEFAULT.clockSkew()),
                 rules.integer("max-machines", Bounds.DEFAULT.maxMachines(), 1, 50_000_000),
                 rules.integer("max-processes", Bounds.DEFAULT.maxProcesses(), 1, 1_000_000)));
-        Settings http = r.section("http", Set.of("enabled", "host", "port", "max-body-bytes"));
+        Settings http = r.section("http", Set.of("enabled", "host", "port", "max-body-bytes", "max-inflate-ratio", "max-in-flight-bytes",
+            "request-timeout", "idle-timeout", "max-connections"));
+        long maxBody = http.integer("max-body-bytes", 16 << 20, 1024, Integer.MAX_VALUE);
         Http httpConfig = new Http(
             http.bool("enabled", true),
             http.string("host", "127.0.0.1"),
             http.integer("port", 8080, 0, 65535),
-            http.integer("max-body-bytes", 16 << 20, 1024, Integer.MAX_VALUE));
+            maxBody,
+            http.integer("max-inflate-ratio", HttpIngest.Limits.DEFAULT_MAX_INFLATE_RATIO, 1, 1_000_000),
+            http.longValue("max-in-flight-bytes", Math.max(HttpIngest.Limits.DEFAULT_MAX_IN_FLIGHT_BYTES, 2 * maxBody), 1024, Long.MAX_VALUE),
+            http.positiveDuration("request-timeout", HttpIngest.Limits.DEFAULT_REQUEST_TIMEOUT),
+            http.positiveDuration("idle-timeout", Http.DEFAULT_IDLE_TIMEOUT),
+            http.integer("max-connections", Http.DEFAULT_MAX_CONNECTIONS, 1, 1_000_000));
         Settings outputs = r.section("outputs", Set.of("console", "jsonl"));
         // an explicit empty jsonl turns the file off; absent means the default file
         String jsonl = outputs.has("jsonl") ? outputs.string("jsonl", null) : "data/alerts.jsonl";

@@ -13,6 +13,8 @@ public final class EngineStats {
     public final LongAdder rollups = new LongAdder();
     /** Live records refused because their TimeGenerated was more than rules.max-future ahead of the wall clock. */
     public final LongAdder futureRejected = new LongAdder();
+    /** Machines whose minutes the partitions track now (bounded by rules.max-machines). */
+    public final LongAdder trackedMachines = new LongAdder();
     /** Machines evicted because more than rules.max-machines were tracked (the idlest first). */
     public final LongAdder machinesEvicted = new LongAdder();
     /** Rows not summed per process because their machine-minute had rules.max-processes process keys already. */

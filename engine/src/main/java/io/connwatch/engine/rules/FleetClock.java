@@ -17,7 +17,7 @@ public final class FleetClock {
     private final long horizonMillis;
     private final int maxMachines;
     private final LinkedHashMap<String, long[]> newest;
-    private long fleetNewest = Long.MIN_VALUE;
+    private volatile long fleetNewest = Long.MIN_VALUE;
     private long[] scratch = new long[64];
 
     FleetClock(long horizonMillis, int maxMachines) {
@@ -31,18 +31,20 @@ public final class FleetClock {
         };
     }
 
-    /** Notes a record's event time. */
-    void observe(String machine, long timestamp) {
-        long[] t = newest.get(machine);
-        if (t == null) {
-            newest.put(machine, new long[] {timestamp});
-        } else if (timestamp > t[0]) {
-            t[0] = timestamp;
+    /** Notes a batch's event times and returns the fleet's time after it (Long.MIN_VALUE before any record). */
+    synchronized long observe(List<? extends io.connwatch.engine.facts.MachineRecord> records) {
+        for (io.connwatch.engine.facts.MachineRecord r : records) {
+            long[] t = newest.get(r.getMachine());
+            if (t == null) {
+                newest.put(r.getMachine(), new long[] {r.getTimestamp()});
+            } else if (r.getTimestamp() > t[0]) {
+                t[0] = r.getTimestamp();
+            }
         }
+        return update();
     }
 
-    /** Recomputes the fleet's time after a batch of observations; returns it (Long.MIN_VALUE before any record). */
-    long update() {
+    private long update() {
         if (newest.size() > scratch.length) {
             scratch = new long[Math.max(newest.size(), scratch.length * 2)];
         }
@@ -65,7 +67,7 @@ public final class FleetClock {
     }
 
     /** Machines tracked. */
-    int machines() {
+    synchronized int machines() {
         return newest.size();
     }
 
@@ -74,7 +76,7 @@ public final class FleetClock {
     }
 
     /** The machines more than {@code toleranceMillis} ahead of the fleet, furthest ahead first. */
-    List<Skewed> skewed(long toleranceMillis, int limit) {
+    synchronized List<Skewed> skewed(long toleranceMillis, int limit) {
         List<Skewed> out = new ArrayList<>();
         if (fleetNewest == Long.MIN_VALUE) {
             return out;

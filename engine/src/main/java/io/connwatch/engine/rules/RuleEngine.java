@@ -100,8 +100,10 @@ public final class RuleEngine implements AutoCloseable {
     private final Clock wallClock;
     private final long maxFutureMillis;
     private final FutureCounts future = new FutureCounts(1_000);
+    private volatile Duration skewTolerance = Duration.ofMinutes(5);
     private long maxEventTime = Long.MIN_VALUE;
-    private long watermark = Long.MIN_VALUE;
+    /** Written under the engine's lock, read without it (a status page must never wait behind a blocked submit). */
+    private volatile long watermark = Long.MIN_VALUE;
     private volatile long lastRecordNanos = System.nanoTime();
     private long drainedAt = Long.MIN_VALUE;
 
@@ -200,10 +202,9 @@ public final class RuleEngine implements AutoCloseable {
             if (r.getTimestamp() > maxEventTime) {
                 maxEventTime = r.getTimestamp();
             }
-            fleet.observe(r.getMachine(), r.getTimestamp());
         }
         stats.records.add(records.size());
-        long fleetNewest = records.isEmpty() ? fleet.newest() : fleet.update();
+        long fleetNewest = records.isEmpty() ? fleet.newest() : fleet.observe(records);
         if (fleetNewest != Long.MIN_VALUE) {
             watermark = Math.max(watermark, fleetNewest - latenessMillis);
         }
@@ -443,17 +444,17 @@ public final class RuleEngine implements AutoCloseable {
     }
 
     /** Machines whose newest event time is more than {@code tolerance} ahead of the fleet's, furthest first. */
-    public synchronized List<FleetClock.Skewed> skewedMachines(Duration tolerance, int limit) {
+    public List<FleetClock.Skewed> skewedMachines(Duration tolerance, int limit) {
         return fleet.skewed(tolerance.toMillis(), limit);
     }
 
     /** The fleet's newest event time (Long.MIN_VALUE before any record). */
-    public synchronized long fleetNewest() {
+    public long fleetNewest() {
         return fleet.newest();
     }
 
     /** The current watermark in epoch milliseconds (Long.MIN_VALUE before any record). */
-    public synchronized long watermark() {
+    public long watermark() {
         return watermark;
     }
 
@@ -471,14 +472,19 @@ public final class RuleEngine implements AutoCloseable {
         return total;
     }
 
-    /** Machines whose minutes the partitions track now (bounded by maxMachines). */
+    /** Machines whose minutes the partitions track now (bounded by maxMachines); never waits for the partitions. */
     public long trackedMachines() {
-        long total = 0;
-        for (int i = 0; i < partitions.length; i++) {
-            RulePartition p = partitions[i];
-            total += call(threads[i], () -> (long) p.trackedMachines());
-        }
-        return total;
+        return stats.trackedMachines.sum();
+    }
+
+    /** Machines further ahead of the fleet than this are reported as having skewed clocks. */
+    public void reportSkewBeyond(Duration tolerance) {
+        this.skewTolerance = tolerance;
+    }
+
+    /** The tolerance set by {@link #reportSkewBeyond} (5 minutes unless set). */
+    public Duration clockSkew() {
+        return skewTolerance;
     }
 
     /** Live dedup episodes across partitions. */

@@ -38,6 +38,7 @@ final class RulePartition {
     private final SessionPseudoClock clock;
     private final MinuteRollup rollup;
     private long evictionsCounted;
+    private long trackedCounted;
     private long processDropsCounted;
     private long historyCounted;
     private final Alerts alerts;
@@ -155,6 +156,8 @@ final class RulePartition {
         evictionsCounted = rollup.evictions();
         stats.processRowsDropped.add(rollup.processRowsDropped() - processDropsCounted);
         processDropsCounted = rollup.processRowsDropped();
+        stats.trackedMachines.add(rollup.machines() - trackedCounted);
+        trackedCounted = rollup.machines();
         if (gone.isEmpty()) {
             return;
         }

@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -45,6 +46,7 @@ public final class ConnwatchService implements AutoCloseable {
     private static final Duration EPISODE_LOG_START = Duration.ofSeconds(60);
 
     private final CleanupStack cleanup = new CleanupStack();
+    private FanOutSink outputs;
     private final IngestStats ingest = new IngestStats();
     private final String clientId = clientId();
     private final JsonlFileSink file;
@@ -110,7 +112,7 @@ public final class ConnwatchService implements AutoCloseable {
         if (delivery != null) {
             sinks.add(new DeliverySink(delivery));
         }
-        AlertSink outputs = new FanOutSink(sinks);
+        outputs = new FanOutSink(sinks);
         return episodes == null ? outputs : new EpisodeLogSink(outputs, episodes);
     }
 
@@ -195,19 +197,49 @@ public final class ConnwatchService implements AutoCloseable {
         if (!http.enabled()) {
             return -1;
         }
-        Map<String, Supplier<JsonObject>> sections = kafka == null ? Map.of() : Map.of("kafka", kafka::statsJson);
+        HttpIngest ingestRoute = new HttpIngest(engine, ingest, http.ingestLimits());
+        HttpApiVerticle[] server = new HttpApiVerticle[1];
+        Map<String, Supplier<JsonObject>> sections = new LinkedHashMap<>();
+        if (kafka != null) {
+            sections.put("kafka", kafka::statsJson);
+        }
+        sections.put("outputs", this::outputsJson);
+        sections.put("http", () -> ingestRoute.defenceStats().mergeIn(server[0].connectionStats()));
+        engine.reportSkewBeyond(config.rules().bounds().clockSkew());
         AdminRoutes admin = new AdminRoutes(new AdminRoutes.Sources(engine, ingest, intel::status,
-            Optional.of(watcher::requestReload), sections));
-        HttpApiVerticle server = new HttpApiVerticle(new HttpApiVerticle.Settings(http.host(), http.port(),
-            new HttpIngest(engine, ingest, http.maxBodyBytes()), admin));
+            Optional.of(watcher::requestReload), sections, this::problems));
+        server[0] = new HttpApiVerticle(new HttpApiVerticle.Settings(http.host(), http.port(), ingestRoute, admin, http.idleTimeout(),
+            http.maxConnections()));
+        HttpApiVerticle started = server[0];
         try {
-            vertx.deployVerticle(server).await();
+            vertx.deployVerticle(started).await();
         } catch (Exception e) { // await() rethrows the cause as it is: a taken port is a java.net.BindException
             throw new IOException("cannot listen on " + http.host() + ":" + http.port() + ": " + e.getMessage(), e);
         }
-        LOG.info("connwatch ingesting on http://{}:{}/ingest with {} rule partitions{}", http.host(), server.actualPort(),
+        LOG.info("connwatch ingesting on http://{}:{}/ingest with {} rule partitions{}", http.host(), started.actualPort(),
             engine.partitionCount(), file == null ? "" : "; alerts also to " + file.file());
-        return server.actualPort();
+        return started.actualPort();
+    }
+
+    /** Each alert output with its failures, for /stats. */
+    private JsonObject outputsJson() {
+        JsonObject o = new JsonObject();
+        for (FanOutSink.Output out : outputs.outputs()) {
+            o.put(out.name(), new JsonObject().put("durable", out.durable()).put("failing", out.failing()).put("failures", out.failures())
+                .put("lastError", out.lastError()).put("lastFailure", out.lastFailure() == null ? null : out.lastFailure().toString()));
+        }
+        return o;
+    }
+
+    /** What /health reports as degraded. */
+    private List<String> problems() {
+        List<String> p = new ArrayList<>();
+        for (FanOutSink.Output out : outputs.outputs()) {
+            if (out.failing()) {
+                p.add("alert output " + out.name() + " is failing: " + out.lastError());
+            }
+        }
+        return p;
     }
 
     private static String clientId() {

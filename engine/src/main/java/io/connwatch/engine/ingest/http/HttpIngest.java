@@ -15,32 +15,82 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The HTTP ingest route: {@code POST /ingest} takes records in any shape the decoder reads and
  * answers with accepted and rejected counts and a reason for each rejected record, once the
  * accepted records have been through the rules.
  *
- * <p>Status codes: 200 some or all records accepted; 400 empty body or unknown table; 413 body
- * over the size limit; 422 nothing in the body could be accepted; 503 with {@code Retry-After}
- * when the rule partitions are full and the sender should back off. Decoding runs on a worker
- * thread, rules on the partition threads, never on the event loop.
+ * <p>Status codes: 200 some or all records accepted; 400 empty body, unknown table or a body that
+ * is not the gzip it says it is; 408 body not complete within the request timeout; 413 body over
+ * the size limit (after decompression too); 415 a content encoding other than gzip; 422 nothing
+ * in the body could be accepted; 503 with {@code Retry-After} when the rule partitions are full
+ * or the bodies in flight on all connections together have reached their budget, and the sender
+ * should back off. Inflating, decoding and handing over run on a worker thread, rules on the
+ * partition threads, never on the event loop.
  */
 public final class HttpIngest {
     /** Rejections listed in one response at most; the counts always cover all. */
     public static final int MAX_LISTED_REJECTIONS = 100;
 
+    /**
+     * What one request and all requests together may cost.
+     *
+     * @param maxBodyBytes     a body's size at most, as sent and after decompression
+     * @param maxInflateRatio  a gzip body may inflate to at most this many times its size
+     * @param maxInFlightBytes bodies being received or processed, over all connections, at most;
+     *                         beyond it a request gets 503 and Retry-After
+     * @param requestTimeout   a request's body must arrive whole within this (a stalled or trickling sender gets 408)
+     */
+    public record Limits(long maxBodyBytes, int maxInflateRatio, long maxInFlightBytes, Duration requestTimeout) {
+        public static final int DEFAULT_MAX_INFLATE_RATIO = 200;
+        public static final long DEFAULT_MAX_IN_FLIGHT_BYTES = 256L << 20;
+        public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(60);
+
+        /** The defaults with another body limit. */
+        public static Limits of(long maxBodyBytes) {
+            return new Limits(maxBodyBytes, DEFAULT_MAX_INFLATE_RATIO, Math.max(DEFAULT_MAX_IN_FLIGHT_BYTES, 2 * maxBodyBytes),
+                DEFAULT_REQUEST_TIMEOUT);
+        }
+    }
+
     private final RuleEngine engine;
     private final IngestStats stats;
+    private final Limits limits;
     private final long maxBodyBytes;
+    private final AtomicLong inFlight = new AtomicLong();
+    /** Requests refused for lack of budget, timed out, or refused as bombs or bad encodings. */
+    private final LongAdder overBudget = new LongAdder();
+    private final LongAdder timedOut = new LongAdder();
+    private final LongAdder badEncoding = new LongAdder();
 
     public HttpIngest(RuleEngine engine, IngestStats stats, long maxBodyBytes) {
+        this(engine, stats, Limits.of(maxBodyBytes));
+    }
+
+    public HttpIngest(RuleEngine engine, IngestStats stats, Limits limits) {
         this.engine = engine;
         this.stats = stats;
-        this.maxBodyBytes = maxBodyBytes;
+        this.limits = limits;
+        this.maxBodyBytes = limits.maxBodyBytes();
+    }
+
+    /** Bytes of request bodies held now, over all connections. */
+    public long inFlightBytes() {
+        return inFlight.get();
+    }
+
+    /** The ingest endpoint's defences as counters, for /stats. */
+    public JsonObject defenceStats() {
+        return new JsonObject().put("inFlightBytes", inFlight.get()).put("maxInFlightBytes", limits.maxInFlightBytes())
+            .put("refusedOverBudget", overBudget.sum()).put("timedOut", timedOut.sum()).put("refusedEncoding", badEncoding.sum());
     }
 
     /** Adds {@code POST /ingest} to the router. */
@@ -50,8 +100,47 @@ public final class HttpIngest {
         router.post("/ingest").handler(this::readBody);
     }
 
+    /** One request's share of the in-flight budget and its timer; released exactly once. */
+    private final class Claim {
+        private long bytes;
+        private long timer = -1;
+        private boolean done;
+
+        boolean take(long n) {
+            if (inFlight.addAndGet(n) > limits.maxInFlightBytes()) {
+                inFlight.addAndGet(-n);
+                return false;
+            }
+            bytes += n;
+            return true;
+        }
+
+        void release(Vertx vertx) {
+            if (done) {
+                return;
+            }
+            done = true;
+            inFlight.addAndGet(-bytes);
+            bytes = 0;
+            if (timer >= 0) {
+                vertx.cancelTimer(timer);
+            }
+        }
+    }
+
     private void readBody(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
+        String encoding = req.getHeader("Content-Encoding");
+        boolean gzip = false;
+        if (encoding != null && !encoding.isBlank() && !encoding.trim().equalsIgnoreCase("identity")) {
+            String e = encoding.trim().toLowerCase(Locale.ROOT);
+            if (!e.equals("gzip") && !e.equals("x-gzip")) {
+                badEncoding.increment();
+                refuse(ctx, 415, "Content-Encoding " + encoding.trim() + " is not supported: send the body plain or gzip");
+                return;
+            }
+            gzip = true;
+        }
         String declared = req.getHeader("Content-Length");
         if (declared != null) {
             try {
@@ -60,50 +149,86 @@ public final class HttpIngest {
                     return;
                 }
             } catch (NumberFormatException e) {
-                json(ctx, 400, new JsonObject().put("error", "bad Content-Length"));
+                refuse(ctx, 400, "bad Content-Length");
                 return;
             }
         }
+        Vertx vertx = ctx.vertx();
+        Claim claim = new Claim();
+        ctx.addEndHandler(v -> claim.release(vertx));
+        req.connection().closeHandler(v -> claim.release(vertx));
+        claim.timer = vertx.setTimer(Math.max(1, limits.requestTimeout().toMillis()), id -> {
+            claim.timer = -1;
+            if (!ctx.response().ended()) {
+                timedOut.increment();
+                refuse(ctx, 408, "the body did not arrive within " + limits.requestTimeout().toSeconds() + " s");
+            }
+            claim.release(vertx);
+        });
         Buffer body = Buffer.buffer();
         boolean[] refused = {false};
         req.handler(chunk -> {
-            if (refused[0]) {
+            if (refused[0] || claim.done) {
                 return;
             }
             if (body.length() + chunk.length() > maxBodyBytes) {
                 refused[0] = true;
                 tooLarge(ctx);
+                claim.release(vertx);
+                return;
+            }
+            if (!claim.take(chunk.length())) {
+                refused[0] = true;
+                overBudget.increment();
+                ctx.response().putHeader("Retry-After", "5");
+                refuse(ctx, 503, "too many request bodies in flight; retry after Retry-After seconds");
+                claim.release(vertx);
                 return;
             }
             body.appendBuffer(chunk);
         });
+        boolean inflate = gzip;
         req.endHandler(v -> {
-            if (!refused[0]) {
-                ingest(ctx, body.toString(StandardCharsets.UTF_8));
+            if (!refused[0] && !claim.done) {
+                if (claim.timer >= 0) {
+                    vertx.cancelTimer(claim.timer);
+                    claim.timer = -1;
+                }
+                ingest(ctx, body.getBytes(), inflate);
             }
         });
+        req.exceptionHandler(e -> claim.release(vertx));
         req.resume();
     }
 
     private void tooLarge(RoutingContext ctx) {
-        ctx.response().putHeader("Connection", "close");
-        json(ctx, 413, new JsonObject().put("error", "body larger than " + maxBodyBytes + " bytes: split it into smaller requests"));
+        refuse(ctx, 413, "body larger than " + maxBodyBytes + " bytes: split it into smaller requests");
     }
 
-    private void ingest(RoutingContext ctx, String body) {
+    /** Answers an error and closes the connection: whatever the sender is still sending is not read. */
+    private static void refuse(RoutingContext ctx, int status, String message) {
+        if (ctx.response().ended()) {
+            return;
+        }
+        ctx.response().putHeader("Connection", "close");
+        json(ctx, status, new JsonObject().put("error", message));
+        ctx.response().endHandler(v -> ctx.request().connection().close());
+    }
+
+    private void ingest(RoutingContext ctx, byte[] raw, boolean gzip) {
         String table = ctx.request().getParam("table");
         if (table != null && Table.named(table).isEmpty()) {
             json(ctx, 400, new JsonObject().put("error", "table must be " + Table.choices()));
             return;
         }
-        if (body.isBlank()) {
-            json(ctx, 400, new JsonObject().put("error", "empty body: send JSON lines, a JSON array, a {\"records\":[...]} envelope or CSV"));
-            return;
-        }
         String source = "http";
         Vertx vertx = ctx.vertx();
-        // Decoding and handing over run on a worker: offer() takes the engine's lock.
+        // Inflating, decoding and handing over run on a worker: never inflate on an event loop, and offer() takes the engine's lock.
         vertx.executeBlocking(() -> {
+            String body = new String(gzip ? GzipBody.inflate(raw, maxBodyBytes, limits.maxInflateRatio()) : raw, StandardCharsets.UTF_8);
+            if (body.isBlank()) {
+                throw new GzipBody.Refused(400, "empty body: send JSON lines, a JSON array, a {\"records\":[...]} envelope or CSV");
+            }
             Decoded decoded = decode(source, body, table);
             CompletableFuture<Void> done = decoded.records.isEmpty()
                 ? CompletableFuture.completedFuture(null) : engine.offer(decoded.records);
@@ -112,6 +237,23 @@ public final class HttpIngest {
             ? Future.succeededFuture((Decoded) null)
             : Future.fromCompletionStage(accepted.done(), vertx.getOrCreateContext()).map(v -> accepted.decoded())
         ).onComplete(ar -> {
+            if (ar.failed() && ar.cause() instanceof GzipBody.Refused r) {
+                if (r.status != 400 || gzip) {
+                    badEncoding.increment();
+                }
+                if (r.status == 413 || gzip) {
+                    refuse(ctx, r.status, r.getMessage());
+                } else {
+                    json(ctx, r.status, new JsonObject().put("error", r.getMessage()));
+                }
+                return;
+            }
+            if (ar.failed() && notDurable(ar.cause())) {
+                // an alert these records raised could not be stored: the sender must send them again
+                ctx.response().putHeader("Retry-After", "30");
+                json(ctx, 503, new JsonObject().put("error", "alerts cannot be stored right now (see /health); retry the same body later"));
+                return;
+            }
             if (ar.failed()) {
                 json(ctx, 500, new JsonObject().put("error", "processing failed: " + ar.cause().getMessage()));
                 return;
@@ -143,11 +285,30 @@ public final class HttpIngest {
     private record Accepted(Decoded decoded, CompletableFuture<Void> done) {
     }
 
-    private static Decoded decode(String source, String body, String table) {
+    private Decoded decode(String source, String body, String table) {
         List<MachineRecord> records = new ArrayList<>();
         List<Rejection> rejections = new ArrayList<>();
-        new RecordDecoder(table).decode(source, body, RecordDecoder.Sink.of(records::add, rejections::add));
+        int[] ordinal = {0};
+        new RecordDecoder(table).decode(source, body, RecordDecoder.Sink.of(r -> {
+            ordinal[0]++;
+            // a live source: a record from the future is refused before it can move any clock
+            String why = engine.admit(r);
+            if (why == null) {
+                records.add(r);
+            } else {
+                rejections.add(new Rejection(source, "record " + ordinal[0] + " (Machine " + r.getMachine() + ")", "TimeGenerated", why));
+            }
+        }, rejections::add));
         return new Decoded(records, rejections);
+    }
+
+    private static boolean notDurable(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof io.connwatch.engine.alert.sink.AlertSink.NotDurableException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void json(RoutingContext ctx, int status, JsonObject body) {

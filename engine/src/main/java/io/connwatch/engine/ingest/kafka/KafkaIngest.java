@@ -407,7 +407,15 @@ public final class KafkaIngest extends VerticleBase {
         if (r.value() == null || r.value().isBlank()) {
             rejected.add(new Rejection(source, "value", null, "empty record value"));
         } else {
-            decoder(r.topic()).decode(source, r.value(), RecordDecoder.Sink.of(facts::add, rejected::add));
+            decoder(r.topic()).decode(source, r.value(), RecordDecoder.Sink.of(f -> {
+                // a live source: a record from the future is refused (and dead-lettered) before it can move any clock
+                String why = engine.admit(f);
+                if (why == null) {
+                    facts.add(f);
+                } else {
+                    rejected.add(new Rejection(source, "Machine " + f.getMachine(), "TimeGenerated", why));
+                }
+            }, rejected::add));
         }
         long newest = Long.MIN_VALUE;
         for (MachineRecord f : facts) {
