@@ -21,12 +21,18 @@ public final class HttpApiVerticle extends VerticleBase {
      * @param port           0 for any free port (see {@link #actualPort()})
      * @param idleTimeout    a connection with nothing to read or write for this long is closed
      * @param maxConnections open connections at most; further ones are closed at once (counted)
+     * @param headTimeout    a new connection whose first request head has not arrived within this is closed
+     *                       (a client trickling its headers holds no connection slot for long)
      */
-    public record Settings(String host, int port, HttpIngest ingest, AdminRoutes admin, Duration idleTimeout, int maxConnections) {
+    public record Settings(String host, int port, HttpIngest ingest, AdminRoutes admin, Duration idleTimeout, int maxConnections,
+                           Duration headTimeout) {
         public Settings(String host, int port, HttpIngest ingest, AdminRoutes admin) {
-            this(host, port, ingest, admin, Duration.ofSeconds(120), 1_000);
+            this(host, port, ingest, admin, Duration.ofSeconds(120), 1_000, Duration.ofSeconds(60));
         }
     }
+
+    /** Connections whose first request has not arrived yet, with their timer; touched on this verticle's event loop only. */
+    private final java.util.Map<HttpConnection, Long> waiting = new java.util.IdentityHashMap<>();
 
     private final AtomicInteger open = new AtomicInteger();
     private final LongAdder refusedConnections = new LongAdder();
@@ -46,10 +52,16 @@ public final class HttpApiVerticle extends VerticleBase {
         // No decompression here: Netty would inflate on the event loop without a bound (a gzip bomb
         // stalls every route); the ingest route inflates on a worker within limits instead.
         server = vertx.createHttpServer(new HttpServerOptions().setHost(settings.host()).setPort(settings.port())
-                .setDecompressionSupported(false)
+                .setDecompressionSupported(false).setHttp2ClearTextEnabled(false)
                 .setIdleTimeout((int) Math.max(1, settings.idleTimeout().toSeconds())).setIdleTimeoutUnit(TimeUnit.SECONDS))
             .connectionHandler(this::connection)
-            .requestHandler(router);
+            .requestHandler(req -> {
+                Long timer = waiting.remove(req.connection());
+                if (timer != null) {
+                    vertx.cancelTimer(timer);
+                }
+                router.handle(req);
+            });
         return server.listen();
     }
 
@@ -60,7 +72,20 @@ public final class HttpApiVerticle extends VerticleBase {
             c.close();
             return;
         }
-        c.closeHandler(v -> open.decrementAndGet());
+        long timer = vertx.setTimer(Math.max(1, settings.headTimeout().toMillis()), id -> {
+            if (waiting.remove(c) != null) {
+                refusedConnections.increment();
+                c.close();
+            }
+        });
+        waiting.put(c, timer);
+        c.closeHandler(v -> {
+            open.decrementAndGet();
+            Long t = waiting.remove(c);
+            if (t != null) {
+                vertx.cancelTimer(t);
+            }
+        });
     }
 
     /** Open connections now and connections refused over the limit so far, for /stats. */

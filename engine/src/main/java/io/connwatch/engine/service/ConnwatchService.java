@@ -209,7 +209,7 @@ public final class ConnwatchService implements AutoCloseable {
         AdminRoutes admin = new AdminRoutes(new AdminRoutes.Sources(engine, ingest, intel::status,
             Optional.of(watcher::requestReload), sections, this::problems));
         server[0] = new HttpApiVerticle(new HttpApiVerticle.Settings(http.host(), http.port(), ingestRoute, admin, http.idleTimeout(),
-            http.maxConnections()));
+            http.maxConnections(), http.requestTimeout()));
         HttpApiVerticle started = server[0];
         try {
             vertx.deployVerticle(started).await();

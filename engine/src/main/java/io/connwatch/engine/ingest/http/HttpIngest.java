@@ -156,7 +156,7 @@ public final class HttpIngest {
         Vertx vertx = ctx.vertx();
         Claim claim = new Claim();
         ctx.addEndHandler(v -> claim.release(vertx));
-        req.connection().closeHandler(v -> claim.release(vertx));
+        ctx.response().closeHandler(v -> claim.release(vertx));
         claim.timer = vertx.setTimer(Math.max(1, limits.requestTimeout().toMillis()), id -> {
             claim.timer = -1;
             if (!ctx.response().ended()) {
@@ -207,12 +207,14 @@ public final class HttpIngest {
 
     /** Answers an error and closes the connection: whatever the sender is still sending is not read. */
     private static void refuse(RoutingContext ctx, int status, String message) {
-        if (ctx.response().ended()) {
+        var response = ctx.response();
+        if (response.ended() || response.headWritten()) {
+            ctx.request().connection().close();
             return;
         }
-        ctx.response().putHeader("Connection", "close");
+        response.putHeader("Connection", "close");
+        ctx.addEndHandler(v -> ctx.request().connection().close());
         json(ctx, status, new JsonObject().put("error", message));
-        ctx.response().endHandler(v -> ctx.request().connection().close());
     }
 
     private void ingest(RoutingContext ctx, byte[] raw, boolean gzip) {
