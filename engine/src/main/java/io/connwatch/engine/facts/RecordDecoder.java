@@ -428,11 +428,10 @@ public final class RecordDecoder {
                     return null;
                 }
                 JsonLocation loc = e.getLocation();
-                if (openWhere != null) {
-                    String reason = e instanceof JsonEOFException
-                        ? "the input ends before the object is closed"
-                        : clean(e.getOriginalMessage());
-                    reject(loc == null ? "line " + in.line.number() : at(loc), null, "malformed JSON: " + reason);
+                if (openWhere != null && e instanceof JsonEOFException) {
+                    reject(openWhere, null, "malformed JSON: the input ends before the object is closed");
+                } else if (openWhere != null) {
+                    reject(loc == null ? "line " + in.line.number() : at(loc), null, "malformed JSON: " + clean(e.getOriginalMessage()));
                 }
                 afterBrokenObject();
                 // A lone brace where the error was met starts the next object (a missing comma):
