@@ -22,6 +22,20 @@ import java.util.Locale;
 
 /** Turns a {@link RawRecord} into a typed, validated {@link Connection} or {@link BoundPort}. */
 final class FactBuilder {
+    // The most one row (one minute of one connection group) can plausibly hold. Past these a value
+    // is a fault or an attack, not a measurement, and a few such rows would overflow the sums of a
+    // machine's minute; the README's input section gives the same figures.
+    /** BytesSent, BytesReceived: 10^12 bytes in one minute is about 133 Gbit/s. */
+    static final long MAX_BYTES = 1_000_000_000_000L;
+    /** LinksEstablished, LinksTerminated, LinksFailed, LinksLive: 10^7 connections in one minute. */
+    static final long MAX_LINKS = 10_000_000L;
+    /** Responses: 10^9 in one minute. */
+    static final long MAX_RESPONSES = 1_000_000_000L;
+    /** ResponseTimeMax, ResponseTimeMin: 10^9 ms, about 11.6 days. */
+    static final long MAX_RESPONSE_TIME_MS = 1_000_000_000L;
+    /** ResponseTimeSum: 10^15 ms, the most responses times the longest response, rounded down. */
+    static final long MAX_RESPONSE_TIME_SUM_MS = 1_000_000_000_000_000L;
+
     private static final JsonFactory JSON = JsonFactory.builder().enable(JsonReadFeature.ALLOW_SINGLE_QUOTES).build();
     /** The Log Analytics portal's CSV export format, e.g. {@code 3/27/2019, 10:00:00.000 AM}. */
     private static final DateTimeFormatter PORTAL_TIME = new DateTimeFormatterBuilder()
@@ -207,7 +221,23 @@ final class FactBuilder {
         if (v < 0) {
             throw new FieldException(c.azureName, "negative count " + v);
         }
+        long max = maximum(c);
+        if (v > max) {
+            throw new FieldException(c.azureName, v + " is outside the plausible range 0.." + max + " for one row");
+        }
         return v;
+    }
+
+    /** The largest value a counter column may hold in one row. */
+    static long maximum(Column c) {
+        return switch (c) {
+            case BYTES_SENT, BYTES_RECEIVED -> MAX_BYTES;
+            case LINKS_ESTABLISHED, LINKS_TERMINATED, LINKS_FAILED, LINKS_LIVE -> MAX_LINKS;
+            case RESPONSES -> MAX_RESPONSES;
+            case RESPONSE_TIME_MAX, RESPONSE_TIME_MIN -> MAX_RESPONSE_TIME_MS;
+            case RESPONSE_TIME_SUM -> MAX_RESPONSE_TIME_SUM_MS;
+            default -> throw new IllegalArgumentException(c.azureName + " is not a counter");
+        };
     }
 
     private static Long optionalCount(RawRecord raw, Column c) throws FieldException {

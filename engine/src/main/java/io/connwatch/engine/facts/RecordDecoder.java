@@ -6,29 +6,38 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.dataformat.csv.CsvFactory;
-import com.fasterxml.jackson.dataformat.csv.CsvParser;
-import java.io.BufferedReader;
+import com.fasterxml.jackson.core.io.JsonEOFException;
+import io.connwatch.engine.facts.InputLines.Line;
+import io.connwatch.net.IpAddress;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Reader;
-import java.io.StringReader;
 import java.nio.CharBuffer;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
-import io.connwatch.net.IpAddress;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads VMConnection and VMBoundPort records from the shapes real exports have and hands each
  * to a {@link Sink} as a typed fact or as a {@link Rejection} naming where and why.
  *
- * <p>Shapes, told apart by the first characters: JSON lines (one object per line), a JSON array
- * (a Log Analytics export), Azure Monitor data export's {@code {"records":[...]}} envelope (alone,
- * pretty-printed, or one per line), and CSV with a header row. A bad record never stops the
- * records around it; a JSON syntax error inside a multi-line document ends that document, since
- * nothing after it can be read with certainty, and is reported as one rejection.
+ * <p>Input is read line by line and each line is judged on its own, so no single line decides
+ * the shape of what follows and a bad line costs only itself. A line may hold a JSON object (a
+ * record, or an envelope {@code {"records":[...]}} as Azure Monitor data export writes), several
+ * objects with the punctuation of a JSON array around them (a Log Analytics export, one element
+ * per line or all on one line), the start of a pretty-printed object (a <code>{</code> ending the
+ * line: the object is read over the following lines), a CSV header row naming columns, or a CSV
+ * row after such a header. A line that is not well-formed is one rejection, even when it held
+ * several records. A pretty-printed object broken by a syntax error is one rejection and reading
+ * goes on at the next line that starts an object; an object never swallows a line that holds a
+ * whole record of its own. Input given as bytes must be UTF-8: a line that is not is rejected.
  *
  * <p>Not thread-safe: use one decoder per thread.
  */
@@ -55,13 +64,21 @@ public final class RecordDecoder {
         }
     }
 
+    /** Lines of byte input longer than this are rejected unread (64 MiB). */
+    public static final int MAX_LINE_BYTES = 64 << 20;
+    /** A quoted CSV value may run over at most this many lines. */
+    static final int MAX_CSV_ROW_LINES = 64;
+
     // Source text in error locations would echo input back (and costs time per parser).
     private static final JsonFactory JSON = JsonFactory.builder().disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build();
-    private static final CsvFactory CSV = new CsvFactory();
-    private static final java.util.regex.Pattern SOURCE_MARKER =
-        java.util.regex.Pattern.compile("\\[Source: [^;\\]]*(?:\\([^)]*\\))?; line: (\\d+), column: (\\d+)\\]");
+    private static final Pattern SOURCE_MARKER =
+        Pattern.compile("\\[Source: [^;\\]]*(?:\\([^)]*\\))?; line: (\\d+), column: (\\d+)\\]");
+    private static final int NONE = 0;
+    private static final int ARRAY = 1;
+    private static final int RECORDS = 2;
 
     private final String defaultTable;
+    private final int maxLineBytes;
     private final RawRecord raw = new RawRecord();
     private final RawRecord envelope = new RawRecord();
     private static final int MAX_INTERNED = 100_000;
@@ -77,50 +94,42 @@ public final class RecordDecoder {
      *                     nor show which table they are from, e.g. a topic that carries one table
      */
     public RecordDecoder(String defaultTable) {
+        this(defaultTable, MAX_LINE_BYTES);
+    }
+
+    RecordDecoder(String defaultTable, int maxLineBytes) {
         if (defaultTable != null && !defaultTable.equals("VMConnection") && !defaultTable.equals("VMBoundPort")) {
             throw new IllegalArgumentException("default table must be VMConnection or VMBoundPort, got " + defaultTable);
         }
         this.defaultTable = defaultTable;
+        this.maxLineBytes = maxLineBytes;
     }
 
     /** Decodes text held in memory (an HTTP body, a Kafka value). */
     public void decode(String source, String text, Sink sink) {
-        // The shape is told from the string itself: the reader's mark/reset below would allocate a
-        // megabyte-sized buffer for each call, most of the cost of reading a small Kafka value.
-        int first = -1;
-        int at = 0;
-        for (; at < text.length(); at++) {
-            char c = text.charAt(at);
-            if (c != '\uFEFF' && !Character.isWhitespace(c)) {
-                first = c;
-                break;
-            }
-        }
-        if (first < 0) {
-            return;
-        }
-        BufferedReader in = new BufferedReader(new StringReader(text), Math.max(64, Math.min(text.length() + 1, 1 << 16)));
         try {
-            if (first == '[') {
-                decodeJsonDocument(source, in, sink);
-            } else if (first == '{') {
-                int lineStart = text.lastIndexOf('\n', at) + 1;
-                int lineEnd = text.indexOf('\n', at);
-                String firstLine = text.substring(lineStart, lineEnd < 0 ? text.length() : lineEnd);
-                if (firstLine.endsWith("\r")) {
-                    firstLine = firstLine.substring(0, firstLine.length() - 1);
-                }
-                if (isWholeJsonValue(stripBom(firstLine))) {
-                    decodeJsonLines(source, in, sink);
-                } else {
-                    decodeJsonDocument(source, in, sink);
-                }
-            } else {
-                decodeCsv(source, in, sink);
-            }
+            new Run(source, InputLines.of(text), sink).run();
         } catch (IOException e) {
             throw new IllegalStateException("reading a string cannot fail", e);
         }
+    }
+
+    /** Decodes UTF-8 bytes held in memory; a line that is not UTF-8 is rejected, naming the byte. */
+    public void decode(String source, byte[] utf8, Sink sink) {
+        try {
+            decode(source, new ByteArrayInputStream(utf8), sink);
+        } catch (IOException e) {
+            throw new IllegalStateException("reading a byte array cannot fail", e);
+        }
+    }
+
+    /**
+     * Decodes a stream of UTF-8 to its end; a line that is not UTF-8 is rejected, naming the byte.
+     *
+     * @throws IOException only when the stream itself fails; bad content is reported to the sink
+     */
+    public void decode(String source, InputStream in, Sink sink) throws IOException {
+        new Run(source, InputLines.of(in, maxLineBytes), sink).run();
     }
 
     /**
@@ -129,168 +138,686 @@ public final class RecordDecoder {
      * @throws IOException only when the reader itself fails; bad content is reported to the sink
      */
     public void decode(String source, Reader reader, Sink sink) throws IOException {
-        BufferedReader in = reader instanceof BufferedReader b ? b : new BufferedReader(reader, 1 << 16);
-        in.mark(1 << 20);
-        int first = firstSignificantChar(in);
-        in.reset();
-        if (first < 0) {
-            return;
-        }
-        if (first == '[') {
-            decodeJsonDocument(source, in, sink);
-        } else if (first == '{') {
-            in.mark(1 << 20);
-            String firstLine = skipBlankLines(in);
-            in.reset();
-            if (firstLine != null && isWholeJsonValue(stripBom(firstLine))) {
-                decodeJsonLines(source, in, sink);
-            } else {
-                decodeJsonDocument(source, in, sink);
-            }
-        } else {
-            decodeCsv(source, in, sink);
+        new Run(source, InputLines.of(reader), sink).run();
+    }
+
+    /** Where reading goes on: the rest of a line after a multi-line object ended on it. */
+    private record Rest(Line line, int from) {
+    }
+
+    /** A line held invalid UTF-8 while a multi-line object was being read over it. */
+    private static final class BadLine extends IOException {
+        final transient Line line;
+
+        BadLine(Line line) {
+            super("invalid UTF-8", null);
+            this.line = line;
         }
     }
 
-    private static int firstSignificantChar(BufferedReader in) throws IOException {
-        int c;
-        int read = 0;
-        while ((c = in.read()) >= 0 && read++ < (1 << 20) - 1) {
-            if (c != '\uFEFF' && !Character.isWhitespace(c)) {
-                return c;
+    /** One decode: the state that lives from one line to the next. */
+    private final class Run {
+        private final String source;
+        private final InputLines lines;
+        private final Sink sink;
+        private final Deque<Line> pushedBack = new ArrayDeque<>();
+        /** What the line being read yielded, held until the line proves well-formed. */
+        private final List<Object> pending = new ArrayList<>();
+        private boolean buffering;
+        /**
+         * After a multi-line object ended or broke: lines that start no object are the rest of it
+         * (members of a broken object, closing brackets) and are dropped without a word.
+         */
+        private boolean absorbing;
+        /** The JSON container lines are in: an array, an envelope's records, or none. */
+        private int container = NONE;
+        private int index;
+        private Column[] header;
+        // The object being read: where the record-level object open now is (null between records),
+        // whether an envelope's records array is open, and the next index in it.
+        private String openWhere;
+        private long openAt;
+        private boolean inRecords;
+        private boolean isEnvelope;
+        private int recordsIndex;
+        // How the parser's locations map to the input.
+        private int baseLine;
+        private int baseColumn;
+        /** Whether the parser reads one line (and its locations are offsets in it) or continues over lines. */
+        private boolean lineLevel;
+        private char[] chars = new char[1024];
+
+        Run(String source, InputLines lines, Sink sink) {
+            this.source = source;
+            this.lines = lines;
+            this.sink = sink;
+        }
+
+        void run() throws IOException {
+            Line l;
+            while ((l = next()) != null) {
+                Rest rest = line(l);
+                while (rest != null) {
+                    rest = jsonLine(rest.line(), rest.from());
+                }
             }
         }
-        return -1;
-    }
 
-    private static String skipBlankLines(BufferedReader in) throws IOException {
-        String line;
-        while ((line = in.readLine()) != null) {
-            if (!stripBom(line).isBlank()) {
-                return line;
-            }
+        private Line next() throws IOException {
+            return pushedBack.isEmpty() ? lines.next() : pushedBack.pop();
         }
-        return null;
-    }
 
-    /** True when the line holds exactly one complete JSON value: the mark of JSON lines. */
-    private static boolean isWholeJsonValue(String line) {
-        try (JsonParser p = JSON.createParser(line)) {
-            if (p.nextToken() == null) {
-                return false;
+        private Rest line(Line l) throws IOException {
+            if (l.tooLong()) {
+                reject("line " + l.number(), null, "longer than " + maxLineBytes + " bytes; skipped");
+                absorbing = false;
+                return null;
             }
-            p.skipChildren();
-            return p.nextToken() == null;
-        } catch (IOException e) {
-            return false;
+            String t = l.text();
+            int i = skipSpace(t, 0);
+            if (i == t.length()) {
+                return null;
+            }
+            char c = t.charAt(i);
+            if (l.badByte() >= 0) {
+                if (absorbing && c != '{') {
+                    return null;
+                }
+                reject("line " + l.number(), null, "invalid UTF-8 at byte " + l.badByte());
+                absorbing = false;
+                return null;
+            }
+            if (c == '{' || c == '[' || c == ']' || c == '}' || c == ',') {
+                return jsonLine(l, i);
+            }
+            csvLine(l);
+            return null;
         }
-    }
 
-    /** Jackson's message without the source marker it adds when sources are not kept. */
-    private static String clean(String message) {
-        return SOURCE_MARKER.matcher(message).replaceAll("line $1, column $2");
-    }
-
-    private static String stripBom(String s) {
-        return !s.isEmpty() && s.charAt(0) == '\uFEFF' ? s.substring(1) : s;
-    }
-
-    private void decodeJsonLines(String source, BufferedReader in, Sink sink) throws IOException {
-        String line;
-        int lineNo = 0;
-        while ((line = in.readLine()) != null) {
-            lineNo++;
-            if (lineNo == 1) {
-                line = stripBom(line);
+        /**
+         * Reads the JSON of a line from {@code from}: objects, with array and envelope punctuation
+         * around them. Returns where reading goes on when an object ran over several lines.
+         */
+        private Rest jsonLine(Line l, int from) throws IOException {
+            String t = l.text();
+            int len = t.length();
+            if (chars.length < len) {
+                chars = new char[Math.max(len, chars.length * 2)];
             }
-            if (line.isBlank()) {
-                continue;
-            }
-            try (JsonParser p = JSON.createParser(line)) {
-                JsonToken t = p.nextToken();
-                if (t != JsonToken.START_OBJECT) {
-                    sink.rejected(new Rejection(source, "line " + lineNo, null, "expected a JSON object, found " + describe(t)));
+            t.getChars(0, len, chars, 0);
+            int savedContainer = container;
+            int savedIndex = index;
+            pending.clear();
+            buffering = true;
+            boolean sawObject = false;
+            boolean metBrace = false;
+            int pos = from;
+            while (true) {
+                pos = skipSpace(t, pos);
+                if (pos >= len) {
+                    break;
+                }
+                char c = t.charAt(pos);
+                if (c == ',' || c == '}') {
+                    pos++;
                     continue;
                 }
-                topLevelObject(source, p, "line " + lineNo, lineNo, true, sink);
-                JsonToken trailing = p.nextToken();
-                if (trailing != null) {
-                    sink.rejected(new Rejection(source, "line " + lineNo, null,
-                        "unexpected " + describe(trailing) + " after the JSON object (one object per line)"));
+                if (c == '[') {
+                    if (container == NONE) {
+                        container = ARRAY;
+                        index = 0;
+                    }
+                    pos++;
+                    continue;
                 }
-            } catch (JsonProcessingException e) {
-                sink.rejected(new Rejection(source, location(lineNo, e.getLocation()), null, "malformed JSON: " + clean(e.getOriginalMessage())));
-            }
-        }
-    }
-
-    private void decodeJsonDocument(String source, BufferedReader in, Sink sink) throws IOException {
-        try (JsonParser p = JSON.createParser(in)) {
-            JsonToken t;
-            while ((t = p.nextToken()) != null) {
-                JsonLocation at = p.currentTokenLocation();
-                if (t == JsonToken.START_ARRAY) {
-                    int index = 0;
-                    while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-                        if (t == null) {
-                            throw new IllegalStateException("unreachable: parser ends arrays or throws");
-                        }
-                        JsonLocation el = p.currentTokenLocation();
-                        String where = location(el) + " (element " + index++ + ")";
-                        if (t == JsonToken.START_OBJECT) {
-                            topLevelObject(source, p, where, el.getLineNr(), false, sink);
+                if (c == ']') {
+                    container = NONE;
+                    pos++;
+                    continue;
+                }
+                if (c != '{') {
+                    return badLine(savedContainer, savedIndex, metBrace, notAnObject(l, pos));
+                }
+                int element = container == NONE ? -1 : index++;
+                String where = switch (container) {
+                    case ARRAY -> "line " + l.number() + ", column " + (pos + 1) + " (element " + element + ")";
+                    case RECORDS -> "line " + l.number() + " (records[" + element + "])";
+                    default -> "line " + l.number();
+                };
+                baseLine = l.number();
+                baseColumn = pos;
+                lineLevel = true;
+                metBrace = true;
+                JsonParser p = JSON.createParser(chars, pos, len - pos);
+                try {
+                    p.nextToken();
+                    object(p, where, true);
+                    pos += (int) p.currentLocation().getCharOffset();
+                    sawObject = true;
+                } catch (JsonEOFException e) {
+                    // The line ended inside the object: the start of a pretty-printed object, an
+                    // envelope whose records follow on the next lines, or a truncated line.
+                    int brace = openWhere != null && !sawObject ? prettyStart(t, pos, p) : -1;
+                    if (brace >= 0) {
+                        String suffix;
+                        if (inRecords) {
+                            container = RECORDS;
+                            index = recordsIndex;
+                            suffix = " (records[" + (recordsIndex - 1) + "])";
                         } else {
-                            sink.rejected(new Rejection(source, where, null, "expected a JSON object, found " + describe(t)));
-                            p.skipChildren();
+                            suffix = element < 0 ? "" : container == ARRAY ? " (element " + element + ")" : " (records[" + element + "])";
                         }
+                        flush();
+                        absorbing = false;
+                        return multiLineObject(l, brace, suffix);
                     }
-                } else if (t == JsonToken.START_OBJECT) {
-                    topLevelObject(source, p, location(at), at.getLineNr(), false, sink);
-                } else {
-                    sink.rejected(new Rejection(source, location(at), null, "expected a JSON object or array, found " + describe(t)));
-                    p.skipChildren();
+                    if (openWhere == null && isEnvelope) {
+                        flush();
+                        container = inRecords ? RECORDS : NONE;
+                        index = recordsIndex;
+                        absorbing = false;
+                        return null;
+                    }
+                    return badLine(savedContainer, savedIndex, true, new Rejection(source,
+                        "line " + l.number() + ", column " + (len + 1), null,
+                        "malformed JSON: the line ends before the object is closed (truncated?)"));
+                } catch (JsonProcessingException e) {
+                    return badLine(savedContainer, savedIndex, true,
+                        new Rejection(source, at(e.getLocation()), null, "malformed JSON: " + clean(e.getOriginalMessage())));
+                } finally {
+                    p.close();
                 }
             }
-        } catch (JsonProcessingException e) {
-            sink.rejected(new Rejection(source, location(e.getLocation()), null,
-                "malformed JSON: " + clean(e.getOriginalMessage()) + "; the rest of this document was skipped"));
+            flush();
+            if (sawObject) {
+                absorbing = false;
+            }
+            return null;
+        }
+
+        /**
+         * The index of the brace that starts a pretty-printed object, when the line ended just
+         * after the brace of the record-level object being read; -1 otherwise.
+         */
+        private int prettyStart(String t, int pos, JsonParser p) {
+            if (p == null || p.currentToken() != JsonToken.START_OBJECT) {
+                return -1;
+            }
+            long at = p.currentTokenLocation().getCharOffset();
+            if (at != openAt) {
+                return -1;
+            }
+            int brace = pos + (int) at;
+            return skipSpace(t, brace + 1) == t.length() ? brace : -1;
+        }
+
+        /**
+         * A line that is not well-formed: one rejection for all of it, unless it starts no object
+         * and comes after a multi-line object, whose rest it then is.
+         */
+        private Rest badLine(int savedContainer, int savedIndex, boolean startsObject, Rejection why) {
+            pending.clear();
+            buffering = false;
+            container = savedContainer;
+            index = savedIndex;
+            if (startsObject) {
+                absorbing = false;
+            } else if (absorbing) {
+                return null;
+            }
+            sink.rejected(why);
+            return null;
+        }
+
+        private Rejection notAnObject(Line l, int pos) {
+            String t = l.text();
+            String found = switch (t.charAt(pos)) {
+                case '"' -> "a string";
+                case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9' -> "a number";
+                default -> t.startsWith("true", pos) || t.startsWith("false", pos) ? "a boolean"
+                    : t.startsWith("null", pos) ? "null" : null;
+            };
+            if (found != null) {
+                return new Rejection(source, "line " + l.number(), null, "expected a JSON object, found " + found);
+            }
+            baseLine = l.number();
+            baseColumn = pos;
+            lineLevel = true;
+            try (JsonParser p = JSON.createParser(chars, pos, t.length() - pos)) {
+                p.nextToken();
+                return new Rejection(source, "line " + l.number() + ", column " + (pos + 1), null, "expected a JSON object");
+            } catch (JsonProcessingException e) {
+                return new Rejection(source, at(e.getLocation()), null, "malformed JSON: " + clean(e.getOriginalMessage()));
+            } catch (IOException e) {
+                throw new IllegalStateException("reading a string cannot fail", e);
+            }
+        }
+
+        /**
+         * Reads a pretty-printed object that starts at {@code brace} on line {@code start} over as
+         * many lines as it takes, and returns where reading goes on after it; on a syntax error,
+         * rejects the record it broke and goes on at the next line that starts an object.
+         */
+        private Rest multiLineObject(Line start, int brace, String suffix) throws IOException {
+            buffering = false;
+            Continuation in = new Continuation(start, brace);
+            baseLine = start.number();
+            baseColumn = brace;
+            lineLevel = false;
+            try (JsonParser p = JSON.createParser(in)) {
+                p.nextToken();
+                object(p, at(p.currentTokenLocation()) + suffix, false);
+                absorbing = true;
+                JsonLocation end = p.currentLocation();
+                return new Rest(in.line, end.getLineNr() == 1 ? brace + end.getColumnNr() - 1 : end.getColumnNr() - 1);
+            } catch (BadLine e) {
+                if (openWhere != null) {
+                    reject("line " + e.line.number(), null, "invalid UTF-8 at byte " + e.line.badByte());
+                }
+                afterBrokenObject();
+                absorbing = true;
+                return null;
+            } catch (JsonProcessingException e) {
+                if (in.refusedAt > 0) {
+                    if (openWhere != null) {
+                        reject(openWhere, null, "malformed JSON: the object is not closed before line " + in.refusedAt
+                            + ", which holds a record of its own");
+                    }
+                    afterBrokenObject();
+                    absorbing = false;
+                    return null;
+                }
+                JsonLocation loc = e.getLocation();
+                if (openWhere != null && e instanceof JsonEOFException) {
+                    reject(openWhere, null, "malformed JSON: the input ends before the object is closed");
+                } else if (openWhere != null) {
+                    reject(loc == null ? "line " + in.line.number() : at(loc), null, "malformed JSON: " + clean(e.getOriginalMessage()));
+                }
+                afterBrokenObject();
+                // A lone brace where the error was met starts the next object (a missing comma):
+                // read it again; anything else on that line belonged to the broken object.
+                if (in.line != start && loc != null && lineOf(loc) == in.line.number()
+                    && isLoneBrace(in.line.text(), columnOf(loc) - 1)) {
+                    pushedBack.push(in.line);
+                    absorbing = false;
+                } else {
+                    absorbing = true;
+                }
+                return null;
+            }
+        }
+
+        private void afterBrokenObject() {
+            if (inRecords) {
+                container = RECORDS;
+                index = recordsIndex;
+            }
+        }
+
+        /** Feeds a parser one line at a time, so that a syntax error is always on the last line it was given. */
+        private final class Continuation extends Reader {
+            private Line line;
+            private String text;
+            private int at;
+            /** The line that ended the object by holding a whole record of its own, or 0. */
+            private int refusedAt;
+
+            Continuation(Line start, int from) {
+                line = start;
+                text = start.text();
+                at = from;
+            }
+
+            @Override
+            public int read(char[] buf, int off, int len) throws IOException {
+                if (len == 0) {
+                    return 0;
+                }
+                if (refusedAt > 0) {
+                    return -1;
+                }
+                while (at > text.length()) {
+                    Line next = next();
+                    if (next == null) {
+                        return -1;
+                    }
+                    if (next.tooLong() || startsWholeObject(next.text())) {
+                        refusedAt = next.number();
+                        pushedBack.push(next);
+                        return -1;
+                    }
+                    if (next.badByte() >= 0) {
+                        line = next;
+                        throw new BadLine(next);
+                    }
+                    line = next;
+                    text = next.text();
+                    at = 0;
+                }
+                int left = text.length() - at;
+                if (left == 0) {
+                    buf[off] = '\n';
+                    at++;
+                    return 1;
+                }
+                int n = Math.min(len, left);
+                text.getChars(at, at + n, buf, off);
+                at += n;
+                return n;
+            }
+
+            @Override
+            public void close() {
+                // nothing to release: the lines belong to the run
+            }
+        }
+
+        /**
+         * Reads an object whose START_OBJECT is current: either a record or an envelope whose
+         * {@code records} array holds records.
+         */
+        private void object(JsonParser p, String where, boolean lineMode) throws IOException {
+            envelope.clear();
+            openWhere = where;
+            openAt = p.currentTokenLocation().getCharOffset();
+            inRecords = false;
+            isEnvelope = false;
+            recordsIndex = 0;
+            JsonToken t;
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                t = p.nextToken();
+                if (name.equals("records") && t == JsonToken.START_ARRAY) {
+                    isEnvelope = true;
+                    openWhere = null;
+                    inRecords = true;
+                    t = p.nextToken();
+                    while (t != JsonToken.END_ARRAY) {
+                        JsonLocation el = p.currentTokenLocation();
+                        String elWhere = (lineMode ? "line " + baseLine : at(el)) + " (records[" + recordsIndex++ + "])";
+                        openWhere = elWhere;
+                        openAt = el.getCharOffset();
+                        if (t == JsonToken.START_OBJECT) {
+                            raw.clear();
+                            readFields(p, raw);
+                            openWhere = null;
+                            emit(elWhere, raw);
+                            t = p.nextToken();
+                        } else {
+                            p.skipChildren();
+                            openWhere = null;
+                            Rejection notObject = new Rejection(source, elWhere, null, "expected a JSON object, found " + describe(t));
+                            // Only an element that a comma or the end of the array follows is one:
+                            // a string before a colon is a member of an object that closed too early.
+                            t = p.nextToken();
+                            out(notObject);
+                        }
+                    }
+                    inRecords = false;
+                } else {
+                    readField(p, name, t, envelope);
+                }
+            }
+            if (!isEnvelope) {
+                openWhere = null;
+                emit(where, envelope);
+            }
+        }
+
+        private void csvLine(Line l) throws IOException {
+            List<String> row = csvRow(l, header != null && !absorbing);
+            if (row != null && isHeader(row)) {
+                header = new Column[row.size()];
+                for (int i = 0; i < row.size(); i++) {
+                    header[i] = Column.byName(row.get(i));
+                }
+                absorbing = false;
+                return;
+            }
+            if (absorbing) {
+                return;
+            }
+            String where = "line " + l.number();
+            if (header == null) {
+                reject(where, null, "not a JSON object, nor a CSV row: no CSV header row naming the columns came before it");
+                return;
+            }
+            if (row == null) {
+                reject(where, null, "malformed CSV: a quoted value is not closed, or text follows its closing quote");
+                return;
+            }
+            if (row.size() == 1 && row.get(0).isBlank()) {
+                return;
+            }
+            if (row.size() > header.length) {
+                reject(where, null, "row has " + row.size() + " fields but the header names " + header.length);
+                return;
+            }
+            raw.clear();
+            for (int i = 0; i < row.size(); i++) {
+                if (header[i] != null) {
+                    raw.put(header[i], intern(row.get(i)));
+                }
+            }
+            buffering = false;
+            emit(where, raw);
+        }
+
+        /**
+         * The fields of the CSV row that starts on {@code first}; a quoted value may run onto
+         * following lines when {@code mayContinue}. Null when the row is malformed (the lines it
+         * would have taken are given back).
+         */
+        private List<String> csvRow(Line first, boolean mayContinue) throws IOException {
+            List<String> fields = new ArrayList<>();
+            StringBuilder value = new StringBuilder();
+            List<Line> taken = new ArrayList<>();
+            String t = first.text();
+            int i = 0;
+            boolean quoted = false;
+            boolean atStart = true;
+            while (true) {
+                if (i >= t.length()) {
+                    if (!quoted) {
+                        fields.add(value.toString());
+                        if (!taken.isEmpty() && fields.size() != header.length) {
+                            // a quote left open that a later row happened to close
+                            for (int k = taken.size() - 1; k >= 0; k--) {
+                                pushedBack.push(taken.get(k));
+                            }
+                            return null;
+                        }
+                        return fields;
+                    }
+                    Line more = mayContinue && taken.size() < MAX_CSV_ROW_LINES ? next() : null;
+                    if (more == null || more.badByte() >= 0 || more.tooLong()) {
+                        if (more != null) {
+                            taken.add(more);
+                        }
+                        for (int k = taken.size() - 1; k >= 0; k--) {
+                            pushedBack.push(taken.get(k));
+                        }
+                        return null;
+                    }
+                    taken.add(more);
+                    value.append('\n');
+                    t = more.text();
+                    i = 0;
+                    continue;
+                }
+                char c = t.charAt(i++);
+                if (quoted) {
+                    if (c != '"') {
+                        value.append(c);
+                    } else if (i < t.length() && t.charAt(i) == '"') {
+                        value.append('"');
+                        i++;
+                    } else {
+                        quoted = false;
+                        while (i < t.length() && (t.charAt(i) == ' ' || t.charAt(i) == '\t')) {
+                            i++;
+                        }
+                        if (i < t.length() && t.charAt(i) != ',') {
+                            for (int k = taken.size() - 1; k >= 0; k--) {
+                                pushedBack.push(taken.get(k));
+                            }
+                            return null;
+                        }
+                    }
+                } else if (c == ',') {
+                    fields.add(value.toString());
+                    value.setLength(0);
+                    atStart = true;
+                } else if (c == '"' && atStart) {
+                    quoted = true;
+                    atStart = false;
+                } else {
+                    value.append(c);
+                    atStart = false;
+                }
+            }
+        }
+
+        private void emit(String where, RawRecord record) {
+            MachineRecord fact;
+            try {
+                fact = FactBuilder.build(record, defaultTable);
+            } catch (FieldException e) {
+                out(new Rejection(source, where, e.field, e.getMessage()));
+                return;
+            }
+            out(fact);
+        }
+
+        private void out(Object outcome) {
+            if (buffering) {
+                pending.add(outcome);
+            } else {
+                deliver(outcome);
+            }
+        }
+
+        private void deliver(Object outcome) {
+            if (outcome instanceof MachineRecord r) {
+                sink.record(r);
+            } else {
+                sink.rejected((Rejection) outcome);
+            }
+        }
+
+        private void flush() {
+            for (Object o : pending) {
+                deliver(o);
+            }
+            pending.clear();
+            buffering = false;
+        }
+
+        private void reject(String where, String field, String reason) {
+            sink.rejected(new Rejection(source, where, field, reason));
+        }
+
+        private int lineOf(JsonLocation l) {
+            return baseLine + l.getLineNr() - 1;
+        }
+
+        private int columnOf(JsonLocation l) {
+            return l.getLineNr() == 1 ? baseColumn + l.getColumnNr() : l.getColumnNr();
+        }
+
+        private String at(JsonLocation l) {
+            if (l == null) {
+                return "line " + baseLine;
+            }
+            if (lineLevel) {
+                // by offset: a lone carriage return inside the line counts as a line end to the parser
+                return "line " + baseLine + ", column " + (baseColumn + l.getCharOffset() + 1);
+            }
+            return "line " + lineOf(l) + ", column " + columnOf(l);
+        }
+
+        /** Jackson's message with the locations it names mapped to the input's. */
+        private String clean(String message) {
+            Matcher m = SOURCE_MARKER.matcher(message);
+            StringBuilder out = new StringBuilder();
+            while (m.find()) {
+                int line = Integer.parseInt(m.group(1));
+                int column = Integer.parseInt(m.group(2));
+                String mapped = "line " + (baseLine + line - 1) + ", column " + (line == 1 ? baseColumn + column : column);
+                m.appendReplacement(out, Matcher.quoteReplacement(mapped));
+            }
+            m.appendTail(out);
+            return out.toString();
         }
     }
 
-    /**
-     * Reads an object whose START_OBJECT is current: either a record or an envelope whose
-     * {@code records} array holds records.
-     */
-    private void topLevelObject(String source, JsonParser p, String where, int line, boolean lineMode, Sink sink)
-        throws IOException {
-        envelope.clear();
-        boolean isEnvelope = false;
-        JsonToken t;
-        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            t = p.nextToken();
-            if (name.equals("records") && t == JsonToken.START_ARRAY) {
-                isEnvelope = true;
-                int index = 0;
-                while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-                    JsonLocation el = p.currentTokenLocation();
-                    String elWhere = (lineMode ? "line " + line : location(el)) + " (records[" + index++ + "])";
-                    if (t == JsonToken.START_OBJECT) {
-                        raw.clear();
-                        readFields(p, raw);
-                        emit(source, elWhere, raw, sink);
-                    } else {
-                        sink.rejected(new Rejection(source, elWhere, null, "expected a JSON object, found " + describe(t)));
-                        p.skipChildren();
-                    }
-                }
-            } else {
-                readField(p, name, t, envelope);
+    /** True when a CSV row names columns rather than holding values: two of them, or all of one or more. */
+    private static boolean isHeader(List<String> row) {
+        int known = 0;
+        for (String name : row) {
+            if (Column.byName(name) != null) {
+                known++;
             }
         }
-        if (!isEnvelope) {
-            emit(source, where, envelope, sink);
+        return known >= 2 || (known == 1 && row.size() == 1);
+    }
+
+    /** True when the line, after any comma or bracket, starts with a compact object that closes on it. */
+    static boolean startsWholeObject(String t) {
+        int i = skipSpace(t, 0);
+        if (i < t.length() && (t.charAt(i) == ',' || t.charAt(i) == '[')) {
+            i = skipSpace(t, i + 1);
         }
+        if (i >= t.length() || t.charAt(i) != '{') {
+            return false;
+        }
+        int j = skipSpace(t, i + 1);
+        if (j >= t.length() || (t.charAt(j) != '"' && t.charAt(j) != '}')) {
+            return false;
+        }
+        int depth = 0;
+        boolean inString = false;
+        for (int k = i; k < t.length(); k++) {
+            char c = t.charAt(k);
+            if (inString) {
+                if (c == '\\') {
+                    k++;
+                } else if (c == '"') {
+                    inString = false;
+                }
+            } else if (c == '"') {
+                inString = true;
+            } else if (c == '{' || c == '[') {
+                depth++;
+            } else if ((c == '}' || c == ']') && --depth == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True when the character at {@code at} is a brace alone on its line but for a comma before it. */
+    private static boolean isLoneBrace(String t, int at) {
+        if (at < 0 || at >= t.length() || t.charAt(at) != '{' || skipSpace(t, at + 1) != t.length()) {
+            return false;
+        }
+        int i = skipSpace(t, 0);
+        if (i < at && t.charAt(i) == ',') {
+            i = skipSpace(t, i + 1);
+        }
+        return i == at;
+    }
+
+    private static int skipSpace(String t, int from) {
+        int i = from;
+        while (i < t.length()) {
+            char c = t.charAt(i);
+            if (c != ' ' && c != '\t' && c != '\r' && c != '\uFEFF') {
+                break;
+            }
+            i++;
+        }
+        return i;
     }
 
     private void readFields(JsonParser p, RawRecord into) throws IOException {
@@ -372,76 +899,6 @@ public final class RecordDecoder {
         return s;
     }
 
-    private void decodeCsv(String source, BufferedReader in, Sink sink) throws IOException {
-        try (CsvParser p = CSV.createParser(in)) {
-            p.enable(CsvParser.Feature.SKIP_EMPTY_LINES);
-            Column[] header = null;
-            String[] headerNames = null;
-            List<String> row = new ArrayList<>();
-            JsonToken t;
-            while ((t = p.nextToken()) != null) {
-                if (t != JsonToken.START_ARRAY) {
-                    continue;
-                }
-                int line = -1;
-                row.clear();
-                while ((t = p.nextToken()) == JsonToken.VALUE_STRING) {
-                    if (line < 0) {
-                        // the row's own first value: START_ARRAY's location is the end of the previous row
-                        line = p.currentTokenLocation().getLineNr();
-                    }
-                    row.add(p.getText());
-                }
-                if (header == null) {
-                    header = new Column[row.size()];
-                    headerNames = new String[row.size()];
-                    for (int i = 0; i < row.size(); i++) {
-                        headerNames[i] = i == 0 ? stripBom(row.get(i)) : row.get(i);
-                        header[i] = Column.byName(headerNames[i]);
-                    }
-                    continue;
-                }
-                String where = "line " + line;
-                if (row.size() == 1 && row.get(0).isBlank()) {
-                    continue;
-                }
-                if (row.size() > header.length) {
-                    sink.rejected(new Rejection(source, where, null,
-                        "row has " + row.size() + " fields but the header names " + header.length));
-                    continue;
-                }
-                raw.clear();
-                for (int i = 0; i < row.size(); i++) {
-                    if (header[i] != null) {
-                        raw.put(header[i], intern(row.get(i)));
-                    }
-                }
-                emit(source, where, raw, sink);
-            }
-        } catch (JsonProcessingException e) {
-            sink.rejected(new Rejection(source, location(e.getLocation()), null,
-                "malformed CSV: " + clean(e.getOriginalMessage()) + "; the rest of this file was skipped"));
-        }
-    }
-
-    private void emit(String source, String where, RawRecord record, Sink sink) {
-        MachineRecord fact;
-        try {
-            fact = FactBuilder.build(record, defaultTable);
-        } catch (FieldException e) {
-            sink.rejected(new Rejection(source, where, e.field, e.getMessage()));
-            return;
-        }
-        sink.record(fact);
-    }
-
-    private static String location(JsonLocation l) {
-        return l == null ? "unknown location" : "line " + l.getLineNr() + ", column " + l.getColumnNr();
-    }
-
-    private static String location(int line, JsonLocation l) {
-        return l == null ? "line " + line : "line " + line + ", column " + l.getColumnNr();
-    }
 
     private static String describe(JsonToken t) {
         if (t == null) {

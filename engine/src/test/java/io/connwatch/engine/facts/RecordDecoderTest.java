@@ -158,8 +158,155 @@ class RecordDecoderTest {
         decode("[\n" + CONN + ",\n" + CONN + ",\n{\"Machine\": \"m-");
         assertEquals(2, records.size());
         assertEquals(1, rejections.size());
-        assertTrue(rejections.get(0).location().startsWith("line 4"), rejections.get(0).toString());
-        assertTrue(rejections.get(0).reason().contains("the rest of this document was skipped"), rejections.get(0).reason());
+        assertEquals("test:line 4, column 16: malformed JSON: the line ends before the object is closed (truncated?)",
+            rejections.get(0).message());
+    }
+
+    // A bad first line used to decide the shape of everything after it: JSON that did not parse
+    // as a whole line made the input one broken document, anything not starting with { or [ made
+    // it CSV. Each case is a file or body whose first line was cut or spoiled.
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+        "syntax error | {\"a\":1,,} | line 1, column 8 | malformed JSON: Unexpected character (',' (code 44)): was expecting double-quote to start field name",
+        "NaN | {\"BytesSent\":NaN} | line 1, column 17 | malformed JSON: Non-standard token 'NaN'",
+        "an unclosed array of numbers | [1, 2, 3 | line 1 | expected a JSON object, found a number",
+        "a record cut at the end | {\"TimeGenerated\":\"2024-05-01T10:00:00Z\",\"Machine\": | line 1, column 51 | malformed JSON: the line ends before the object is closed (truncated?)",
+        "a record cut at the front | 8.8.8\",\"DestinationPort\":53} | line 1 | not a JSON object, nor a CSV row: no CSV header row naming the columns came before it",
+        "a brace alone | { | line 1, column 1 | malformed JSON: the object is not closed before line 2, which holds a record of its own"})
+    void aBadFirstLineCostsOnlyItself(String name, String first, String location, String reason) {
+        decode(first + "\n" + CONN + "\n" + PORT + "\n" + CONN + "\n");
+        assertEquals(3, records.size(), name + ": " + rejections);
+        assertInstanceOf(BoundPort.class, records.get(1));
+        assertEquals(1, rejections.size(), rejections.toString());
+        assertEquals(location, rejections.get(0).location(), name);
+        assertTrue(rejections.get(0).reason().startsWith(reason), rejections.get(0).reason());
+    }
+
+    @Test
+    void aBrokenArrayGoesOnLineByLine() {
+        decode("[\n  " + CONN + ",\n  {\"Machine\":,},\n  " + PORT + ",\n  garbage,\n  " + CONN + "\n]\n");
+        assertEquals(3, records.size(), rejections.toString());
+        assertEquals(2, rejections.size(), rejections.toString());
+        assertEquals("test:line 3, column 14: malformed JSON: Unexpected character (',' (code 44)): expected a valid value "
+            + "(JSON String, Number, Array, Object or token 'null', 'true' or 'false')",
+            rejections.get(0).message());
+        assertEquals("test:line 5: not a JSON object, nor a CSV row: no CSV header row naming the columns came before it",
+            rejections.get(1).message());
+    }
+
+    private static String pretty(String compact, String indent) {
+        return indent + compact.replace("{", "{\n" + indent + "  ").replace(",\"", ",\n" + indent + "  \"").replace("}", "\n" + indent + "}");
+    }
+
+    @Test
+    void aBrokenRecordInAPrettyPrintedEnvelopeCostsOnlyItself() {
+        String broken = pretty(CONN.replace("\"m-1\"", "\"m-1\",,"), "    ");
+        decode("{\n  \"records\": [\n" + pretty(CONN, "    ") + ",\n" + broken + ",\n" + pretty(PORT, "    ") + "\n  ]\n}\n");
+        assertEquals(2, records.size(), rejections.toString());
+        assertInstanceOf(BoundPort.class, records.get(1));
+        assertEquals(1, rejections.size(), rejections.toString());
+        assertEquals("test:line 13, column 23: malformed JSON: Unexpected character (',' (code 44)): was expecting double-quote to start field name",
+            rejections.get(0).message());
+    }
+
+    @Test
+    void prettyPrintedRecordsWithAMissingCommaBetweenThemAreAllRead() {
+        decode("[\n" + pretty(CONN, "  ") + "\n" + pretty(PORT, "  ") + ",\n" + pretty(CONN, "  ") + "\n]\n");
+        assertEquals(List.of(), rejections);
+        assertEquals(3, records.size());
+    }
+
+    @Test
+    void aPrettyPrintedRecordNeverSwallowsALineHoldingAWholeRecord() {
+        decode("{\n  \"TimeGenerated\": \"2024-05-01T10:00:00Z\",\n" + CONN + "\n" + PORT + "\n");
+        assertEquals(2, records.size());
+        assertEquals(1, rejections.size());
+        assertEquals("test:line 1, column 1: malformed JSON: the object is not closed before line 3, which holds a record of its own",
+            rejections.get(0).message());
+    }
+
+    @Test
+    void aLineWithASyntaxErrorIsOneRejectionEvenWhenItHeldSeveralRecords() {
+        decode("[" + CONN + "," + PORT + "," + CONN.replace("\"m-1\"", "\"m-1\" x") + "]\n" + PORT + "\n");
+        assertEquals(1, records.size(), "only the next line's");
+        assertInstanceOf(BoundPort.class, records.get(0));
+        assertEquals(1, rejections.size(), rejections.toString());
+        assertTrue(rejections.get(0).location().startsWith("line 1, column "), rejections.get(0).location());
+    }
+
+    @Test
+    void aCsvFileCutAtTheFrontGoesOnFromItsHeaderAndAnUnclosedQuoteCostsOnlyItsRow() {
+        decode("8.0.0.4,8.8.8.8,53\n"
+            + "TimeGenerated,Machine,Direction,SourceIp,DestinationIp,DestinationPort,Description\n"
+            + "2024-05-01T10:00:00Z,m-1,outbound,10.0.0.4,8.8.8.8,53,\"two\n"
+            + "lines\"\n"
+            + "2024-05-01T10:00:00Z,\"m-2,outbound,10.0.0.4,8.8.8.8,53\n"
+            + "2024-05-01T10:00:00Z,m-3,outbound,10.0.0.4,8.8.8.8,53\n");
+        assertEquals(List.of("m-1", "m-3"), records.stream().map(MachineRecord::getMachine).toList(), rejections.toString());
+        assertEquals(2, rejections.size());
+        assertEquals("test:line 1: not a JSON object, nor a CSV row: no CSV header row naming the columns came before it",
+            rejections.get(0).message());
+        assertEquals("test:line 5: malformed CSV: a quoted value is not closed, or text follows its closing quote",
+            rejections.get(1).message());
+    }
+
+    @ParameterizedTest(name = "{0} = {1}")
+    @CsvSource(delimiter = '|', value = {
+        "BytesSent | 9223372036854775807 | 1000000000000",
+        "BytesReceived | 1000000000001 | 1000000000000",
+        "LinksEstablished | 10000001 | 10000000",
+        "LinksTerminated | 9223372036854775807 | 10000000",
+        "LinksFailed | 10000001 | 10000000",
+        "LinksLive | 10000001 | 10000000",
+        "Responses | 1000000001 | 1000000000",
+        "ResponseTimeMax | 1000000001 | 1000000000",
+        "ResponseTimeMin | 1000000001 | 1000000000",
+        "ResponseTimeSum | 1000000000000001 | 1000000000000000"})
+    void countersBeyondWhatOneRowCanHoldAreRejectedAndTheLimitItselfIsNot(String column, String value, String max) {
+        decode(CONN.replace("}", ",\"" + column + "\":" + value + "}") + "\n"
+            + CONN.replace("}", ",\"" + column + "\":\"" + value + "\"}") + "\n"
+            + CONN.replace("}", ",\"" + column + "\":" + max + "}"));
+        assertEquals(2, rejections.size(), rejections.toString());
+        for (Rejection r : rejections) {
+            assertEquals(column, r.field());
+            assertEquals(value + " is outside the plausible range 0.." + max + " for one row", r.reason());
+        }
+        assertEquals(1, records.size());
+    }
+
+    @Test
+    void bytesThatAreNotUtf8AreRejectedNamingTheByteAndTheOtherLinesGoOn() {
+        byte[] good = (CONN + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[][] bad = {
+            {(byte) 0xff},                          // never UTF-8
+            {(byte) 0xc3, (byte) 0x28},             // a lead byte without its continuation
+            {(byte) 0xc0, (byte) 0xaf},             // an overlong '/'
+            {(byte) 0xed, (byte) 0xa0, (byte) 0x80}, // a UTF-16 surrogate
+            {(byte) 0xe2, (byte) 0x82}};            // cut before its last byte
+        for (byte[] b : bad) {
+            records.clear();
+            rejections.clear();
+            String prefix = CONN.substring(0, CONN.indexOf("m-1") + 2);
+            java.io.ByteArrayOutputStream in = new java.io.ByteArrayOutputStream();
+            in.writeBytes(good);
+            in.writeBytes(prefix.getBytes(StandardCharsets.UTF_8));
+            in.writeBytes(b);
+            in.writeBytes((CONN.substring(prefix.length()) + "\n").getBytes(StandardCharsets.UTF_8));
+            in.writeBytes(good);
+            new RecordDecoder().decode("test", in.toByteArray(), sink);
+            assertEquals(2, records.size(), rejections.toString());
+            assertEquals(List.of(new Rejection("test", "line 2", null, "invalid UTF-8 at byte " + (good.length + prefix.length()))),
+                rejections);
+        }
+    }
+
+    @Test
+    void aLineLongerThanTheLimitIsRejectedUnreadAndTheNextLinesGoOn() throws IOException {
+        String padded = CONN.replace("}", ",\"Padding\":\"" + "x".repeat(3000) + "\"}");
+        byte[] input = (padded + "\n" + CONN + "\n").getBytes(StandardCharsets.UTF_8);
+        new RecordDecoder(null, 2048).decode("test", new java.io.ByteArrayInputStream(input), sink);
+        assertEquals(1, records.size());
+        assertEquals(List.of(new Rejection("test", "line 1", null, "longer than 2048 bytes; skipped")), rejections);
     }
 
     @Test

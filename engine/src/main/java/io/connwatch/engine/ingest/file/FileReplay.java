@@ -8,9 +8,6 @@ import io.connwatch.engine.rules.RuleEngine;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,8 +52,8 @@ public final class FileReplay {
      */
     public boolean replay(Path file) {
         String name = file.toString();
-        try (Reader reader = open(file)) {
-            decoder.decode(name, reader, new RecordDecoder.Sink() {
+        try (InputStream in = open(file)) {
+            decoder.decode(name, in, new RecordDecoder.Sink() {
                 @Override
                 public void record(MachineRecord record) {
                     stats.accepted.increment();
@@ -100,7 +97,7 @@ public final class FileReplay {
         onProgress.accept(stats.accepted.sum());
     }
 
-    private static Reader open(Path file) throws IOException {
+    private static InputStream open(Path file) throws IOException {
         InputStream in = file.toString().equals("-") ? System.in : Files.newInputStream(file);
         in = new BufferedInputStream(in, 1 << 16);
         in.mark(2);
@@ -110,6 +107,6 @@ public final class FileReplay {
         if (b1 == 0x1f && b2 == 0x8b) {
             in = new GZIPInputStream(in, 1 << 16);
         }
-        return new InputStreamReader(in, StandardCharsets.UTF_8);
+        return in;
     }
 }

@@ -227,8 +227,8 @@ public final class HttpIngest {
         Vertx vertx = ctx.vertx();
         // Inflating, decoding and handing over run on a worker: never inflate on an event loop, and offer() takes the engine's lock.
         vertx.executeBlocking(() -> {
-            String body = new String(gzip ? GzipBody.inflate(raw, maxBodyBytes, limits.maxInflateRatio()) : raw, StandardCharsets.UTF_8);
-            if (body.isBlank()) {
+            byte[] body = gzip ? GzipBody.inflate(raw, maxBodyBytes, limits.maxInflateRatio()) : raw;
+            if (blank(body)) {
                 throw new GzipBody.Refused(400, "empty body: send JSON lines, a JSON array, a {\"records\":[...]} envelope or CSV");
             }
             Decoded decoded = decode(source, body, table);
@@ -287,7 +287,17 @@ public final class HttpIngest {
     private record Accepted(Decoded decoded, CompletableFuture<Void> done) {
     }
 
-    private Decoded decode(String source, String body, String table) {
+    private static boolean blank(byte[] body) {
+        for (byte b : body) {
+            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Decodes the body's bytes as they came: a line that is not UTF-8 is rejected with the byte, not silently replaced. */
+    private Decoded decode(String source, byte[] body, String table) {
         List<MachineRecord> records = new ArrayList<>();
         List<Rejection> rejections = new ArrayList<>();
         int[] ordinal = {0};
