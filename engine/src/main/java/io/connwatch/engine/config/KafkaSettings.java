@@ -61,7 +61,11 @@ public record KafkaSettings(boolean enabled, KafkaClientConfig client, String gr
         for (Settings ts : listed) {
             ts.only(Set.of("name", "table"));
             String name = ts.required("name");
-            String table = ts.choice("table", "auto", List.of("auto", "VMConnection", "VMBoundPort"));
+            List<String> tables = new ArrayList<>(List.of("auto"));
+            for (io.connwatch.engine.facts.Table t : io.connwatch.engine.facts.Table.values()) {
+                tables.add(t.azureName());
+            }
+            String table = ts.choice("table", "auto", tables);
             if (name != null) {
                 topics.add(new Topic(name, table));
             }

@@ -48,22 +48,21 @@ final class FactBuilder {
     }
 
     /** Which table a record belongs to, from its Type column or, failing that, its columns. */
-    static String table(RawRecord raw, String defaultTable) throws FieldException {
+    static Table table(RawRecord raw, Table defaultTable) throws FieldException {
         String type = raw.text(Column.TYPE);
         if (type != null) {
-            if (type.equalsIgnoreCase("VMConnection")) {
-                return "VMConnection";
+            for (Table t : Table.values()) {
+                if (t.azureName().equalsIgnoreCase(type)) {
+                    return t;
+                }
             }
-            if (type.equalsIgnoreCase("VMBoundPort")) {
-                return "VMBoundPort";
-            }
-            throw new FieldException("Type", "unsupported table '" + abbreviate(type) + "' (expected VMConnection or VMBoundPort)");
+            throw new FieldException("Type", "unsupported table '" + abbreviate(type) + "' (expected " + Table.choices() + ")");
         }
         if (raw.get(Column.DIRECTION) != null || raw.get(Column.DESTINATION_PORT) != null) {
-            return "VMConnection";
+            return Table.VM_CONNECTION;
         }
         if (raw.get(Column.PORT) != null || raw.get(Column.IS_WILDCARD_BIND) != null) {
-            return "VMBoundPort";
+            return Table.VM_BOUND_PORT;
         }
         if (defaultTable != null) {
             return defaultTable;
@@ -71,12 +70,11 @@ final class FactBuilder {
         throw new FieldException("Type", "cannot tell the table: no Type column and neither Direction nor Port");
     }
 
-    static MachineRecord build(RawRecord raw, String defaultTable) throws FieldException {
+    static MachineRecord build(RawRecord raw, Table defaultTable) throws FieldException {
         if (raw.problem != null) {
             throw new FieldException(raw.problemField, raw.problem);
         }
-        String table = table(raw, defaultTable);
-        MachineRecord r = table.equals("VMConnection") ? connection(raw) : boundPort(raw);
+        MachineRecord r = table(raw, defaultTable) == Table.VM_CONNECTION ? connection(raw) : boundPort(raw);
         return r;
     }
 

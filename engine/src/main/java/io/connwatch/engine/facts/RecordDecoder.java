@@ -77,7 +77,7 @@ public final class RecordDecoder {
     private static final int ARRAY = 1;
     private static final int RECORDS = 2;
 
-    private final String defaultTable;
+    private final Table defaultTable;
     private final int maxLineBytes;
     private final RawRecord raw = new RawRecord();
     private final RawRecord envelope = new RawRecord();
@@ -98,10 +98,8 @@ public final class RecordDecoder {
     }
 
     RecordDecoder(String defaultTable, int maxLineBytes) {
-        if (defaultTable != null && !defaultTable.equals("VMConnection") && !defaultTable.equals("VMBoundPort")) {
-            throw new IllegalArgumentException("default table must be VMConnection or VMBoundPort, got " + defaultTable);
-        }
-        this.defaultTable = defaultTable;
+        this.defaultTable = defaultTable == null ? null : Table.named(defaultTable)
+            .orElseThrow(() -> new IllegalArgumentException("default table must be " + Table.choices() + ", got " + defaultTable));
         this.maxLineBytes = maxLineBytes;
     }
 
