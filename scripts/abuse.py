@@ -61,13 +61,20 @@ class Watch:
                 "rss_before_mb": round(self.rss[0]), "rss_peak_mb": round(max(self.rss)), "rss_after_mb": round(rss_mb())}
 
 
-def bomb():
+def bomb_payload():
     z = zlib.compressobj(9, zlib.DEFLATED, 31)
     block, parts = b"\0" * (1 << 20), []
     for _ in range(4096):  # 4 GiB of zeros
         parts.append(z.compress(block))
     parts.append(z.flush())
-    payload = b"".join(parts)
+    return b"".join(parts)
+
+
+PREPARED = {"bomb": bomb_payload()} if "bomb" in ATTACKS else {}
+
+
+def bomb():
+    payload = PREPARED["bomb"]
     answers = []
 
     def one():

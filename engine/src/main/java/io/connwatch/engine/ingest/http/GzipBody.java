@@ -1,6 +1,5 @@
 package io.connwatch.engine.ingest.http;
 
-import java.io.ByteArrayOutputStream;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
@@ -22,19 +21,60 @@ final class GzipBody {
         }
     }
 
+    /**
+     * Inflations at once, at most one per core: a flood of bombs then costs a bounded amount of
+     * memory (each inflation holds up to two body-sized buffers) and leaves the other workers free.
+     */
+    private static final java.util.concurrent.Semaphore AT_ONCE = new java.util.concurrent.Semaphore(
+        Math.max(1, Runtime.getRuntime().availableProcessors()), true);
+
     private GzipBody() {
     }
 
     static byte[] inflate(byte[] gzip, long maxBytes, int maxRatio) throws Refused {
+        try {
+            AT_ONCE.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Refused(503, "interrupted while waiting to inflate the body");
+        }
+        try {
+            return inflateNow(gzip, maxBytes, maxRatio);
+        } finally {
+            AT_ONCE.release();
+        }
+    }
+
+    /**
+     * Two passes: the first inflates into one small scratch buffer only to measure (a bomb is
+     * refused there, having allocated nothing), the second into an array of the exact size.
+     */
+    private static byte[] inflateNow(byte[] gzip, long maxBytes, int maxRatio) throws Refused {
         long limit = Math.min(maxBytes, (long) maxRatio * Math.max(gzip.length, 1));
         int offset = header(gzip);
+        byte[] scratch = new byte[64 * 1024];
+        int size = (int) pass(gzip, offset, limit, maxBytes, maxRatio, scratch, null);
+        byte[] result = new byte[size];
+        pass(gzip, offset, limit, maxBytes, maxRatio, scratch, result);
+        int t = gzip.length - 8;
+        long crc = (gzip[t] & 0xffL) | (gzip[t + 1] & 0xffL) << 8 | (gzip[t + 2] & 0xffL) << 16 | (gzip[t + 3] & 0xffL) << 24;
+        java.util.zip.CRC32 check = new java.util.zip.CRC32();
+        check.update(result);
+        if (check.getValue() != crc) {
+            throw new Refused(400, "gzip body is corrupt (CRC mismatch)");
+        }
+        return result;
+    }
+
+    /** Inflates once: into {@code into} when given (sized by the first pass), else only counting. Returns the size. */
+    private static long pass(byte[] gzip, int offset, long limit, long maxBytes, int maxRatio, byte[] scratch, byte[] into)
+        throws Refused {
         Inflater inflater = new Inflater(true);
         try {
             inflater.setInput(gzip, offset, gzip.length - offset);
-            ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(limit, 4L * gzip.length + 1024));
-            byte[] buffer = new byte[64 * 1024];
+            long size = 0;
             while (!inflater.finished()) {
-                int n = inflater.inflate(buffer);
+                int n = into == null ? inflater.inflate(scratch) : inflater.inflate(into, (int) size, into.length - (int) size);
                 if (n == 0) {
                     if (inflater.needsInput()) {
                         throw new Refused(400, "gzip body is cut short");
@@ -42,13 +82,16 @@ final class GzipBody {
                     if (inflater.needsDictionary()) {
                         throw new Refused(400, "gzip body is not valid: it needs a preset dictionary");
                     }
+                    if (into != null && size == into.length && !inflater.finished()) {
+                        throw new Refused(400, "gzip body changed between passes");
+                    }
                 }
-                if ((long) out.size() + n > limit) {
-                    throw new Refused(413, out.size() + n > maxBytes
+                if (size + n > limit) {
+                    throw new Refused(413, size + n > maxBytes
                         ? "gzip body inflates to more than " + maxBytes + " bytes: split it into smaller requests"
                         : "gzip body inflates more than " + maxRatio + " times its size: refused as a decompression bomb");
                 }
-                out.write(buffer, 0, n);
+                size += n;
             }
             int remaining = inflater.getRemaining();
             if (remaining < 8) {
@@ -58,15 +101,7 @@ final class GzipBody {
                 // Members after the first (concatenated gzip) are rare in uploads: refused rather than ignored.
                 throw new Refused(400, "gzip body has more than one member: send one gzip stream");
             }
-            byte[] result = out.toByteArray();
-            int t = gzip.length - 8;
-            long crc = (gzip[t] & 0xffL) | (gzip[t + 1] & 0xffL) << 8 | (gzip[t + 2] & 0xffL) << 16 | (gzip[t + 3] & 0xffL) << 24;
-            java.util.zip.CRC32 check = new java.util.zip.CRC32();
-            check.update(result);
-            if (check.getValue() != crc) {
-                throw new Refused(400, "gzip body is corrupt (CRC mismatch)");
-            }
-            return result;
+            return size;
         } catch (DataFormatException e) {
             throw new Refused(400, "body is not valid gzip (Content-Encoding: gzip): " + e.getMessage());
         } finally {
