@@ -14,9 +14,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Delivers what the {@link Outbox} holds: one thread per receiver takes its due entries (oldest
  * first, up to the notifier's batch size), delivers them, and on failure either schedules a retry
- * with backoff and jitter (honouring a receiver's Retry-After) or, for a permanent failure or
- * after the last attempt, moves them to the dead letters. A per-receiver {@link CircuitBreaker}
- * pauses a receiver that keeps failing; a minimum interval between deliveries respects rate limits
+ * with backoff and jitter or, for a permanent failure or after the last attempt, moves them to the
+ * dead letters. A receiver's Retry-After (429, 503) is honoured exactly: nothing goes to that
+ * receiver before then, and it does not count toward its {@link CircuitBreaker}, which pauses a
+ * receiver that keeps failing without saying when to come back; a minimum interval between deliveries respects rate limits
  * (Slack's one message per second). Stopping leaves undelivered entries in the outbox for the
  * next start.
  */
@@ -91,6 +92,8 @@ public final class Dispatcher implements AutoCloseable {
         boolean woken;
         Thread thread;
         long lastSend = Long.MIN_VALUE / 2;
+        /** Until when the receiver asked (Retry-After) not to be sent anything. */
+        long pausedUntil = Long.MIN_VALUE;
 
         Worker(Notifier notifier, ReceiverSettings settings) {
             this.notifier = notifier;
@@ -161,6 +164,10 @@ public final class Dispatcher implements AutoCloseable {
                 waitUntil(breaker.openUntil());
                 return;
             }
+            if (now < pausedUntil) {
+                waitUntil(pausedUntil);
+                return;
+            }
             long earliest = lastSend + settings.minInterval().toMillis();
             if (now < earliest) {
                 waitUntil(earliest);
@@ -189,7 +196,9 @@ public final class Dispatcher implements AutoCloseable {
                         e.getMessage());
                     return;
                 }
-                breaker.failure(at);
+                if (e.retryAfter() == null) {
+                    breaker.failure(at);
+                }
                 if (attempts >= retry.maxAttempts()) {
                     outbox.bury(due, "gave up after " + attempts + " attempts: " + e.getMessage());
                     counters.deadLettered.addAndGet(due.size());
@@ -197,7 +206,14 @@ public final class Dispatcher implements AutoCloseable {
                         attempts, due.size(), e.getMessage());
                     return;
                 }
-                long delay = e.retryAfter() != null ? Math.max(e.retryAfter().toMillis(), 1) : retry.delayMillis(attempts);
+                long delay;
+                if (e.retryAfter() != null) {
+                    // The receiver is up and said when: that time exactly, for every alert waiting for it.
+                    delay = Math.max(e.retryAfter().toMillis(), 1);
+                    pausedUntil = at + delay;
+                } else {
+                    delay = retry.delayMillis(attempts);
+                }
                 outbox.retry(due, at + delay, e.getMessage());
                 LOG.warn("receiver {}: attempt {} failed, retrying in {} ms{}: {}", notifier.name(), attempts, delay,
                     breaker.isOpen(at) ? " (circuit open)" : "", e.getMessage());

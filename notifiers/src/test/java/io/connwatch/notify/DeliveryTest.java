@@ -220,7 +220,7 @@ class DeliveryTest {
             long tenth = p.delayMillis(10);
             assertTrue(first >= 800 && first <= 1200, String.valueOf(first));
             assertTrue(third >= 3200 && third <= 4800, String.valueOf(third));
-            assertTrue(tenth >= 24_000 && tenth <= 36_000, String.valueOf(tenth));
+            assertTrue(tenth >= 24_000 && tenth <= 30_000, "jitter never past max: " + tenth);
         }
     }
 }

@@ -21,8 +21,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -65,14 +67,50 @@ final class NotifyCommand implements Runnable {
                 new Evidence("ThreatIntel", Instant.parse("2024-04-01T08:15:00Z"), intel)));
     }
 
-    /** The notifier of one configured receiver (only that one is built). */
+    /** Exit code for a receiver that is not configured: a usage error, as picocli's own. */
+    static final int UNKNOWN_RECEIVER = 2;
+    /** The longest summary the dead-letter list shows. */
+    static final int LISTED_SUMMARY = 200;
+
+    /** The notifier of one configured receiver (only that one is built), or null when none has that name. */
     static Notifier receiver(ConnwatchConfig c, String name) throws IOException {
         for (ReceiverConfig r : c.notifications().receivers()) {
             if (r.name().equals(name)) {
                 return Channels.create(r, c.notifications().templateSet());
             }
         }
-        throw new IllegalArgumentException("no receiver named '" + name + "' in notify.receivers");
+        return null;
+    }
+
+    /** Says, in one line, that a receiver is not configured and which are; returns the exit code. */
+    static int unknownReceiver(CommandSpec spec, ConnwatchConfig c, String name) {
+        List<String> known = c.notifications().receivers().stream().map(ReceiverConfig::name).toList();
+        spec.commandLine().getErr().println("no receiver named '" + name + "' in notify.receivers ("
+            + (known.isEmpty() ? "none configured" : "known: " + String.join(", ", known)) + ")");
+        spec.commandLine().getErr().flush();
+        return UNKNOWN_RECEIVER;
+    }
+
+    /**
+     * A value from a monitored host made fit for one line of a terminal: control characters (line
+     * breaks, escape sequences) become a space or {@code ?}, and it is cut at {@code max}.
+     */
+    static String oneLine(String value, int max) {
+        if (value == null) {
+            return "-";
+        }
+        String cut = value.length() > max ? value.substring(0, max) + "\u2026" : value;
+        StringBuilder sb = new StringBuilder(cut.length());
+        cut.codePoints().forEach(cp -> {
+            if (cp == '\n' || cp == '\r' || cp == '\t') {
+                sb.append(' ');
+            } else if (Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT) {
+                sb.append('?');
+            } else {
+                sb.appendCodePoint(cp);
+            }
+        });
+        return sb.toString();
     }
 
     @Command(name = "test", mixinStandardHelpOptions = true,
@@ -88,7 +126,11 @@ final class NotifyCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            try (Notifier n = receiver(config.load(), receiver)) {
+            ConnwatchConfig c = config.load();
+            try (Notifier n = receiver(c, receiver)) {
+                if (n == null) {
+                    return unknownReceiver(spec, c, receiver);
+                }
                 n.deliver(List.of(sample()));
                 out.println(receiver + ": delivered a sample alert");
                 out.flush();
@@ -118,6 +160,9 @@ final class NotifyCommand implements Runnable {
             Alert a = sample();
             Templates t = c.notifications().templateSet();
             try (Notifier n = receiver == null ? null : receiver(c, receiver)) {
+                if (receiver != null && n == null) {
+                    return unknownReceiver(spec, c, receiver);
+                }
                 // a receiver without a text form of its own (and none named) shows what the email templates give
                 out.println(Optional.ofNullable(n).flatMap(x -> x.preview(List.of(a))).orElseGet(() -> EmailNotifier.preview(t, a)));
             }
@@ -127,7 +172,8 @@ final class NotifyCommand implements Runnable {
     }
 
     @Command(name = "dead-letters", mixinStandardHelpOptions = true,
-        description = "List the alerts given up on, with receiver, attempts and reason (the service must be stopped).")
+        description = "List the alerts given up on, with receiver, attempts and reason, then the alert's id, computer and summary "
+            + "(the service must be stopped).")
     static final class DeadLetters implements Callable<Integer> {
         @Mixin
         ConfigOption config;
@@ -142,7 +188,10 @@ final class NotifyCommand implements Runnable {
                 out.printf(Locale.ROOT, "%d dead letter(s), %d waiting for delivery%n", dead.size(), o.pending().size());
                 for (OutboxEntry e : dead) {
                     out.printf(Locale.ROOT, "%d  %s  %s %s %s  attempts=%d  %s%n", e.id(), e.receiver(), e.alert().evidenceTime(),
-                        e.alert().severity().label(), e.alert().rule(), e.attempts(), e.lastError());
+                        e.alert().severity().label(), e.alert().rule(), e.attempts(), oneLine(e.lastError(), Integer.MAX_VALUE));
+                    Alert a = e.alert();
+                    out.printf(Locale.ROOT, "    alert %s  %s  %s%n", oneLine(a.id(), LISTED_SUMMARY),
+                        oneLine(a.computer() != null ? a.computer() : a.machine(), LISTED_SUMMARY), oneLine(a.summary(), LISTED_SUMMARY));
                 }
             }
             out.flush();
@@ -151,7 +200,8 @@ final class NotifyCommand implements Runnable {
     }
 
     @Command(name = "replay", mixinStandardHelpOptions = true,
-        description = "Queue dead letters for delivery again (the service must be stopped; it delivers them at its next start).")
+        description = "Queue dead letters for delivery again (the service must be stopped; it delivers them at its next start); "
+            + "exit 1 if an id named is not a dead letter.")
     static final class Replay implements Callable<Integer> {
         @Mixin
         ConfigOption config;
@@ -169,9 +219,20 @@ final class NotifyCommand implements Runnable {
                 return 2;
             }
             try (Outbox o = NotifyAssembly.openOutbox(config.load().notifications())) {
-                int n = o.replayDead(all ? List.of() : ids, System.currentTimeMillis());
+                Set<Long> dead = o.deadLetters().stream().map(OutboxEntry::id).collect(Collectors.toSet());
+                List<Long> missing = all ? List.of() : ids.stream().distinct().filter(id -> !dead.contains(id)).toList();
+                List<Long> found = ids.stream().distinct().filter(dead::contains).toList();
+                // replayDead takes an empty list as "all": name none found, replay none
+                int n = all ? o.replayDead(List.of(), System.currentTimeMillis())
+                    : found.isEmpty() ? 0 : o.replayDead(found, System.currentTimeMillis());
                 spec.commandLine().getOut().println(n + " dead letter(s) queued again");
                 spec.commandLine().getOut().flush();
+                if (!missing.isEmpty()) {
+                    spec.commandLine().getErr().println("not among the dead letters: "
+                        + missing.stream().map(String::valueOf).collect(Collectors.joining(", ")));
+                    spec.commandLine().getErr().flush();
+                    return 1;
+                }
             }
             return 0;
         }

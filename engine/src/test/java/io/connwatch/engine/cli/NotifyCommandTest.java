@@ -154,4 +154,62 @@ class NotifyCommandTest {
         assertTrue(r.err().contains("notify.routes[0].match.min-severity: unknown severity 'urgent'"), r.err());
         assertTrue(r.err().contains("notify.routes[0].receivers: no receiver named 'nowhere'"), r.err());
     }
+
+    @Test
+    void anUnknownReceiverIsAOneLineErrorNamingTheKnownOnes() {
+        for (String command : List.of("test", "preview")) {
+            CliTest.Result r = run("notify", command, "--config", config.toString(), "--receiver", "nosuch");
+            assertEquals(2, r.exit(), command + ": " + r.err());
+            assertEquals("no receiver named 'nosuch' in notify.receivers (known: hook)", r.err().strip(), command);
+            assertEquals("", r.out(), command);
+        }
+        assertEquals(List.of(), bodies, "nothing sent");
+    }
+
+    @Test
+    void replayingIdsThatAreNotDeadLettersSaysWhichAndFails() throws Exception {
+        ConnwatchConfig c = ConnwatchConfig.load(config, Map.of());
+        long id;
+        try (Outbox o = new Outbox(c.notifications().outbox())) {
+            List<OutboxEntry> queued = o.enqueue(NotifyCommand.sample(), List.of("hook"), 0);
+            o.bury(queued, "hook: HTTP 400");
+            id = queued.get(0).id();
+        }
+        CliTest.Result none = run("notify", "replay", "--config", config.toString(), "9999");
+        assertEquals(1, none.exit(), none.err());
+        assertEquals("0 dead letter(s) queued again", none.out().strip());
+        assertEquals("not among the dead letters: 9999", none.err().strip());
+
+        CliTest.Result some = run("notify", "replay", "--config", config.toString(), "9999", String.valueOf(id), "12345");
+        assertEquals(1, some.exit(), some.err());
+        assertEquals("1 dead letter(s) queued again", some.out().strip());
+        assertEquals("not among the dead letters: 9999, 12345", some.err().strip());
+        try (Outbox o = new Outbox(c.notifications().outbox())) {
+            assertEquals(List.of(id), o.pending().stream().map(OutboxEntry::id).toList());
+        }
+
+        CliTest.Result again = run("notify", "replay", "--config", config.toString(), String.valueOf(id));
+        assertEquals(1, again.exit(), "already queued, no longer a dead letter: " + again.err());
+    }
+
+    @Test
+    void deadLettersShowTheAlertIdComputerAndSummaryOnOneSafeLine() throws Exception {
+        ConnwatchConfig c = ConnwatchConfig.load(config, Map.of());
+        io.connwatch.alert.Alert s = NotifyCommand.sample();
+        io.connwatch.alert.Alert hostile = new io.connwatch.alert.Alert("alert-7", s.rule(), s.severity(), s.fingerprint(),
+            s.evidenceTime(), s.detectedAt(), "db-9.contoso.com\u001b[2J", s.machine(), s.process(),
+            "first line\nsecond line\u001b]0;owned\u0007 " + "x".repeat(5000), s.labels(), s.evidence());
+        try (Outbox o = new Outbox(c.notifications().outbox())) {
+            o.bury(o.enqueue(hostile, List.of("hook"), 0), "hook: HTTP 400");
+        }
+        CliTest.Result list = run("notify", "dead-letters", "--config", config.toString());
+        assertEquals(0, list.exit(), list.err());
+        String[] lines = list.out().split("\n");
+        assertEquals(3, lines.length, list.out());
+        assertTrue(lines[1].contains("hook  2024-04-01T08:15:00Z high malicious-remote-ip-outbound  attempts=1  hook: HTTP 400"), lines[1]);
+        assertTrue(lines[2].startsWith("    alert alert-7  db-9.contoso.com?[2J  first line second line?]0;owned? xxx"), lines[2]);
+        assertTrue(lines[2].endsWith("x\u2026"), "a long summary is cut: " + lines[2].length());
+        assertTrue(lines[2].length() < 300, String.valueOf(lines[2].length()));
+        assertFalse(list.out().contains("\u001b") || list.out().contains("\u0007"), "no terminal control characters from a host");
+    }
 }

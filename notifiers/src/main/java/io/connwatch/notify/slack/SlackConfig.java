@@ -13,7 +13,8 @@ import java.util.Set;
  *
  * @param name                the receiver's name
  * @param url                 the incoming-webhook URL (secret)
- * @param maxAlertsPerMessage alerts combined into one message
+ * @param maxAlertsPerMessage alerts combined into one message (at most {@link SlackNotifier#ALERTS_PER_MESSAGE}, what
+ *                            Block Kit's 50 blocks hold)
  * @param minInterval         at least this long between messages
  * @param timeout             request timeout
  */

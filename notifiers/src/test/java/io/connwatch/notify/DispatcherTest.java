@@ -1,0 +1,118 @@
+package io.connwatch.notify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.connwatch.alert.Severity;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The dispatcher's timing decisions, on a clock the test moves (no sleeping), against a real HTTP receiver on loopback. */
+class DispatcherTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Instant T0 = Instant.parse("2024-04-01T08:00:00Z");
+
+    @TempDir
+    Path dir;
+    private LoopbackHttp receiver;
+    private Delivery delivery;
+    private final MutableClock clock = new MutableClock(T0);
+
+    @BeforeEach
+    void start() throws Exception {
+        receiver = new LoopbackHttp();
+    }
+
+    @AfterEach
+    void stop() {
+        if (delivery != null) {
+            delivery.close();
+        }
+        receiver.close();
+    }
+
+    /** A webhook receiver whose circuit opens for a minute at the first failure that counts. */
+    private Delivery delivery() throws Exception {
+        List<String> problems = new ArrayList<>();
+        Notifier hook = EmailNotifierTest.email("{name: hook, type: webhook, url: '" + receiver.uri("/in") + "', timeout: 5s}", problems);
+        assertEquals(List.of(), problems);
+        Outbox outbox = new Outbox(dir);
+        Dispatcher d = new Dispatcher(outbox, List.of(hook), Map.of("hook", new Dispatcher.ReceiverSettings(Duration.ZERO, 1,
+            Duration.ofMinutes(1))), new RetryPolicy(Duration.ofSeconds(1), Duration.ofSeconds(20), 2, 0.2, 10), clock);
+        delivery = new Delivery(new Router(List.of(), List.of("hook")), outbox, d, clock);
+        d.start();
+        return delivery;
+    }
+
+    private static String id(LoopbackHttp.Request r) {
+        try {
+            return JSON.readTree(r.body()).get("alerts").get(0).get("id").asText();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void a429WithRetryAfterIsRetriedExactlyThenAndDoesNotOpenTheCircuit() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        receiver.answer(r -> calls.incrementAndGet() == 1 ? new LoopbackHttp.Answer(429, "", Map.of("Retry-After", "5"))
+            : LoopbackHttp.Answer.of(200, ""));
+        Delivery d = delivery();
+        d.accept(Samples.alert("a1", Severity.HIGH));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> d.outbox().pending().stream().allMatch(e -> e.attempts() == 1));
+        assertEquals(T0.toEpochMilli() + 5000, d.outbox().pending().get(0).nextAttemptAt(), "the next try at exactly Retry-After");
+
+        clock.advance(Duration.ofSeconds(5)); // not the circuit's minute
+        d.dispatcher().wake("hook");
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> d.outbox().pending().isEmpty());
+        assertEquals(2, receiver.requests().size());
+        assertEquals(1, d.dispatcher().counters("hook").delivered.get());
+    }
+
+    @Test
+    void retryAfterPausesTheWholeReceiverNotOnlyTheRefusedAlert() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        receiver.answer(r -> calls.incrementAndGet() == 1 ? new LoopbackHttp.Answer(429, "", Map.of("Retry-After", "5"))
+            : LoopbackHttp.Answer.of(200, ""));
+        Delivery d = delivery();
+        d.accept(Samples.alert("a1", Severity.HIGH));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> receiver.requests().size() == 1);
+        d.accept(Samples.alert("a2", Severity.HIGH));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> d.outbox().pending().stream().anyMatch(e -> e.attempts() == 1));
+
+        clock.advance(Duration.ofSeconds(5));
+        d.dispatcher().wake("hook");
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> d.outbox().pending().isEmpty());
+        assertEquals(List.of("a1", "a1", "a2"), receiver.requests().stream().map(DispatcherTest::id).toList(),
+            "nothing went to the receiver before the time it asked for; then oldest first");
+    }
+
+    @Test
+    void failuresWithoutRetryAfterStillOpenTheCircuit() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        receiver.answer(r -> calls.incrementAndGet() == 1 ? LoopbackHttp.Answer.of(503, "") : LoopbackHttp.Answer.of(200, ""));
+        Delivery d = delivery();
+        d.accept(Samples.alert("a1", Severity.HIGH));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> d.outbox().pending().stream().allMatch(e -> e.attempts() == 1));
+        long next = d.outbox().pending().get(0).nextAttemptAt() - T0.toEpochMilli();
+        assertTrue(next >= 800 && next <= 1200, "backoff with jitter: " + next);
+
+        clock.advance(Duration.ofSeconds(59)); // the retry is due, but the circuit is open for a minute
+        d.dispatcher().wake("hook");
+        clock.advance(Duration.ofSeconds(1));
+        d.dispatcher().wake("hook");
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> d.outbox().pending().isEmpty());
+        assertEquals(2, receiver.requests().size());
+    }
+}
