@@ -94,7 +94,8 @@ public final class RuleEngine implements AutoCloseable {
     private final EngineStats stats = new EngineStats();
     private final AlertSink sink;
     private final Supplier<ThreatSnapshot> intel;
-    private CompiledRules compiled;
+    /** Written under the engine's lock by {@link #reload}, read without it by {@link #rules}. */
+    private volatile CompiledRules compiled;
     private volatile Reload lastReload;
     private final FleetClock fleet;
     private final Clock wallClock;
@@ -333,8 +334,8 @@ public final class RuleEngine implements AutoCloseable {
     public record Reload(java.time.Instant at, String version, List<String> rules, long millis, List<RuleProblem> problems) {
     }
 
-    /** The rules now running. */
-    public synchronized CompiledRules rules() {
+    /** The rules now running; never waits for the engine's lock (GET /rules runs on an event loop). */
+    public CompiledRules rules() {
         return compiled;
     }
 
