@@ -106,7 +106,9 @@ public final class RuleEngine implements AutoCloseable {
     /** Written under the engine's lock, read without it (a status page must never wait behind a blocked submit). */
     private volatile long watermark = Long.MIN_VALUE;
     private volatile long lastRecordNanos = System.nanoTime();
-    private long drainedAt = Long.MIN_VALUE;
+    /** Records handed in so far, and how many had been when the open minutes were last closed. */
+    private long recordsSeen;
+    private long drainedAt = -1;
 
     public RuleEngine(RuleSet rules, AlertSink sink, Settings settings, Clock wallClock) {
         this(rules, sink, settings, wallClock, () -> ThreatSnapshot.EMPTY);
@@ -211,6 +213,7 @@ public final class RuleEngine implements AutoCloseable {
         }
         if (!records.isEmpty()) {
             lastRecordNanos = System.nanoTime();
+            recordsSeen += records.size();
         }
         long wm = watermark;
         ThreatSnapshot snapshot = intel.get();
@@ -287,11 +290,12 @@ public final class RuleEngine implements AutoCloseable {
      */
     public boolean drainIfIdle(Duration idle) {
         synchronized (this) {
-            if (maxEventTime == Long.MIN_VALUE || drainedAt == maxEventTime
+            // Records seen, not the newest event time: after one machine far ahead the newest time no longer moves.
+            if (maxEventTime == Long.MIN_VALUE || drainedAt == recordsSeen
                 || System.nanoTime() - lastRecordNanos < idle.toNanos()) {
                 return false;
             }
-            drainedAt = maxEventTime;
+            drainedAt = recordsSeen;
         }
         drain().join();
         return true;

@@ -78,6 +78,26 @@ class RuleEngineTest {
         }
     }
 
+    /** One machine far ahead (a replayed 2099 record, or max-future off) must not stop the idle close from closing later minutes. */
+    @Test
+    void aMachineFarAheadDoesNotStopLaterIdleCloses() throws Exception {
+        try (RuleHarness h = RuleHarness.shipped()) {
+            for (int m = 0; m < 20; m++) {
+                h.feed(Rows.connection(String.format("2024-05-01T10:%02d:00Z", m), "m-1"));
+                if (m == 0) {
+                    h.feed(Rows.connection("2099-01-01T00:00:00Z", "ahead"));
+                }
+            }
+            assertTrue(h.engine().drainIfIdle(Duration.ZERO), "the open minutes are closed");
+            for (int m = 20; m < 24; m++) {
+                h.feed(Rows.connection(String.format("2024-05-01T10:%02d:00Z", m), "m-1").set("LinksFailed", 30));
+            }
+            assertEquals(0, h.alerts("connection-failure-spike-machine").size(), "the spike's last minutes are still open");
+            assertTrue(h.engine().drainIfIdle(Duration.ZERO), "records arrived since the last close: their minutes are closed too");
+            assertEquals(1, h.alerts("connection-failure-spike-machine").size());
+        }
+    }
+
     /**
      * GET /rules runs on an event loop: reading the running rules must not wait while a submit
      * holds the engine's lock waiting for room in a full partition queue (or a reload waits for
