@@ -80,7 +80,12 @@ final class FactBuilder {
 
     private static void common(RawRecord raw, MachineRecord r) throws FieldException {
         r.timeGenerated = instant(raw, Column.TIME_GENERATED, true);
-        r.timestamp = r.timeGenerated.toEpochMilli();
+        try {
+            r.timestamp = r.timeGenerated.toEpochMilli();
+        } catch (ArithmeticException e) {
+            // ISO 8601 allows years of nine digits; epoch milliseconds do not hold them
+            throw new FieldException(Column.TIME_GENERATED.azureName, r.timeGenerated + " is beyond the times this engine can hold");
+        }
         r.computer = raw.text(Column.COMPUTER);
         r.agentId = raw.text(Column.AGENT_ID);
         r.machine = required(raw, Column.MACHINE);

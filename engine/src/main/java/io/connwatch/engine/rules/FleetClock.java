@@ -10,8 +10,8 @@ import java.util.Map;
  * TimeGenerated of the machines that are active, never going back. A machine is active while its
  * newest time is no more than {@code horizon} behind the fleet's time (or ahead of it), so
  * machines that went quiet stop holding the clock back, and a machine whose clock runs ahead, or
- * one record from the future, is outvoted by the rest. Not thread-safe: the engine calls it under
- * its own lock.
+ * one record from the future, is outvoted by the rest. Thread-safe: the engine observes under its
+ * own lock, status pages read the newest time and the skewed machines without it.
  */
 public final class FleetClock {
     private final long horizonMillis;
@@ -73,11 +73,6 @@ public final class FleetClock {
     /** The fleet's newest event time (Long.MIN_VALUE before any record). */
     long newest() {
         return fleetNewest;
-    }
-
-    /** Machines tracked. */
-    synchronized int machines() {
-        return newest.size();
     }
 
     /** A machine whose newest event time is ahead of the fleet's. */

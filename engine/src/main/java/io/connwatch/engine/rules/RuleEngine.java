@@ -94,7 +94,8 @@ public final class RuleEngine implements AutoCloseable {
     private final EngineStats stats = new EngineStats();
     private final AlertSink sink;
     private final Supplier<ThreatSnapshot> intel;
-    private CompiledRules compiled;
+    /** Written under the engine's lock by {@link #reload}, read without it by {@link #rules}. */
+    private volatile CompiledRules compiled;
     private volatile Reload lastReload;
     private final FleetClock fleet;
     private final Clock wallClock;
@@ -105,7 +106,9 @@ public final class RuleEngine implements AutoCloseable {
     /** Written under the engine's lock, read without it (a status page must never wait behind a blocked submit). */
     private volatile long watermark = Long.MIN_VALUE;
     private volatile long lastRecordNanos = System.nanoTime();
-    private long drainedAt = Long.MIN_VALUE;
+    /** Records handed in so far, and how many had been when the open minutes were last closed. */
+    private long recordsSeen;
+    private long drainedAt = -1;
 
     public RuleEngine(RuleSet rules, AlertSink sink, Settings settings, Clock wallClock) {
         this(rules, sink, settings, wallClock, () -> ThreatSnapshot.EMPTY);
@@ -210,6 +213,7 @@ public final class RuleEngine implements AutoCloseable {
         }
         if (!records.isEmpty()) {
             lastRecordNanos = System.nanoTime();
+            recordsSeen += records.size();
         }
         long wm = watermark;
         ThreatSnapshot snapshot = intel.get();
@@ -286,11 +290,12 @@ public final class RuleEngine implements AutoCloseable {
      */
     public boolean drainIfIdle(Duration idle) {
         synchronized (this) {
-            if (maxEventTime == Long.MIN_VALUE || drainedAt == maxEventTime
+            // Records seen, not the newest event time: after one machine far ahead the newest time no longer moves.
+            if (maxEventTime == Long.MIN_VALUE || drainedAt == recordsSeen
                 || System.nanoTime() - lastRecordNanos < idle.toNanos()) {
                 return false;
             }
-            drainedAt = maxEventTime;
+            drainedAt = recordsSeen;
         }
         drain().join();
         return true;
@@ -333,8 +338,8 @@ public final class RuleEngine implements AutoCloseable {
     public record Reload(java.time.Instant at, String version, List<String> rules, long millis, List<RuleProblem> problems) {
     }
 
-    /** The rules now running. */
-    public synchronized CompiledRules rules() {
+    /** The rules now running; never waits for the engine's lock (GET /rules runs on an event loop). */
+    public CompiledRules rules() {
         return compiled;
     }
 

@@ -167,10 +167,6 @@ final class RulePartition {
         }
     }
 
-    int trackedMachines() {
-        return rollup.machines();
-    }
-
     /** Fails the work in hand when an alert it raised reached no durable output: the caller must not acknowledge it (HTTP answers 503, Kafka re-reads). */
     private void failIfNotDurable() {
         AlertSink.NotDurableException lost = alerts.takeNotDurable();

@@ -49,6 +49,19 @@ class RecordDecoderTest {
     private static final String PORT = "{\"Type\":\"VMBoundPort\",\"TimeGenerated\":\"2024-05-01T10:00:00Z\",\"Machine\":\"m-1\","
         + "\"Ip\":\"0.0.0.0\",\"Port\":22,\"IsWildcardBind\":false,\"ProcessName\":\"sshd\"}";
 
+    /** A time beyond what epoch milliseconds hold once failed the whole body (HTTP 500) and stalled a Kafka consumer on re-reads. */
+    @Test
+    void aTimeGeneratedBeyondEpochMillisecondsIsRejectedAndTheNextRecordStillRead() {
+        decode(CONN.replace("2024-05-01T10:00:00Z", "+300000000-01-01T00:00:00Z") + "\n"
+            + CONN.replace("2024-05-01T10:00:00Z", "-300000000-01-01T00:00:00Z") + "\n" + CONN);
+        assertEquals(1, records.size(), "the valid record after them is read");
+        assertEquals(2, rejections.size(), rejections.toString());
+        for (Rejection r : rejections) {
+            assertEquals("TimeGenerated", r.field(), r.toString());
+            assertTrue(r.reason().contains("+300000000-01-01T00:00:00Z") || r.reason().contains("-300000000-01-01T00:00:00Z"), r.reason());
+        }
+    }
+
     @Test
     void readsEveryVmConnectionColumn() throws IOException {
         decode(resource("full-connection.json"));

@@ -5,11 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.connwatch.alert.Alert;
+import io.connwatch.engine.alert.sink.AlertSink;
+import io.connwatch.engine.facts.MachineRecord;
+import io.connwatch.engine.facts.RecordDecoder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,6 +75,76 @@ class RuleEngineTest {
             h.feed(Rows.connection("2024-05-01T10:24:00Z", "m-1"));
             assertFalse(h.engine().drainIfIdle(Duration.ofHours(1)), "busy: a record just arrived");
             assertTrue(h.engine().drainIfIdle(Duration.ZERO), "the new minute is still open: only the idle time held it");
+        }
+    }
+
+    /** One machine far ahead (a replayed 2099 record, or max-future off) must not stop the idle close from closing later minutes. */
+    @Test
+    void aMachineFarAheadDoesNotStopLaterIdleCloses() throws Exception {
+        try (RuleHarness h = RuleHarness.shipped()) {
+            for (int m = 0; m < 20; m++) {
+                h.feed(Rows.connection(String.format("2024-05-01T10:%02d:00Z", m), "m-1"));
+                if (m == 0) {
+                    h.feed(Rows.connection("2099-01-01T00:00:00Z", "ahead"));
+                }
+            }
+            assertTrue(h.engine().drainIfIdle(Duration.ZERO), "the open minutes are closed");
+            for (int m = 20; m < 24; m++) {
+                h.feed(Rows.connection(String.format("2024-05-01T10:%02d:00Z", m), "m-1").set("LinksFailed", 30));
+            }
+            assertEquals(0, h.alerts("connection-failure-spike-machine").size(), "the spike's last minutes are still open");
+            assertTrue(h.engine().drainIfIdle(Duration.ZERO), "records arrived since the last close: their minutes are closed too");
+            assertEquals(1, h.alerts("connection-failure-spike-machine").size());
+        }
+    }
+
+    /**
+     * GET /rules runs on an event loop: reading the running rules must not wait while a submit
+     * holds the engine's lock waiting for room in a full partition queue (or a reload waits for
+     * the partitions to park).
+     */
+    @Test
+    void theRunningRulesAreReadWhileASubmitWaitsForRoom() throws Exception {
+        CountDownLatch publishing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AlertSink stuck = new AlertSink() {
+            @Override
+            public void publish(Alert alert) {
+                publishing.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        List<MachineRecord> alerting = new ArrayList<>();
+        new RecordDecoder().decode("test", Rows.connection("2024-05-01T10:00:00Z", "m-1").set("DestinationIp", "192.9.135.73")
+            .malicious("C2", 4, 90).json(), RecordDecoder.Sink.of(alerting::add, r -> {
+                throw new AssertionError(r.message());
+            }));
+        RuleSet set = RuleSet.load(RuleHarness.SHIPPED_RULES, EventRetention.DEFAULT);
+        try (RuleEngine engine = new RuleEngine(set, stuck, new RuleEngine.Settings(1, Duration.ofMinutes(2), Duration.ofMinutes(30), 1),
+            Clock.systemUTC())) {
+            CompletableFuture<Void> first = engine.submit(alerting);
+            CompletableFuture<Void> queued = null;
+            CompletableFuture<Void> waiting = new CompletableFuture<>();
+            Thread submitter = new Thread(() -> engine.submit(List.of()).whenComplete((v, t) -> waiting.complete(null)), "waiting-submit");
+            try {
+                assertTrue(publishing.await(60, TimeUnit.SECONDS), "the partition is stuck publishing the alert");
+                queued = engine.submit(List.of());
+                submitter.start();
+                // WAITING (not BLOCKED): it holds the engine's lock and waits for room in the queue
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> submitter.getState() == Thread.State.WAITING);
+
+                assertEquals(set.rules().releaseId(), CompletableFuture.supplyAsync(engine::rules).get(5, TimeUnit.SECONDS).releaseId(),
+                    "the rules are read at once");
+            } finally {
+                release.countDown();
+            }
+            first.get(60, TimeUnit.SECONDS);
+            queued.get(60, TimeUnit.SECONDS);
+            waiting.get(60, TimeUnit.SECONDS);
         }
     }
 
