@@ -44,6 +44,10 @@ final class FactBuilder {
         .appendPattern(" a")
         .toFormatter(Locale.US);
 
+    /** The range of TimeGenerated accepted: Unix time to the end of year 9999. */
+    static final java.time.Instant EARLIEST = java.time.Instant.EPOCH;
+    static final java.time.Instant LATEST = java.time.Instant.parse("9999-12-31T23:59:59Z");
+
     private FactBuilder() {
     }
 
@@ -80,12 +84,13 @@ final class FactBuilder {
 
     private static void common(RawRecord raw, MachineRecord r) throws FieldException {
         r.timeGenerated = instant(raw, Column.TIME_GENERATED, true);
-        try {
-            r.timestamp = r.timeGenerated.toEpochMilli();
-        } catch (ArithmeticException e) {
-            // ISO 8601 allows years of nine digits; epoch milliseconds do not hold them
-            throw new FieldException(Column.TIME_GENERATED.azureName, r.timeGenerated + " is beyond the times this engine can hold");
+        // ISO 8601 allows years of nine digits; epoch milliseconds do not hold them, and minute
+        // arithmetic near the ends of a long would overflow: a plausible range instead.
+        if (r.timeGenerated.isBefore(EARLIEST) || r.timeGenerated.isAfter(LATEST)) {
+            throw new FieldException(Column.TIME_GENERATED.azureName, r.timeGenerated + " is outside the times this engine accepts ("
+                + EARLIEST + " to " + LATEST + ")");
         }
+        r.timestamp = r.timeGenerated.toEpochMilli();
         r.computer = raw.text(Column.COMPUTER);
         r.agentId = raw.text(Column.AGENT_ID);
         r.machine = required(raw, Column.MACHINE);

@@ -240,7 +240,7 @@ final class RulePartition {
                 stats.rulesFired.add(session.fireAllRules());
                 return;
             } catch (RuntimeException e) {
-                if (rootCause(e) instanceof AlertSink.NotDurableException) {
+                if (AlertSink.NotDurableException.in(e)) {
                     // reported by the sink and failed with the batch; the other activations still run
                     continue;
                 }
@@ -253,18 +253,11 @@ final class RulePartition {
     }
 
     private static String rootMessage(Throwable e) {
-        return rootCause(e).toString();
-    }
-
-    private static Throwable rootCause(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {
-            if (t instanceof AlertSink.NotDurableException) {
-                return t;
-            }
             t = t.getCause();
         }
-        return t;
+        return t.toString();
     }
 
     /** Sets the data files' content after a reload; called while the partition is paused. */

@@ -62,6 +62,17 @@ class RecordDecoderTest {
         }
     }
 
+    /** Minute arithmetic near the ends of a long would overflow: times outside 1970..9999 are rejected, those inside kept. */
+    @Test
+    void aTimeGeneratedOutsideThePlausibleRangeIsRejected() {
+        decode(CONN.replace("2024-05-01T10:00:00Z", "+10000-01-01T00:00:00Z") + "\n"
+            + CONN.replace("2024-05-01T10:00:00Z", "1969-12-31T23:59:59Z") + "\n"
+            + CONN.replace("2024-05-01T10:00:00Z", "9999-12-31T23:59:00Z") + "\n" + CONN);
+        assertEquals(2, records.size(), "9999-12-31 and the ordinary record are kept");
+        assertEquals(2, rejections.size(), rejections.toString());
+        assertTrue(rejections.get(0).reason().contains("outside the times this engine accepts"), rejections.get(0).reason());
+    }
+
     @Test
     void readsEveryVmConnectionColumn() throws IOException {
         decode(resource("full-connection.json"));

@@ -38,5 +38,15 @@ public interface AlertSink {
         public NotDurableException(String message) {
             super(message);
         }
+
+        /** True when {@code t} or one of its causes is a NotDurableException. */
+        public static boolean in(Throwable t) {
+            for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+                if (c instanceof NotDurableException) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 }

@@ -37,6 +37,7 @@ import java.util.concurrent.atomic.LongAdder;
  * partition threads, never on the event loop.
  */
 public final class HttpIngest {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpIngest.class);
     /** Rejections listed in one response at most; the counts always cover all. */
     public static final int MAX_LISTED_REJECTIONS = 100;
 
@@ -105,6 +106,8 @@ public final class HttpIngest {
         private long bytes;
         private long timer = -1;
         private boolean done;
+        /** Set when the body went to a worker: from then on the bytes are held until the worker is done. */
+        private boolean processing;
 
         boolean take(long n) {
             if (inFlight.addAndGet(n) > limits.maxInFlightBytes()) {
@@ -156,7 +159,11 @@ public final class HttpIngest {
         Vertx vertx = ctx.vertx();
         Claim claim = new Claim();
         ctx.addEndHandler(v -> claim.release(vertx));
-        ctx.response().closeHandler(v -> claim.release(vertx));
+        ctx.response().closeHandler(v -> {
+            if (!claim.processing) {
+                claim.release(vertx);
+            }
+        });
         claim.timer = vertx.setTimer(Math.max(1, limits.requestTimeout().toMillis()), id -> {
             claim.timer = -1;
             if (!ctx.response().ended()) {
@@ -194,7 +201,8 @@ public final class HttpIngest {
                     vertx.cancelTimer(claim.timer);
                     claim.timer = -1;
                 }
-                ingest(ctx, body.getBytes(), inflate);
+                claim.processing = true;
+                ingest(ctx, body.getBytes(), inflate, () -> claim.release(vertx));
             }
         });
         req.exceptionHandler(e -> claim.release(vertx));
@@ -217,9 +225,10 @@ public final class HttpIngest {
         json(ctx, status, new JsonObject().put("error", message));
     }
 
-    private void ingest(RoutingContext ctx, byte[] raw, boolean gzip) {
+    private void ingest(RoutingContext ctx, byte[] raw, boolean gzip, Runnable released) {
         String table = ctx.request().getParam("table");
         if (table != null && Table.named(table).isEmpty()) {
+            released.run();
             json(ctx, 400, new JsonObject().put("error", "table must be " + Table.choices()));
             return;
         }
@@ -239,6 +248,7 @@ public final class HttpIngest {
             ? Future.succeededFuture((Decoded) null)
             : Future.fromCompletionStage(accepted.done(), vertx.getOrCreateContext()).map(v -> accepted.decoded())
         ).onComplete(ar -> {
+            released.run();
             if (ar.failed() && ar.cause() instanceof GzipBody.Refused r) {
                 if (r.status != 400 || gzip) {
                     badEncoding.increment();
@@ -250,14 +260,15 @@ public final class HttpIngest {
                 }
                 return;
             }
-            if (ar.failed() && notDurable(ar.cause())) {
+            if (ar.failed() && io.connwatch.engine.alert.sink.AlertSink.NotDurableException.in(ar.cause())) {
                 // an alert these records raised could not be stored: the sender must send them again
                 ctx.response().putHeader("Retry-After", "30");
                 json(ctx, 503, new JsonObject().put("error", "alerts cannot be stored right now (see /health); retry the same body later"));
                 return;
             }
             if (ar.failed()) {
-                json(ctx, 500, new JsonObject().put("error", "processing failed: " + ar.cause().getMessage()));
+                LOG.error("POST /ingest failed: {}", ar.cause().toString(), ar.cause());
+                json(ctx, 500, new JsonObject().put("error", "processing failed: see the service's log"));
                 return;
             }
             Decoded d = ar.result();
@@ -312,15 +323,6 @@ public final class HttpIngest {
             }
         }, rejections::add));
         return new Decoded(records, rejections);
-    }
-
-    private static boolean notDurable(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof io.connwatch.engine.alert.sink.AlertSink.NotDurableException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static void json(RoutingContext ctx, int status, JsonObject body) {

@@ -407,21 +407,31 @@ public final class KafkaIngest extends VerticleBase {
         if (r.value() == null || r.value().isBlank()) {
             rejected.add(new Rejection(source, "value", null, "empty record value"));
         } else {
-            decoder(r.topic()).decode(source, r.value(), RecordDecoder.Sink.of(f -> {
-                // a live source: a record from the future is refused (and dead-lettered) before it can move any clock
-                String why = engine.admit(f);
-                if (why == null) {
-                    facts.add(f);
-                } else {
-                    rejected.add(new Rejection(source, "Machine " + f.getMachine(), "TimeGenerated", why));
-                }
-            }, rejected::add));
+            try {
+                decode(source, r, facts, rejected);
+            } catch (RuntimeException e) {
+                // A decoder failure must cost this record only: re-reading it would fail again forever.
+                facts.clear();
+                rejected.add(new Rejection(source, "value", null, "cannot be decoded: " + e));
+            }
         }
         long newest = Long.MIN_VALUE;
         for (MachineRecord f : facts) {
             newest = Math.max(newest, f.getTimestamp());
         }
         return new Decoded(r, tp, facts, rejected, newest);
+    }
+
+    private void decode(String source, KafkaConsumerRecord<String, String> r, List<MachineRecord> facts, List<Rejection> rejected) {
+        decoder(r.topic()).decode(source, r.value(), RecordDecoder.Sink.of(f -> {
+            // a live source: a record from the future is refused (and dead-lettered) before it can move any clock
+            String why = engine.admit(f);
+            if (why == null) {
+                facts.add(f);
+            } else {
+                rejected.add(new Rejection(source, "Machine " + f.getMachine(), "TimeGenerated", why));
+            }
+        }, rejected::add));
     }
 
     private RecordDecoder decoder(String topic) {
