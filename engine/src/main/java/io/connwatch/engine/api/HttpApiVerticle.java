@@ -21,8 +21,10 @@ public final class HttpApiVerticle extends VerticleBase {
      * @param port           0 for any free port (see {@link #actualPort()})
      * @param idleTimeout    a connection with nothing to read or write for this long is closed
      * @param maxConnections open connections at most; further ones are closed at once (counted)
-     * @param headTimeout    a new connection whose first request head has not arrived within this is closed
-     *                       (a client trickling its headers holds no connection slot for long)
+     * @param headTimeout    a request must be whole (head and body) within this, on every route: a connection
+     *                       whose request is not is closed; a new connection must bring its first request
+     *                       head within this or 10 s, whichever is shorter (a silent or trickling client
+     *                       holds no connection slot for long)
      */
     public record Settings(String host, int port, HttpIngest ingest, AdminRoutes admin, Duration idleTimeout, int maxConnections,
                            Duration headTimeout) {
@@ -36,6 +38,10 @@ public final class HttpApiVerticle extends VerticleBase {
 
     private final AtomicInteger open = new AtomicInteger();
     private final LongAdder refusedConnections = new LongAdder();
+    private final LongAdder cut = new LongAdder();
+    private long lastRefusalLog;
+    private static final long FIRST_HEAD_MILLIS = 10_000;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpApiVerticle.class);
 
     private final Settings settings;
     private HttpServer server;
@@ -60,6 +66,14 @@ public final class HttpApiVerticle extends VerticleBase {
                 if (timer != null) {
                     vertx.cancelTimer(timer);
                 }
+                // A backstop for every route (the ingest route answers 408 before it): a body
+                // trickled to /health or to an unknown path must not hold the connection forever.
+                vertx.setTimer(settings.headTimeout().toMillis() + 1_000, id -> {
+                    if (!req.isEnded()) {
+                        cut.increment();
+                        req.connection().close();
+                    }
+                });
                 router.handle(req);
             });
         return server.listen();
@@ -69,12 +83,19 @@ public final class HttpApiVerticle extends VerticleBase {
         if (open.incrementAndGet() > settings.maxConnections()) {
             open.decrementAndGet();
             refusedConnections.increment();
+            long now = System.currentTimeMillis();
+            if (now - lastRefusalLog >= 60_000) {
+                // once a minute at most: the operator may not reach /stats while this goes on
+                lastRefusalLog = now;
+                LOG.warn("{} open connections: closing new ones ({} refused so far, {} cut for not completing a request)",
+                    settings.maxConnections(), refusedConnections.sum(), cut.sum());
+            }
             c.close();
             return;
         }
-        long timer = vertx.setTimer(Math.max(1, settings.headTimeout().toMillis()), id -> {
+        long timer = vertx.setTimer(Math.max(1, Math.min(FIRST_HEAD_MILLIS, settings.headTimeout().toMillis())), id -> {
             if (waiting.remove(c) != null) {
-                refusedConnections.increment();
+                cut.increment();
                 c.close();
             }
         });
@@ -91,7 +112,7 @@ public final class HttpApiVerticle extends VerticleBase {
     /** Open connections now and connections refused over the limit so far, for /stats. */
     public JsonObject connectionStats() {
         return new JsonObject().put("open", open.get()).put("maxConnections", settings.maxConnections())
-            .put("refused", refusedConnections.sum());
+            .put("refused", refusedConnections.sum()).put("cut", cut.sum());
     }
 
     @Override

@@ -2,22 +2,25 @@ package io.connwatch.engine.alert.sink;
 
 import io.connwatch.alert.Alert;
 import io.connwatch.alert.AlertJson;
-import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Appends alerts to a JSON-lines file, one alert per line. Each alert is written and flushed to
- * the operating system before {@link #publish} returns, so a crash of the JVM loses none.
+ * Appends alerts to a JSON-lines file, one alert per line. Each alert is written to the operating
+ * system before {@link #publish} returns, so a crash of the JVM loses none. A write that fails
+ * part-way (a full disk) is cut off again, so the file never holds half a line that would swallow
+ * the next alert.
  */
 public final class JsonlFileSink implements AlertSink, Closeable {
     private final Path file;
-    private final BufferedWriter writer;
+    private final FileChannel channel;
 
     public JsonlFileSink(Path file) throws IOException {
         this.file = file;
@@ -25,24 +28,41 @@ public final class JsonlFileSink implements AlertSink, Closeable {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        this.writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-            StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+        this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
     }
 
     @Override
     public synchronized void publish(Alert alert) {
+        ByteBuffer line = ByteBuffer.wrap((AlertJson.toJson(alert) + "\n").getBytes(StandardCharsets.UTF_8));
+        long before = -1;
         try {
-            writer.write(AlertJson.toJson(alert));
-            writer.write('\n');
-            writer.flush();
+            before = channel.size();
+            while (line.hasRemaining()) {
+                channel.write(line);
+            }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot append alert to " + file, e);
+            cutBackTo(before);
+            throw new UncheckedIOException("cannot append alert to " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Removes what a failed write left behind; a file that cannot be cut (a device) is left as it is. */
+    private void cutBackTo(long size) {
+        if (size < 0) {
+            return;
+        }
+        try {
+            if (channel.size() > size) {
+                channel.truncate(size);
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // nothing more can be done here; the failure itself is reported by the caller
         }
     }
 
     @Override
     public synchronized void close() throws IOException {
-        writer.close();
+        channel.close();
     }
 
     @Override

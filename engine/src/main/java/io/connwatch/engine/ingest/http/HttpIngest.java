@@ -101,30 +101,43 @@ public final class HttpIngest {
         router.post("/ingest").handler(this::readBody);
     }
 
-    /** One request's share of the in-flight budget and its timer; released exactly once. */
+    /**
+     * One request's share of the in-flight budget and its timer; released exactly once. The body's
+     * bytes are taken as they arrive (event loop), an inflated body's bytes on the worker.
+     */
     private final class Claim {
-        private long bytes;
+        private final AtomicLong bytes = new AtomicLong();
+        private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
         private long timer = -1;
-        private boolean done;
         /** Set when the body went to a worker: from then on the bytes are held until the worker is done. */
         private boolean processing;
 
         boolean take(long n) {
+            if (released.get()) {
+                return false;
+            }
             if (inFlight.addAndGet(n) > limits.maxInFlightBytes()) {
                 inFlight.addAndGet(-n);
                 return false;
             }
-            bytes += n;
+            bytes.addAndGet(n);
+            if (released.get()) {
+                // released meanwhile: give back what this call took
+                inFlight.addAndGet(-bytes.getAndSet(0));
+                return false;
+            }
             return true;
         }
 
+        boolean done() {
+            return released.get();
+        }
+
         void release(Vertx vertx) {
-            if (done) {
+            if (!released.compareAndSet(false, true)) {
                 return;
             }
-            done = true;
-            inFlight.addAndGet(-bytes);
-            bytes = 0;
+            inFlight.addAndGet(-bytes.getAndSet(0));
             if (timer >= 0) {
                 vertx.cancelTimer(timer);
             }
@@ -175,7 +188,7 @@ public final class HttpIngest {
         Buffer body = Buffer.buffer();
         boolean[] refused = {false};
         req.handler(chunk -> {
-            if (refused[0] || claim.done) {
+            if (refused[0] || claim.done()) {
                 return;
             }
             if (body.length() + chunk.length() > maxBodyBytes) {
@@ -196,13 +209,13 @@ public final class HttpIngest {
         });
         boolean inflate = gzip;
         req.endHandler(v -> {
-            if (!refused[0] && !claim.done) {
+            if (!refused[0] && !claim.done()) {
                 if (claim.timer >= 0) {
                     vertx.cancelTimer(claim.timer);
                     claim.timer = -1;
                 }
                 claim.processing = true;
-                ingest(ctx, body.getBytes(), inflate, () -> claim.release(vertx));
+                ingest(ctx, body.getBytes(), inflate, claim, () -> claim.release(vertx));
             }
         });
         req.exceptionHandler(e -> claim.release(vertx));
@@ -225,7 +238,7 @@ public final class HttpIngest {
         json(ctx, status, new JsonObject().put("error", message));
     }
 
-    private void ingest(RoutingContext ctx, byte[] raw, boolean gzip, Runnable released) {
+    private void ingest(RoutingContext ctx, byte[] raw, boolean gzip, Claim claim, Runnable released) {
         String table = ctx.request().getParam("table");
         if (table != null && Table.named(table).isEmpty()) {
             released.run();
@@ -237,6 +250,11 @@ public final class HttpIngest {
         // Inflating, decoding and handing over run on a worker: never inflate on an event loop, and offer() takes the engine's lock.
         vertx.executeBlocking(() -> {
             byte[] body = gzip ? GzipBody.inflate(raw, maxBodyBytes, limits.maxInflateRatio()) : raw;
+            if (gzip && !claim.take(body.length)) {
+                // what the budget bounds is memory: an inflated body counts at its inflated size
+                overBudget.increment();
+                throw new GzipBody.Refused(503, "too many request bodies in flight; retry after Retry-After seconds");
+            }
             if (blank(body)) {
                 throw new GzipBody.Refused(400, "empty body: send JSON lines, a JSON array, a {\"records\":[...]} envelope or CSV");
             }
@@ -250,7 +268,9 @@ public final class HttpIngest {
         ).onComplete(ar -> {
             released.run();
             if (ar.failed() && ar.cause() instanceof GzipBody.Refused r) {
-                if (r.status != 400 || gzip) {
+                if (r.status == 503) {
+                    ctx.response().putHeader("Retry-After", "5");
+                } else if (r.status != 400 || gzip) {
                     badEncoding.increment();
                 }
                 if (r.status == 413 || gzip) {
@@ -279,20 +299,22 @@ public final class HttpIngest {
             }
             stats.accepted.add(d.records.size());
             d.rejections.forEach(stats::rejected);
+            stats.rejected.add(d.rejectedCount - d.rejections.size());
             JsonArray listed = new JsonArray();
             for (Rejection r : d.rejections.subList(0, Math.min(MAX_LISTED_REJECTIONS, d.rejections.size()))) {
                 listed.add(new JsonObject().put("location", r.location()).put("field", r.field()).put("reason", r.reason()));
             }
             JsonObject answer = new JsonObject()
                 .put("accepted", d.records.size())
-                .put("rejected", d.rejections.size())
+                .put("rejected", d.rejectedCount)
                 .put("rejections", listed)
-                .put("truncated", d.rejections.size() > MAX_LISTED_REJECTIONS);
-            json(ctx, d.records.isEmpty() && !d.rejections.isEmpty() ? 422 : 200, answer);
+                .put("truncated", d.rejectedCount > MAX_LISTED_REJECTIONS);
+            json(ctx, d.records.isEmpty() && d.rejectedCount > 0 ? 422 : 200, answer);
         });
     }
 
-    private record Decoded(List<MachineRecord> records, List<Rejection> rejections) {
+    /** The records, the first rejections (at most the number listed in an answer) and how many there were in all. */
+    private record Decoded(List<MachineRecord> records, List<Rejection> rejections, long rejectedCount) {
     }
 
     private record Accepted(Decoded decoded, CompletableFuture<Void> done) {
@@ -311,6 +333,14 @@ public final class HttpIngest {
     private Decoded decode(String source, byte[] body, String table) {
         List<MachineRecord> records = new ArrayList<>();
         List<Rejection> rejections = new ArrayList<>();
+        long[] rejected = {0};
+        // Only the rejections an answer lists are kept: a body of millions of bad lines must not
+        // become millions of objects (the counts still cover all of them).
+        java.util.function.Consumer<Rejection> reject = r -> {
+            if (rejected[0]++ < MAX_LISTED_REJECTIONS) {
+                rejections.add(r);
+            }
+        };
         int[] ordinal = {0};
         new RecordDecoder(table).decode(source, body, RecordDecoder.Sink.of(r -> {
             ordinal[0]++;
@@ -319,10 +349,10 @@ public final class HttpIngest {
             if (why == null) {
                 records.add(r);
             } else {
-                rejections.add(new Rejection(source, "record " + ordinal[0] + " (Machine " + r.getMachine() + ")", "TimeGenerated", why));
+                reject.accept(new Rejection(source, "record " + ordinal[0] + " (Machine " + r.getMachine() + ")", "TimeGenerated", why));
             }
-        }, rejections::add));
-        return new Decoded(records, rejections);
+        }, reject));
+        return new Decoded(records, rejections, rejected[0]);
     }
 
     private static void json(RoutingContext ctx, int status, JsonObject body) {

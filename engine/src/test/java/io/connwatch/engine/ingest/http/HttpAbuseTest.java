@@ -272,6 +272,43 @@ class HttpAbuseTest {
         assertEquals(200, post(goodBody()).statusCode(), "the slots are free again");
     }
 
+    @Test
+    void millionsOfBadLinesAreCountedNotKeptAndAnInflatedBodyCountsAtItsInflatedSize() throws Exception {
+        start(new HttpIngest.Limits(16 << 20, 200, 4L << 20, Duration.ofSeconds(30)), 1000);
+        String ones = "1\n".repeat(1_000_000);
+        HttpResponse<String> r = post(ones);
+        assertEquals(422, r.statusCode());
+        JsonNode answer = JSON.readTree(r.body());
+        assertEquals(1_000_000, answer.path("rejected").asInt(), "every line counted");
+        assertEquals(HttpIngest.MAX_LISTED_REJECTIONS, answer.path("rejections").size());
+        assertTrue(answer.path("truncated").asBoolean());
+        // 2 MB sent plain fits the 4 MB budget; 8 MB of lines gzipped to about a third do not, once inflated
+        StringBuilder lines = new StringBuilder();
+        java.util.Random random = new java.util.Random(1);
+        while (lines.length() < 8 << 20) {
+            lines.append(random.nextInt()).append('\n');
+        }
+        byte[] gz = GzipBodyTest.gzip(lines.toString().getBytes(StandardCharsets.UTF_8));
+        assertTrue(gz.length < 4 << 20, "the compressed body alone fits the budget: " + gz.length);
+        HttpResponse<String> inflated = http.send(HttpRequest.newBuilder(uri("/ingest")).header("Content-Encoding", "gzip")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(gz)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(503, inflated.statusCode(), inflated.body());
+        assertTrue(inflated.headers().firstValue("Retry-After").isPresent());
+        await().atMost(Duration.ofSeconds(10)).until(() -> ingest.inFlightBytes() == 0);
+    }
+
+    @Test
+    void aBodyTrickledToAnotherRouteIsCutToo() throws Exception {
+        start(new HttpIngest.Limits(1 << 20, 200, 64L << 20, Duration.ofSeconds(1)), 1000);
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(15_000);
+            s.getOutputStream().write("POST /health HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\nx"
+                .getBytes(StandardCharsets.US_ASCII));
+            InputStream in = s.getInputStream();
+            in.readAllBytes(); // whatever it answered (405), the connection ends: readAllBytes returns at the close
+        }
+    }
+
     private static List<String> demo() throws Exception {
         List<String> lines = new ArrayList<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(
