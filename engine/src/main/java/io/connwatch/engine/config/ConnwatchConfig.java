@@ -179,7 +179,7 @@ public record ConnwatchConfig(Rules rules, Http http, Outputs outputs, ThreatInt
             http.integer("port", 8080, 0, 65535),
             maxBody,
             http.integer("max-inflate-ratio", HttpIngest.Limits.DEFAULT_MAX_INFLATE_RATIO, 1, 1_000_000),
-            http.longValue("max-in-flight-bytes", Math.max(HttpIngest.Limits.DEFAULT_MAX_IN_FLIGHT_BYTES, 2 * maxBody), 1024, Long.MAX_VALUE),
+            http.longValue("max-in-flight-bytes", HttpIngest.Limits.defaultInFlight(maxBody), 1024, Long.MAX_VALUE),
             http.positiveDuration("request-timeout", HttpIngest.Limits.DEFAULT_REQUEST_TIMEOUT),
             http.positiveDuration("idle-timeout", Http.DEFAULT_IDLE_TIMEOUT),
             http.integer("max-connections", Http.DEFAULT_MAX_CONNECTIONS, 1, 1_000_000));

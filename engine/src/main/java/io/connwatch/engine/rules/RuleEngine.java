@@ -443,6 +443,24 @@ public final class RuleEngine implements AutoCloseable {
             + " s ahead of this server's clock (rules.max-future " + Duration.ofMillis(maxFutureMillis) + ")";
     }
 
+    /**
+     * A decoder sink for a live source (HTTP, Kafka): each record goes through {@link #admit}
+     * first, and one refused becomes a rejection of its field, placed as "record N (Machine M)".
+     */
+    public io.connwatch.engine.facts.RecordDecoder.Sink admitting(String source, io.connwatch.engine.facts.RecordDecoder.Sink sink) {
+        int[] ordinal = {0};
+        return io.connwatch.engine.facts.RecordDecoder.Sink.of(r -> {
+            ordinal[0]++;
+            String why = admit(r);
+            if (why == null) {
+                sink.record(r);
+            } else {
+                sink.rejected(new io.connwatch.engine.facts.Rejection(source, "record " + ordinal[0] + " (Machine " + r.getMachine() + ")",
+                    "TimeGenerated", why));
+            }
+        }, sink::rejected);
+    }
+
     /** Machines whose live records were refused as too far in the future, most refused first. */
     public List<FutureCounts.Machine> futureMachines(int limit) {
         return future.top(limit);

@@ -57,8 +57,12 @@ public final class HttpIngest {
 
         /** The defaults with another body limit. */
         public static Limits of(long maxBodyBytes) {
-            return new Limits(maxBodyBytes, DEFAULT_MAX_INFLATE_RATIO, Math.max(DEFAULT_MAX_IN_FLIGHT_BYTES, 2 * maxBodyBytes),
-                DEFAULT_REQUEST_TIMEOUT);
+            return new Limits(maxBodyBytes, DEFAULT_MAX_INFLATE_RATIO, defaultInFlight(maxBodyBytes), DEFAULT_REQUEST_TIMEOUT);
+        }
+
+        /** The default in-flight budget: 256 MiB, or two bodies of the largest size if that is more. */
+        public static long defaultInFlight(long maxBodyBytes) {
+            return Math.max(DEFAULT_MAX_IN_FLIGHT_BYTES, 2 * maxBodyBytes);
         }
     }
 
@@ -341,17 +345,8 @@ public final class HttpIngest {
                 rejections.add(r);
             }
         };
-        int[] ordinal = {0};
-        new RecordDecoder(table).decode(source, body, RecordDecoder.Sink.of(r -> {
-            ordinal[0]++;
-            // a live source: a record from the future is refused before it can move any clock
-            String why = engine.admit(r);
-            if (why == null) {
-                records.add(r);
-            } else {
-                reject.accept(new Rejection(source, "record " + ordinal[0] + " (Machine " + r.getMachine() + ")", "TimeGenerated", why));
-            }
-        }, reject));
+        // a live source: a record from the future is refused before it can move any clock
+        new RecordDecoder(table).decode(source, body, engine.admitting(source, RecordDecoder.Sink.of(records::add, reject)));
         return new Decoded(records, rejections, rejected[0]);
     }
 

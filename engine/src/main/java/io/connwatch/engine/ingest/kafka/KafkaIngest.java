@@ -423,15 +423,8 @@ public final class KafkaIngest extends VerticleBase {
     }
 
     private void decode(String source, KafkaConsumerRecord<String, String> r, List<MachineRecord> facts, List<Rejection> rejected) {
-        decoder(r.topic()).decode(source, r.value(), RecordDecoder.Sink.of(f -> {
-            // a live source: a record from the future is refused (and dead-lettered) before it can move any clock
-            String why = engine.admit(f);
-            if (why == null) {
-                facts.add(f);
-            } else {
-                rejected.add(new Rejection(source, "Machine " + f.getMachine(), "TimeGenerated", why));
-            }
-        }, rejected::add));
+        // a live source: a record from the future is refused (and dead-lettered) before it can move any clock
+        decoder(r.topic()).decode(source, r.value(), engine.admitting(source, RecordDecoder.Sink.of(facts::add, rejected::add)));
     }
 
     private RecordDecoder decoder(String topic) {
