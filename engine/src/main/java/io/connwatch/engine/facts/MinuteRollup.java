@@ -47,6 +47,18 @@ public final class MinuteRollup {
     /** Machines in access order: the first is the one idle longest. */
     private final LinkedHashMap<String, MachineTime> machines = new LinkedHashMap<>(256, 0.75f, true);
     private final List<EventFact> history = new ArrayList<>();
+    /**
+     * Machines with open minutes by their first one, so a release visits only the machines that
+     * got rows since the last one and those the fleet's floor has passed, not every machine: a
+     * fleet of many machines sending small batches would otherwise pay a pass over all of them
+     * per batch.
+     */
+    private final java.util.TreeSet<MachineTime> byFirstOpen = new java.util.TreeSet<>(
+        (a, b) -> a.indexedAt != b.indexedAt ? Long.compare(a.indexedAt, b.indexedAt) : Long.compare(a.seq, b.seq));
+    private final java.util.Set<MachineTime> touched = new java.util.LinkedHashSet<>();
+    /** Machines whose rows are history, or were in the last batch. */
+    private final java.util.Set<MachineTime> inHistory = new java.util.LinkedHashSet<>();
+    private long seq;
     private final List<String> evictedNow = new ArrayList<>();
     private final TreeMap<Long, List<EventFact>> evictedMinutes = new TreeMap<>();
     /** Minutes before this are behind the fleet by more than the lag: a new machine's rows there are history. */
@@ -64,7 +76,12 @@ public final class MinuteRollup {
         this.limits = limits;
     }
 
+    private static final long NOT_INDEXED = Long.MIN_VALUE;
+
     private static final class MachineTime {
+        final long seq;
+        /** The first open minute this machine is filed under in {@code byFirstOpen}, or NOT_INDEXED. */
+        long indexedAt = NOT_INDEXED;
         /** Newest TimeGenerated of this machine's accepted rows. */
         long newest = Long.MIN_VALUE;
         /** Minutes before this are closed for the machine. */
@@ -76,8 +93,9 @@ public final class MinuteRollup {
         TreeMap<Long, Minute> backfill;
         boolean backfilledNow;
 
-        MachineTime(long releasedUpTo) {
+        MachineTime(long releasedUpTo, long seq) {
             this.releasedUpTo = releasedUpTo;
+            this.seq = seq;
         }
     }
 
@@ -98,9 +116,11 @@ public final class MinuteRollup {
             m = track(c.machine);
             if (minute < fleetBoundary) {
                 m.backfill = new TreeMap<>();
+                inHistory.add(m);
             }
         }
-        if (minute < m.releasedUpTo) {
+        // Closed for the machine: what its own watermark closed, and anything the fleet's floor passed.
+        if (minute < Math.max(m.releasedUpTo, fleetBoundary)) {
             if (m.backfill == null || minute <= m.historyEnd) {
                 return false;
             }
@@ -115,14 +135,30 @@ public final class MinuteRollup {
         }
         m.newest = Math.max(m.newest, c.timestamp);
         add(m.open.computeIfAbsent(minute, k -> new Minute()), c, minute);
+        if (m.indexedAt == NOT_INDEXED || minute < m.indexedAt) {
+            reindex(m);
+        }
+        touched.add(m);
         return true;
+    }
+
+    /** Files the machine under its first open minute (or nowhere when it has none). */
+    private void reindex(MachineTime m) {
+        if (m.indexedAt != NOT_INDEXED) {
+            byFirstOpen.remove(m);
+            m.indexedAt = NOT_INDEXED;
+        }
+        if (!m.open.isEmpty()) {
+            m.indexedAt = m.open.firstKey();
+            byFirstOpen.add(m);
+        }
     }
 
     private MachineTime track(String machine) {
         if (machines.size() >= limits.maxMachines()) {
             evictIdlest(Math.max(1, limits.maxMachines() / 100));
         }
-        MachineTime m = new MachineTime(fleetBoundary);
+        MachineTime m = new MachineTime(fleetBoundary, seq++);
         machines.put(machine, m);
         return m;
     }
@@ -140,6 +176,11 @@ public final class MinuteRollup {
                 evictedMinutes.computeIfAbsent(open.getKey() + MINUTE, k -> new ArrayList<>()).addAll(facts(open.getValue()));
             }
             evictedNow.add(e.getKey());
+            if (m.indexedAt != NOT_INDEXED) {
+                byFirstOpen.remove(m);
+            }
+            touched.remove(m);
+            inHistory.remove(m);
             it.remove();
             evictions++;
         }
@@ -193,12 +234,16 @@ public final class MinuteRollup {
      * over). Call once per batch; {@code everything} at the end of the input ends every history.
      */
     public void drainHistory(Consumer<EventFact> out, boolean everything) {
-        for (MachineTime m : machines.values()) {
+        for (java.util.Iterator<MachineTime> it = inHistory.iterator(); it.hasNext(); ) {
+            MachineTime m = it.next();
             if (m.backfill != null) {
                 // a machine that got history rows in this batch keeps its newest minute open: the next batch may hold more of it
                 endHistory(m, !everything && m.backfilledNow && !m.backfill.isEmpty());
             }
             m.backfilledNow = false;
+            if (m.backfill == null) {
+                it.remove();
+            }
         }
         history.forEach(out);
         history.clear();
@@ -248,15 +293,26 @@ public final class MinuteRollup {
             fleetBoundary = Math.max(fleetBoundary, Math.floorDiv(floor, MINUTE) * MINUTE);
         }
         TreeMap<Long, List<EventFact>> due = takeEvicted();
-        for (MachineTime m : machines.values()) {
+        // Only two kinds of machine can have a minute to close: those that got rows (their own
+        // watermark moved) and those whose first open minute the fleet's floor has passed.
+        List<MachineTime> visit = new ArrayList<>(touched);
+        touched.clear();
+        for (MachineTime m : byFirstOpen) {
+            if (m.indexedAt + MINUTE > floor) {
+                break;
+            }
+            visit.add(m);
+        }
+        for (MachineTime m : visit) {
             long own = m.newest == Long.MIN_VALUE ? Long.MIN_VALUE : m.newest - limits.latenessMillis();
             close(m, Math.max(own, floor), due);
+            reindex(m);
         }
         emit(due, out);
         if (fleetWatermark != Long.MIN_VALUE && Math.floorDiv(fleetWatermark, 60 * MINUTE) != Math.floorDiv(lastForget, 60 * MINUTE)) {
             // once an hour of event time: forget machines quiet for a day
             long cutoff = fleetWatermark - FORGET_AFTER;
-            machines.values().removeIf(m -> m.open.isEmpty() && m.backfill == null && m.newest < cutoff);
+            machines.values().removeIf(m -> m.open.isEmpty() && m.backfill == null && !inHistory.contains(m) && m.newest < cutoff);
             lastForget = fleetWatermark;
         }
     }
@@ -294,6 +350,7 @@ public final class MinuteRollup {
         for (MachineTime m : machines.values()) {
             if (!m.open.isEmpty()) {
                 close(m, m.open.lastKey() + MINUTE, due);
+                reindex(m);
             }
         }
         emit(due, out);
