@@ -1,0 +1,841 @@
+package io.connwatch.lifecycle.dispatch;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.connwatch.alert.Alert;
+import io.connwatch.alert.AlertJson;
+import io.connwatch.alert.Notification;
+import io.connwatch.alert.Notification.Acknowledgement;
+import io.connwatch.alert.Notification.AlertStatus;
+import io.connwatch.alert.Notification.NotifiedAlert;
+import io.connwatch.lifecycle.store.LifecycleStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The alert lifecycle between the rules and the outbox, as Alertmanager's dispatcher, inhibitor,
+ * silencer and notification log together: tracks each alert (by fingerprint) as firing until no
+ * evidence came for its rule's resolve-after, puts it into one group per matching route (the
+ * route plus the values of its group-by labels), and at each group's ticks decides per receiver,
+ * against what that receiver was last sent, whether to notify: a new group after group-wait, joins
+ * and resolves at most once per group-interval, an unchanged firing group again after
+ * repeat-interval unless acknowledged. Silenced, inhibited and muted alerts are held back and
+ * counted in the group's next notification.
+ *
+ * <p>Time is the caller's: {@link #advance} and the {@code at} of each call. Under replay that is
+ * event time (the engine's watermark), so a replay sends what a live service would have; live it
+ * is the wall clock. Timers due before a call's time run first, each at its own due time. State
+ * is written to the {@link LifecycleStore} as it changes: a restart resumes the groups, their
+ * timers and the notification log, so no group notifies again before its repeat interval.
+ * Thread-safe (one lock; the rule partitions call concurrently).
+ */
+public final class GroupDispatcher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GroupDispatcher.class);
+    private static final ObjectMapper JSON = AlertJson.mapper();
+
+    private static final String ALERTS = "alerts";
+    private static final String GROUPS = "groups";
+    private static final String NFLOG = "nflog";
+    private static final String ACKS = "acks";
+    private static final String META = "meta";
+
+    /**
+     * Bounds and retention.
+     *
+     * @param resolvedRetention how long a resolved alert is remembered, so that evidence arriving
+     *                          later (a repeat the engine's episode dedup held back) fires it again
+     * @param logRetention      how long a receiver's log entry for a group outlives the group
+     * @param maxAlerts         alerts tracked at most; beyond it the one seen longest ago is dropped (counted)
+     */
+    public record Settings(Duration resolvedRetention, Duration logRetention, int maxAlerts) {
+        public static final Settings DEFAULT = new Settings(Duration.ofHours(1), Duration.ofHours(24), 100_000);
+    }
+
+    /** Counters for /stats and the metrics. */
+    public static final class Counters {
+        public final AtomicLong received = new AtomicLong();
+        public final AtomicLong refreshed = new AtomicLong();
+        public final AtomicLong reopened = new AtomicLong();
+        public final AtomicLong resolved = new AtomicLong();
+        public final AtomicLong evicted = new AtomicLong();
+        public final AtomicLong notificationsFiring = new AtomicLong();
+        public final AtomicLong notificationsResolved = new AtomicLong();
+        public final AtomicLong heldSilenced = new AtomicLong();
+        public final AtomicLong heldInhibited = new AtomicLong();
+        public final AtomicLong heldMuted = new AtomicLong();
+        public final AtomicLong notificationsAcknowledgedSkipped = new AtomicLong();
+    }
+
+    /** What the API shows of an alert: its state now and what holds it back. */
+    public enum State { ACTIVE, SILENCED, INHIBITED, ACKNOWLEDGED, RESOLVED }
+
+    /** An alert as the API shows it. */
+    public record AlertView(String fingerprint, State state, Map<String, String> labels, Alert alert, Instant startsAt,
+                            Instant endsAt, Instant lastSeen, int occurrences, List<String> silencedBy, List<String> inhibitedBy,
+                            List<String> groups) {
+    }
+
+    /** A group as the API shows it. */
+    public record GroupView(String groupKey, String route, Map<String, String> labels, List<String> receivers,
+                            List<AlertView> alerts, Acknowledgement ack, Instant nextTick) {
+    }
+
+    /** Persisted form of a tracked alert. */
+    record AlertState(Alert alert, Instant startsAt, Instant lastSeen, Instant resolveAt, Instant endsAt, int occurrences) {
+    }
+
+    /** Persisted form of a group. */
+    record GroupState(String key, String route, Map<String, String> labels, List<String> fingerprints, Instant nextTick,
+                      boolean flushed, Map<String, Held> held) {
+    }
+
+    /** Fingerprints held back since a receiver's last notification of a group. */
+    record Held(Set<String> silenced, Set<String> inhibited, Set<String> muted) {
+        static Held empty() {
+            return new Held(new TreeSet<>(), new TreeSet<>(), new TreeSet<>());
+        }
+    }
+
+    /** What a receiver was last sent for a group (the notification log entry). */
+    record LogEntry(Set<String> firing, Set<String> resolved, Instant sentAt, Instant groupGoneAt) {
+    }
+
+    private static final class Tracked {
+        Alert alert;
+        Map<String, String> labels;
+        Instant startsAt;
+        Instant lastSeen;
+        Instant resolveAt;
+        Instant endsAt;
+        int occurrences;
+        final Set<String> groups = new LinkedHashSet<>();
+
+        boolean firing() {
+            return endsAt == null;
+        }
+    }
+
+    private static final class Group {
+        final String key;
+        final Route route;
+        final Map<String, String> labels;
+        final Set<String> fingerprints = new LinkedHashSet<>();
+        Instant nextTick;
+        boolean flushed;
+        final Map<String, Held> held = new TreeMap<>();
+
+        Group(String key, Route route, Map<String, String> labels) {
+            this.key = key;
+            this.route = route;
+            this.labels = labels;
+        }
+    }
+
+    private final List<Route> routes;
+    private final Route defaultRoute;
+    private final Map<String, Route> routesByName = new LinkedHashMap<>();
+    private final Function<String, Duration> resolveAfter;
+    private final Suppression suppression;
+    private final Predicate<String> sendResolved;
+    private final NotificationOutlet outlet;
+    private final LifecycleStore store;
+    private final Settings settings;
+    private final Function<String, String> ackLink;
+    private final Counters counters = new Counters();
+
+    private final Map<String, Tracked> alerts = new HashMap<>();
+    private final Map<String, Group> groups = new HashMap<>();
+    private final TreeSet<Group> timers = new TreeSet<>(Comparator.comparing((Group g) -> g.nextTick).thenComparing(g -> g.key));
+    private final PriorityQueue<Object[]> resolves = new PriorityQueue<>(Comparator.comparing(o -> (Instant) o[0]));
+    private final Map<String, LogEntry> log = new HashMap<>();
+    private final Map<String, Acknowledgement> acks = new HashMap<>();
+    private Instant now = Instant.EPOCH;
+
+    /**
+     * @param routes        tried in order
+     * @param defaultRoute  takes the alerts no route matched (its receivers may be empty: then they are only tracked)
+     * @param resolveAfter  per rule name, how long without evidence before an alert resolves
+     * @param sendResolved  per receiver, whether it is told about resolved alerts
+     * @param ackLink       per group key, a signed acknowledgement link, or null
+     */
+    public GroupDispatcher(List<Route> routes, Route defaultRoute, Function<String, Duration> resolveAfter,
+                           Suppression suppression, Predicate<String> sendResolved, NotificationOutlet outlet,
+                           LifecycleStore store, Settings settings, Function<String, String> ackLink) {
+        this.routes = List.copyOf(routes);
+        this.defaultRoute = Objects.requireNonNull(defaultRoute, "defaultRoute");
+        this.resolveAfter = resolveAfter;
+        this.suppression = suppression;
+        this.sendResolved = sendResolved;
+        this.outlet = outlet;
+        this.store = store;
+        this.settings = settings;
+        this.ackLink = ackLink == null ? k -> null : ackLink;
+        for (Route r : this.routes) {
+            if (routesByName.put(r.name(), r) != null) {
+                throw new IllegalArgumentException("two routes are named '" + r.name() + "'");
+            }
+        }
+        routesByName.putIfAbsent(defaultRoute.name(), defaultRoute);
+        load();
+    }
+
+    public Counters counters() {
+        return counters;
+    }
+
+    /** The lifecycle's time: the latest time it was advanced to. */
+    public synchronized Instant now() {
+        return now;
+    }
+
+    // ---------------------------------------------------------------- input
+
+    /**
+     * A new alert from the rules (or a new episode of a known one) at lifecycle time {@code at}:
+     * fires it, or refreshes it when it still fires. The state is on disk when this returns.
+     */
+    public synchronized void fire(Alert alert, Instant at) {
+        advanceTo(at);
+        counters.received.incrementAndGet();
+        Tracked t = alerts.get(alert.fingerprint());
+        if (t == null) {
+            t = new Tracked();
+            t.startsAt = alert.evidenceTime();
+            alerts.put(alert.fingerprint(), t);
+            evictBeyondLimit();
+        } else if (!t.firing()) {
+            reopen(t, alert.evidenceTime());
+        } else {
+            counters.refreshed.incrementAndGet();
+        }
+        t.alert = alert;
+        t.labels = Labels.of(alert);
+        seen(t, now);
+        join(t);
+        save(alert.fingerprint(), t);
+        commit(true);
+    }
+
+    /**
+     * More evidence for a fingerprint whose alert the engine held back as a repeat: keeps it
+     * firing, or fires it again when it had resolved. Unknown fingerprints are ignored.
+     */
+    public synchronized void repeated(String fingerprint, Instant evidence, Instant at) {
+        advanceTo(at);
+        Tracked t = alerts.get(fingerprint);
+        if (t == null) {
+            return;
+        }
+        if (!t.firing()) {
+            reopen(t, evidence);
+            Alert a = t.alert;
+            t.alert = new Alert(UUID.randomUUID().toString(), a.rule(), a.severity(), a.fingerprint(), evidence, now,
+                a.computer(), a.machine(), a.process(), a.summary(), a.labels(), a.evidence());
+            seen(t, now);
+            join(t);
+        } else {
+            counters.refreshed.incrementAndGet();
+            seen(t, now);
+        }
+        save(fingerprint, t);
+        commit(false);
+    }
+
+    /** Runs every timer due up to {@code to} (resolves, group ticks), each at its own time. */
+    public synchronized void advance(Instant to) {
+        advanceTo(to);
+        commit(true);
+    }
+
+    private void reopen(Tracked t, Instant evidence) {
+        counters.reopened.incrementAndGet();
+        t.startsAt = evidence;
+        t.endsAt = null;
+        t.occurrences = 0;
+    }
+
+    private void seen(Tracked t, Instant at) {
+        t.occurrences++;
+        t.lastSeen = t.lastSeen == null || at.isAfter(t.lastSeen) ? at : t.lastSeen;
+        t.resolveAt = t.lastSeen.plus(resolveAfter.apply(t.alert.rule()));
+        resolves.add(new Object[] {t.resolveAt, t.alert.fingerprint()});
+    }
+
+    private void evictBeyondLimit() {
+        while (alerts.size() > settings.maxAlerts()) {
+            String oldest = null;
+            Instant when = null;
+            for (Map.Entry<String, Tracked> e : alerts.entrySet()) {
+                Tracked t = e.getValue();
+                Instant w = t.lastSeen == null ? Instant.MAX : t.firing() ? t.lastSeen : t.endsAt.minus(Duration.ofDays(3650));
+                if (when == null || w.isBefore(when)) {
+                    when = w;
+                    oldest = e.getKey();
+                }
+            }
+            drop(oldest);
+            counters.evicted.incrementAndGet();
+        }
+    }
+
+    private void drop(String fingerprint) {
+        Tracked t = alerts.remove(fingerprint);
+        if (t != null) {
+            for (String k : t.groups) {
+                Group g = groups.get(k);
+                if (g != null) {
+                    g.fingerprints.remove(fingerprint);
+                    saveGroup(g);
+                }
+            }
+        }
+        persistRemove(ALERTS, fingerprint);
+    }
+
+    private void join(Tracked t) {
+        for (Route r : matchingRoutes(t.alert)) {
+            Map<String, String> groupLabels = groupLabels(r, t.labels);
+            String key = r.name() + ":" + Labels.format(groupLabels);
+            Group g = groups.get(key);
+            if (g == null) {
+                g = new Group(key, r, groupLabels);
+                g.nextTick = now.plus(r.timing().groupWait());
+                groups.put(key, g);
+                timers.add(g);
+            }
+            if (g.fingerprints.add(t.alert.fingerprint())) {
+                t.groups.add(key);
+            }
+            saveGroup(g);
+        }
+    }
+
+    private List<Route> matchingRoutes(Alert a) {
+        List<Route> out = new ArrayList<>();
+        for (Route r : routes) {
+            if (r.match().test(a)) {
+                out.add(r);
+                if (!r.continueMatching()) {
+                    return out;
+                }
+            }
+        }
+        if (out.isEmpty()) {
+            out.add(defaultRoute);
+        }
+        return out;
+    }
+
+    private static Map<String, String> groupLabels(Route r, Map<String, String> labels) {
+        if (r.groupsByAll()) {
+            return new TreeMap<>(labels);
+        }
+        Map<String, String> out = new TreeMap<>();
+        for (String l : r.groupBy()) {
+            out.put(l, labels.getOrDefault(l, ""));
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- timers
+
+    private void advanceTo(Instant to) {
+        if (!to.isAfter(now)) {
+            return;
+        }
+        while (true) {
+            Instant nextResolve = nextResolve();
+            Group nextGroup = timers.isEmpty() ? null : timers.first();
+            Instant nextTick = nextGroup == null ? null : nextGroup.nextTick;
+            if (nextResolve != null && !nextResolve.isAfter(to) && (nextTick == null || !nextResolve.isAfter(nextTick))) {
+                Object[] r = resolves.poll();
+                now = max(now, (Instant) r[0]);
+                resolve((String) r[1], (Instant) r[0]);
+            } else if (nextTick != null && !nextTick.isAfter(to)) {
+                now = max(now, nextTick);
+                tick(nextGroup);
+            } else {
+                break;
+            }
+        }
+        now = to;
+        gc();
+    }
+
+    private Instant nextResolve() {
+        while (!resolves.isEmpty()) {
+            Object[] r = resolves.peek();
+            Tracked t = alerts.get((String) r[1]);
+            if (t == null || !t.firing() || !t.resolveAt.equals(r[0])) {
+                resolves.poll();
+                continue;
+            }
+            return (Instant) r[0];
+        }
+        return null;
+    }
+
+    private void resolve(String fingerprint, Instant at) {
+        Tracked t = alerts.get(fingerprint);
+        if (t == null || !t.firing()) {
+            return;
+        }
+        t.endsAt = at;
+        counters.resolved.incrementAndGet();
+        save(fingerprint, t);
+    }
+
+    private void tick(Group g) {
+        timers.remove(g);
+        flush(g, now);
+        if (g.fingerprints.isEmpty()) {
+            groups.remove(g.key);
+            persistRemove(GROUPS, g.key);
+            for (String r : g.route.receivers()) {
+                LogEntry e = log.get(logKey(r, g.key));
+                if (e != null) {
+                    putLog(r, g.key, new LogEntry(e.firing(), e.resolved(), e.sentAt(), now));
+                }
+            }
+            if (acks.remove(g.key) != null) {
+                persistRemove(ACKS, g.key);
+            }
+        } else {
+            g.nextTick = now.plus(g.route.timing().groupInterval());
+            g.flushed = true;
+            timers.add(g);
+            saveGroup(g);
+        }
+    }
+
+    private void flush(Group g, Instant at) {
+        Acknowledgement ack = acks.get(g.key);
+        if (ack != null && ack.until() != null && !ack.until().isAfter(at)) {
+            acks.remove(g.key);
+            persistRemove(ACKS, g.key);
+            ack = null;
+        }
+        boolean muted = muted(g.route, at);
+        Map<String, Map<String, String>> firingLabels = null;
+        List<Tracked> firing = new ArrayList<>();
+        List<Tracked> resolved = new ArrayList<>();
+        Set<String> silenced = new TreeSet<>();
+        Set<String> inhibited = new TreeSet<>();
+        Set<String> mutedNow = new TreeSet<>();
+        for (String fp : g.fingerprints) {
+            Tracked t = alerts.get(fp);
+            if (t == null) {
+                continue;
+            }
+            if (!t.firing()) {
+                resolved.add(t);
+                continue;
+            }
+            if (!suppression.silencedBy(t.labels, at).isEmpty()) {
+                silenced.add(fp);
+                continue;
+            }
+            if (firingLabels == null) {
+                firingLabels = firingLabels();
+            }
+            if (!suppression.inhibitedBy(fp, t.labels, firingLabels).isEmpty()) {
+                inhibited.add(fp);
+                continue;
+            }
+            if (muted) {
+                mutedNow.add(fp);
+                continue;
+            }
+            firing.add(t);
+        }
+        counters.heldSilenced.addAndGet(silenced.size());
+        counters.heldInhibited.addAndGet(inhibited.size());
+        counters.heldMuted.addAndGet(mutedNow.size());
+        firing.sort(Comparator.comparing((Tracked t) -> t.startsAt).reversed());
+        Set<String> firingFps = fingerprints(firing);
+        boolean groupOver = firing.isEmpty() && silenced.isEmpty() && inhibited.isEmpty() && mutedNow.isEmpty();
+        Set<String> resolvedFps = fingerprints(resolved);
+        for (String receiver : g.route.receivers()) {
+            Held held = g.held.computeIfAbsent(receiver, r -> Held.empty());
+            held.silenced().addAll(silenced);
+            held.inhibited().addAll(inhibited);
+            held.muted().addAll(mutedNow);
+            if (muted) {
+                continue;
+            }
+            LogEntry entry = log.get(logKey(receiver, g.key));
+            boolean resolvedToo = sendResolved.test(receiver);
+            Set<String> newFiring = new LinkedHashSet<>(firingFps);
+            Set<String> newResolved = new LinkedHashSet<>(resolvedFps);
+            boolean send;
+            if (entry == null) {
+                send = !firingFps.isEmpty();
+            } else {
+                newFiring.removeAll(entry.firing());
+                newResolved.removeAll(entry.resolved());
+                // The group is over when none of its alerts fires, held back or not; a partial resolve
+                // rides along with the next message instead of sending one of its own (one resolve per incident).
+                boolean allResolved = groupOver && !entry.firing().isEmpty();
+                boolean repeatDue = !firingFps.isEmpty() && !at.isBefore(entry.sentAt().plus(g.route.timing().repeatInterval()));
+                if (repeatDue && newFiring.isEmpty() && ack != null) {
+                    counters.notificationsAcknowledgedSkipped.incrementAndGet();
+                    repeatDue = false;
+                }
+                send = !newFiring.isEmpty() || (resolvedToo && allResolved) || repeatDue;
+                if (!send && allResolved) {
+                    // Alertmanager clears the log without a message when the receiver takes no resolved ones.
+                    putLog(receiver, g.key, new LogEntry(Set.of(), resolvedFps, entry.sentAt(), null));
+                }
+            }
+            if (!send) {
+                continue;
+            }
+            List<NotifiedAlert> out = new ArrayList<>();
+            for (Tracked t : firing) {
+                out.add(notified(t, AlertStatus.FIRING, newFiring.contains(t.alert.fingerprint()), List.of()));
+            }
+            int resolvedSent = 0;
+            int newResolvedSent = 0;
+            if (resolvedToo) {
+                for (Tracked t : resolved) {
+                    boolean isNew = newResolved.contains(t.alert.fingerprint()) || entry == null;
+                    if (!isNew) {
+                        continue;
+                    }
+                    out.add(notified(t, AlertStatus.RESOLVED, isNew, List.of()));
+                    resolvedSent++;
+                    newResolvedSent += isNew ? 1 : 0;
+                }
+            }
+            AlertStatus status = firing.isEmpty() ? AlertStatus.RESOLVED : AlertStatus.FIRING;
+            Notification n = new Notification(UUID.randomUUID().toString(), receiver, g.key, g.labels, status, out,
+                new Notification.Counts(firing.size(), resolvedSent, newFiring.size(), newResolvedSent, 0,
+                    held.silenced().size(), held.inhibited().size(), held.muted().size()),
+                at, newFiring.isEmpty() && newResolvedSent == 0, ack, ackLink.apply(g.key));
+            outlet.send(n);
+            (status == AlertStatus.FIRING ? counters.notificationsFiring : counters.notificationsResolved).incrementAndGet();
+            putLog(receiver, g.key, new LogEntry(firingFps, resolvedFps, at, null));
+            g.held.put(receiver, Held.empty());
+        }
+        // A resolved alert leaves the group once every receiver of the route that was sent the group was
+        // told (a receiver that takes no resolved ones, or never got the group, has nothing to be told).
+        for (Tracked t : resolved) {
+            String fp = t.alert.fingerprint();
+            boolean told = true;
+            for (String receiver : g.route.receivers()) {
+                LogEntry e = log.get(logKey(receiver, g.key));
+                if (sendResolved.test(receiver) && e != null && !e.firing().isEmpty() && !e.resolved().contains(fp)) {
+                    told = false;
+                }
+            }
+            if (told) {
+                g.fingerprints.remove(fp);
+                t.groups.remove(g.key);
+                save(fp, t);
+            }
+        }
+        if (firing.isEmpty() && silenced.isEmpty() && inhibited.isEmpty() && mutedNow.isEmpty() && g.fingerprints.isEmpty()
+            && ack != null) {
+            acks.remove(g.key);
+            persistRemove(ACKS, g.key);
+        }
+    }
+
+    private NotifiedAlert notified(Tracked t, AlertStatus status, boolean isNew, List<String> silencedBy) {
+        return new NotifiedAlert(t.alert, status, t.startsAt, t.endsAt, isNew, t.occurrences, silencedBy, List.of());
+    }
+
+    private static Set<String> fingerprints(List<Tracked> ts) {
+        Set<String> out = new TreeSet<>();
+        ts.forEach(t -> out.add(t.alert.fingerprint()));
+        return out;
+    }
+
+    private Map<String, Map<String, String>> firingLabels() {
+        Map<String, Map<String, String>> out = new HashMap<>();
+        for (Map.Entry<String, Tracked> e : alerts.entrySet()) {
+            if (e.getValue().firing()) {
+                out.put(e.getKey(), e.getValue().labels);
+            }
+        }
+        return out;
+    }
+
+    private boolean muted(Route r, Instant at) {
+        for (String name : r.muteTimeIntervals()) {
+            if (suppression.inInterval(name, at)) {
+                return true;
+            }
+        }
+        if (!r.activeTimeIntervals().isEmpty()) {
+            for (String name : r.activeTimeIntervals()) {
+                if (suppression.inInterval(name, at)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private void gc() {
+        List<String> gone = new ArrayList<>();
+        for (Map.Entry<String, Tracked> e : alerts.entrySet()) {
+            Tracked t = e.getValue();
+            if (!t.firing() && t.groups.isEmpty() && !t.endsAt.plus(settings.resolvedRetention()).isAfter(now)) {
+                gone.add(e.getKey());
+            }
+        }
+        gone.forEach(fp -> {
+            alerts.remove(fp);
+            persistRemove(ALERTS, fp);
+        });
+        List<String> oldLog = new ArrayList<>();
+        for (Map.Entry<String, LogEntry> e : log.entrySet()) {
+            Instant goneAt = e.getValue().groupGoneAt();
+            if (goneAt != null && !goneAt.plus(settings.logRetention()).isAfter(now)) {
+                oldLog.add(e.getKey());
+            }
+        }
+        oldLog.forEach(k -> {
+            log.remove(k);
+            persistRemove(NFLOG, k);
+        });
+    }
+
+    // ---------------------------------------------------------------- acknowledgements and views
+
+    /**
+     * Acknowledges a group: its repeats stop until it resolves or until {@code ack.until()}; new
+     * alerts joining it and its resolution still notify.
+     *
+     * @throws java.util.NoSuchElementException when no such group exists
+     */
+    public synchronized Acknowledgement acknowledge(String groupKey, Acknowledgement ack) {
+        if (!groups.containsKey(groupKey)) {
+            throw new java.util.NoSuchElementException("no alert group '" + groupKey + "'");
+        }
+        acks.put(groupKey, ack);
+        persist(ACKS, groupKey, ack);
+        commit(true);
+        return ack;
+    }
+
+    /** Withdraws a group's acknowledgement; true when there was one. */
+    public synchronized boolean unacknowledge(String groupKey) {
+        boolean had = acks.remove(groupKey) != null;
+        persistRemove(ACKS, groupKey);
+        commit(true);
+        return had;
+    }
+
+    /** The groups as they stand at the lifecycle's time, largest first. */
+    public synchronized List<GroupView> groups() {
+        Map<String, Map<String, String>> firingLabels = firingLabels();
+        List<GroupView> out = new ArrayList<>();
+        for (Group g : groups.values()) {
+            Acknowledgement ack = acks.get(g.key);
+            List<AlertView> views = new ArrayList<>();
+            for (String fp : g.fingerprints) {
+                Tracked t = alerts.get(fp);
+                if (t != null) {
+                    views.add(view(fp, t, firingLabels, ack != null));
+                }
+            }
+            out.add(new GroupView(g.key, g.route.name(), g.labels, g.route.receivers(), views, ack, g.nextTick));
+        }
+        out.sort(Comparator.comparing((GroupView v) -> -v.alerts().size()).thenComparing(GroupView::groupKey));
+        return out;
+    }
+
+    /** Every tracked alert (firing, and resolved ones still remembered). */
+    public synchronized List<AlertView> alerts() {
+        Map<String, Map<String, String>> firingLabels = firingLabels();
+        List<AlertView> out = new ArrayList<>();
+        for (Map.Entry<String, Tracked> e : alerts.entrySet()) {
+            boolean acked = e.getValue().groups.stream().anyMatch(acks::containsKey);
+            out.add(view(e.getKey(), e.getValue(), firingLabels, acked));
+        }
+        out.sort(Comparator.comparing(AlertView::startsAt).reversed().thenComparing(AlertView::fingerprint));
+        return out;
+    }
+
+    public synchronized Map<String, Acknowledgement> acknowledgements() {
+        return new TreeMap<>(acks);
+    }
+
+    public synchronized int groupCount() {
+        return groups.size();
+    }
+
+    public synchronized int alertCount() {
+        return alerts.size();
+    }
+
+    private AlertView view(String fp, Tracked t, Map<String, Map<String, String>> firingLabels, boolean acked) {
+        List<String> silencedBy = t.firing() ? suppression.silencedBy(t.labels, now) : List.of();
+        List<String> inhibitedBy = t.firing() ? suppression.inhibitedBy(fp, t.labels, firingLabels) : List.of();
+        State s = !t.firing() ? State.RESOLVED
+            : !silencedBy.isEmpty() ? State.SILENCED
+            : !inhibitedBy.isEmpty() ? State.INHIBITED
+            : acked ? State.ACKNOWLEDGED : State.ACTIVE;
+        return new AlertView(fp, s, t.labels, t.alert, t.startsAt, t.endsAt, t.lastSeen, t.occurrences, silencedBy, inhibitedBy,
+            List.copyOf(t.groups));
+    }
+
+    // ---------------------------------------------------------------- persistence
+
+    private static String logKey(String receiver, String groupKey) {
+        return receiver + "\u0000" + groupKey;
+    }
+
+    private void putLog(String receiver, String groupKey, LogEntry e) {
+        log.put(logKey(receiver, groupKey), e);
+        persist(NFLOG, logKey(receiver, groupKey), e);
+    }
+
+    private void save(String fp, Tracked t) {
+        if (alerts.get(fp) != t) {
+            return;
+        }
+        persist(ALERTS, fp, new AlertState(t.alert, t.startsAt, t.lastSeen, t.resolveAt, t.endsAt, t.occurrences));
+    }
+
+    private void saveGroup(Group g) {
+        if (groups.get(g.key) != g) {
+            return;
+        }
+        persist(GROUPS, g.key, new GroupState(g.key, g.route.name(), g.labels, new ArrayList<>(g.fingerprints), g.nextTick,
+            g.flushed, g.held));
+    }
+
+    private void persist(String map, String key, Object value) {
+        if (store == null) {
+            return;
+        }
+        try {
+            store.put(map, key, JSON.writeValueAsString(value));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("lifecycle state is always serializable", e);
+        }
+    }
+
+    private void persistRemove(String map, String key) {
+        if (store != null) {
+            store.remove(map, key);
+        }
+    }
+
+    private void commit(boolean sync) {
+        if (store != null) {
+            store.put(META, "now", now.toString());
+            store.commit(sync);
+        }
+    }
+
+    private void load() {
+        if (store == null) {
+            return;
+        }
+        String at = store.all(META).get("now");
+        if (at != null) {
+            now = Instant.parse(at);
+        }
+        for (Map.Entry<String, String> e : store.all(ALERTS).entrySet()) {
+            try {
+                AlertState s = JSON.readValue(e.getValue(), AlertState.class);
+                Tracked t = new Tracked();
+                t.alert = s.alert();
+                t.labels = Labels.of(s.alert());
+                t.startsAt = s.startsAt();
+                t.lastSeen = s.lastSeen();
+                t.resolveAt = s.resolveAt();
+                t.endsAt = s.endsAt();
+                t.occurrences = s.occurrences();
+                alerts.put(e.getKey(), t);
+                if (t.firing()) {
+                    resolves.add(new Object[] {t.resolveAt, e.getKey()});
+                }
+            } catch (JsonProcessingException ex) {
+                LOG.error("lifecycle store: alert {} unreadable, dropped: {}", e.getKey(), ex.getOriginalMessage());
+            }
+        }
+        for (Map.Entry<String, String> e : store.all(GROUPS).entrySet()) {
+            try {
+                GroupState s = JSON.readValue(e.getValue(), GroupState.class);
+                Route r = routesByName.get(s.route());
+                if (r == null) {
+                    // The route is gone from the configuration: its alerts join the groups of today's routes.
+                    LOG.warn("lifecycle store: route '{}' of group {} no longer exists; its alerts are regrouped", s.route(), s.key());
+                    continue;
+                }
+                Group g = new Group(s.key(), r, s.labels());
+                g.fingerprints.addAll(s.fingerprints());
+                g.nextTick = s.nextTick();
+                g.flushed = s.flushed();
+                if (s.held() != null) {
+                    s.held().forEach((k, v) -> g.held.put(k, new Held(new TreeSet<>(v.silenced()), new TreeSet<>(v.inhibited()),
+                        new TreeSet<>(v.muted()))));
+                }
+                groups.put(g.key, g);
+                timers.add(g);
+                for (String fp : g.fingerprints) {
+                    Tracked t = alerts.get(fp);
+                    if (t != null) {
+                        t.groups.add(g.key);
+                    }
+                }
+            } catch (JsonProcessingException ex) {
+                LOG.error("lifecycle store: group {} unreadable, dropped: {}", e.getKey(), ex.getOriginalMessage());
+            }
+        }
+        for (Map.Entry<String, Tracked> e : alerts.entrySet()) {
+            if (e.getValue().groups.isEmpty() && e.getValue().firing()) {
+                join(e.getValue());
+            }
+        }
+        for (Map.Entry<String, String> e : store.all(NFLOG).entrySet()) {
+            try {
+                log.put(e.getKey(), JSON.readValue(e.getValue(), LogEntry.class));
+            } catch (JsonProcessingException ex) {
+                LOG.error("lifecycle store: log entry unreadable, dropped: {}", ex.getOriginalMessage());
+            }
+        }
+        for (Map.Entry<String, String> e : store.all(ACKS).entrySet()) {
+            try {
+                acks.put(e.getKey(), JSON.readValue(e.getValue(), Acknowledgement.class));
+            } catch (JsonProcessingException ex) {
+                LOG.error("lifecycle store: acknowledgement unreadable, dropped: {}", ex.getOriginalMessage());
+            }
+        }
+        LOG.info("lifecycle resumed at {}: {} alerts, {} groups, {} log entries, {} acknowledgements", now, alerts.size(),
+            groups.size(), log.size(), acks.size());
+    }
+
+    private static Instant max(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+
+    @Override
+    public synchronized void close() {
+        commit(true);
+    }
+}
