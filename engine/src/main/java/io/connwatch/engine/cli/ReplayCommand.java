@@ -1,6 +1,16 @@
 package io.connwatch.engine.cli;
 
 import io.connwatch.engine.service.EngineAssembly;
+import io.connwatch.engine.service.LifecycleAssembly;
+import io.connwatch.engine.alert.lifecycle.LifecycleClock;
+import io.connwatch.engine.alert.lifecycle.LifecycleSink;
+import io.connwatch.engine.alert.lifecycle.NotificationTally;
+import io.connwatch.engine.config.LifecycleSettings;
+import io.connwatch.lifecycle.dispatch.GroupDispatcher;
+import io.connwatch.lifecycle.dispatch.Suppression;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 import io.connwatch.engine.alert.sink.AlertSink;
 import io.connwatch.engine.config.ConnwatchConfig;
 import io.connwatch.engine.facts.Rejection;
@@ -49,6 +59,10 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--alerts-file", paramLabel = "FILE", description = "Also append alerts as JSON lines to this file.")
     Path alertsFile;
 
+    @Option(names = "--notifications", paramLabel = "FILE",
+        description = "Write the notifications the lifecycle would send (grouped, timed in event time) as JSON lines to this file.")
+    Path notificationsFile;
+
     @Option(names = "--show-rejections", defaultValue = "50", paramLabel = "N",
         description = "Print the first N rejected records (all are counted; default: ${DEFAULT-VALUE}).")
     int showRejections;
@@ -67,6 +81,16 @@ final class ReplayCommand implements Callable<Integer> {
         if (file != null) {
             sinks.add(file);
         }
+        // The lifecycle under event time: what a live service would have sent, however fast the replay runs.
+        AtomicReference<RuleEngine> engineRef = new AtomicReference<>();
+        LifecycleClock clock = new LifecycleClock(Clock.systemUTC(), () -> engineRef.get() == null ? Long.MIN_VALUE
+            : engineRef.get().watermark(), true);
+        NotificationTally tally = new NotificationTally(notificationsFile);
+        LifecycleSettings ls = LifecycleAssembly.forPreview(c.notifications().lifecycle());
+        GroupDispatcher lifecycle = LifecycleAssembly.dispatcher(ls, () -> engineRef.get() == null ? null : engineRef.get().ruleSet(),
+            Suppression.NONE, c.notifications()::sendResolved, tally, null, k -> null);
+        LifecycleSink lifecycleSink = new LifecycleSink(lifecycle, clock, false);
+        sinks.add(lifecycleSink);
         IngestStats ingest = new IngestStats();
         long[] shown = {0};
         boolean terminal = System.console() != null;
@@ -75,12 +99,14 @@ final class ReplayCommand implements Callable<Integer> {
         int exit = 0;
         try (ThreatIntel intel = EngineAssembly.feeds(c, err);
              RuleEngine engine = EngineAssembly.engine(c, new FanOutSink(sinks), intel)) {
+            engineRef.set(engine);
             FileReplay replay = new FileReplay(engine, ingest, r -> {
                 if (shown[0]++ < showRejections) {
                     err.println("rejected " + r.message());
                     err.flush();
                 }
             }, count -> {
+                lifecycleSink.tick();
                 long now = System.nanoTime();
                 if (terminal && now - lastProgress[0] > 1_000_000_000L) {
                     lastProgress[0] = now;
@@ -97,11 +123,16 @@ final class ReplayCommand implements Callable<Integer> {
             }
             replay.await();
             engine.drain().join();
+            lifecycleSink.drain();
+            // The data ends here: let every group run out (resolve, send its last message) as it would live.
+            lifecycle.advance(clock.now().plus(Duration.ofDays(1)));
             if (terminal) {
                 err.print("\r");
             }
             summary(err, engine.stats(), ingest, started, engine);
+            tally.summary(err);
         } finally {
+            tally.close();
             if (file != null) {
                 file.close();
             }

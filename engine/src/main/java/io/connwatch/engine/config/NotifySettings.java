@@ -31,11 +31,18 @@ import java.util.Set;
  * @param breakerOpenFor   how long it stays open
  * @param receivers        the receivers' checked settings (their notifiers are built by {@link #notifiers()})
  * @param router           routes and default receivers
+ * @param lifecycle        grouping, timers, resolve, silences, inhibition and acknowledgement settings
  */
 public record NotifySettings(Path outbox, Path templates, RetryPolicy retry, int breakerFailures, Duration breakerOpenFor,
-                             List<ReceiverConfig> receivers, Router router) {
-    private static final Set<String> KEYS = Set.of("outbox", "templates", "retry", "circuit-breaker", "receivers", "routes",
-        "default-receivers");
+                             List<ReceiverConfig> receivers, Router router, LifecycleSettings lifecycle) {
+    private static final Set<String> KEYS = keys();
+
+    private static Set<String> keys() {
+        Set<String> k = new HashSet<>(Set.of("outbox", "templates", "retry", "circuit-breaker", "receivers", "routes",
+            "default-receivers"));
+        k.addAll(LifecycleSettings.KEYS);
+        return Set.copyOf(k);
+    }
 
     public NotifySettings {
         receivers = List.copyOf(receivers);
@@ -43,11 +50,25 @@ public record NotifySettings(Path outbox, Path templates, RetryPolicy retry, int
 
     public static NotifySettings defaults() {
         return new NotifySettings(Path.of("data", "outbox"), null, RetryPolicy.DEFAULT, 5, Duration.ofMinutes(1), List.of(),
-            new Router(List.of(), List.of()));
+            new Router(List.of(), List.of()), LifecycleSettings.defaults());
     }
 
     public boolean enabled() {
         return !receivers.isEmpty();
+    }
+
+    /**
+     * Whether a receiver is told about resolved alerts: as it is configured, else Alertmanager's
+     * defaults (on for webhook and Kafka, off for email and Slack, where resolved messages are noise);
+     * on for a receiver that is not configured (the replay's preview).
+     */
+    public boolean sendResolved(String receiver) {
+        for (ReceiverConfig r : receivers) {
+            if (r.name().equals(receiver)) {
+                return !(r.type().equals("email") || r.type().equals("slack"));
+            }
+        }
+        return true;
     }
 
     public Templates templateSet() {
@@ -123,7 +144,8 @@ public record NotifySettings(Path outbox, Path templates, RetryPolicy retry, int
             }
         }
         List<Route> routes = new ArrayList<>();
-        for (Settings route : s.list("routes")) {
+        List<Settings> routeConfig = s.list("routes");
+        for (Settings route : routeConfig) {
             routes.add(route(route, names));
         }
         List<String> defaults = s.strings("default-receivers");
@@ -132,17 +154,18 @@ public record NotifySettings(Path outbox, Path templates, RetryPolicy retry, int
                 s.problem("default-receivers", "no receiver named '" + d + "'");
             }
         }
-        return new NotifySettings(outbox, templates, retry, failures, openFor, receivers, new Router(routes, defaults));
+        LifecycleSettings lifecycle = LifecycleSettings.read(s, routes, routeConfig, defaults);
+        return new NotifySettings(outbox, templates, retry, failures, openFor, receivers, new Router(routes, defaults), lifecycle);
     }
 
     private static Route route(Settings s, Set<String> receivers) {
-        s.only(Set.of("match", "receivers", "continue"));
+        Set<String> keys = new HashSet<>(Set.of("match", "receivers", "continue"));
+        keys.addAll(LifecycleSettings.ROUTE_KEYS);
+        s.only(keys);
         Settings m = s.section("match", Set.of("min-severity", "rules", "labels", "machine"));
         Severity min = m.value("min-severity", null, Severity::parse);
+        // A route without receivers is allowed: the alerts it takes are tracked, grouped and shown, never sent.
         List<String> to = s.strings("receivers");
-        if (to.isEmpty()) {
-            s.problem("receivers", "missing: at least one receiver");
-        }
         for (String r : to) {
             if (!receivers.contains(r)) {
                 s.problem("receivers", "no receiver named '" + r + "'");

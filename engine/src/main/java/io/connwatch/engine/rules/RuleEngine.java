@@ -96,6 +96,8 @@ public final class RuleEngine implements AutoCloseable {
     private final Supplier<ThreatSnapshot> intel;
     /** Written under the engine's lock by {@link #reload}, read without it by {@link #rules}. */
     private volatile CompiledRules compiled;
+    /** The rules and data files in force (replaced by a reload). */
+    private volatile RuleSet ruleSet;
     private volatile Reload lastReload;
     private final FleetClock fleet;
     private final Clock wallClock;
@@ -122,6 +124,7 @@ public final class RuleEngine implements AutoCloseable {
     public RuleEngine(RuleSet rules, AlertSink sink, Settings settings, Clock wallClock, Supplier<ThreatSnapshot> intel) {
         this.intel = intel;
         this.compiled = rules.rules();
+        this.ruleSet = rules;
         if (settings.partitions() < 1) {
             throw new IllegalArgumentException("partitions must be at least 1");
         }
@@ -339,6 +342,11 @@ public final class RuleEngine implements AutoCloseable {
     }
 
     /** The rules now running; never waits for the engine's lock (GET /rules runs on an event loop). */
+    /** The rules in force with the data files they read. */
+    public RuleSet ruleSet() {
+        return ruleSet;
+    }
+
     public CompiledRules rules() {
         return compiled;
     }
@@ -399,6 +407,7 @@ public final class RuleEngine implements AutoCloseable {
                     p.ruleData(checked);
                 }
                 compiled = next;
+                ruleSet = new RuleSet(next, checked.params(), checked.allowlist(), checked.countries());
                 Reload r = new Reload(java.time.Instant.now(), next.releaseId().getVersion(), next.ruleNames(),
                     (System.nanoTime() - start) / 1_000_000, List.of());
                 lastReload = r;

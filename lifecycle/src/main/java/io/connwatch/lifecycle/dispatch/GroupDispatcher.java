@@ -228,7 +228,7 @@ public final class GroupDispatcher implements AutoCloseable {
         }
         t.alert = alert;
         t.labels = Labels.of(alert);
-        seen(t, now);
+        seen(t, at);
         join(t);
         save(alert.fingerprint(), t);
         commit(true);
@@ -241,7 +241,8 @@ public final class GroupDispatcher implements AutoCloseable {
     public synchronized void repeated(String fingerprint, Instant evidence, Instant at) {
         advanceTo(at);
         Tracked t = alerts.get(fingerprint);
-        if (t == null) {
+        if (t == null || (!t.firing() && !at.isAfter(t.endsAt))) {
+            // unknown, or late evidence from before the alert resolved: it was already told
             return;
         }
         if (!t.firing()) {
@@ -249,11 +250,11 @@ public final class GroupDispatcher implements AutoCloseable {
             Alert a = t.alert;
             t.alert = new Alert(UUID.randomUUID().toString(), a.rule(), a.severity(), a.fingerprint(), evidence, now,
                 a.computer(), a.machine(), a.process(), a.summary(), a.labels(), a.evidence());
-            seen(t, now);
+            seen(t, at);
             join(t);
         } else {
             counters.refreshed.incrementAndGet();
-            seen(t, now);
+            seen(t, at);
         }
         save(fingerprint, t);
         commit(false);
@@ -272,6 +273,11 @@ public final class GroupDispatcher implements AutoCloseable {
         t.occurrences = 0;
     }
 
+    /**
+     * Evidence at {@code at}: the alert fires until {@code at + resolve-after}. The caller's time,
+     * not the lifecycle's (which may have run ahead under replay, where rule partitions hand alerts
+     * over slightly out of order): an alert's lifetime follows its own evidence.
+     */
     private void seen(Tracked t, Instant at) {
         t.occurrences++;
         t.lastSeen = t.lastSeen == null || at.isAfter(t.lastSeen) ? at : t.lastSeen;
@@ -499,7 +505,12 @@ public final class GroupDispatcher implements AutoCloseable {
                     counters.notificationsAcknowledgedSkipped.incrementAndGet();
                     repeatDue = false;
                 }
-                send = !newFiring.isEmpty() || (resolvedToo && allResolved) || repeatDue;
+                boolean update = !newFiring.isEmpty() && (g.route.updates() == Route.Updates.ALWAYS
+                    || worst(newFiring) > worst(entry.firing()) || noneFiring(entry.firing()));
+                // A receiver that takes no resolved alerts still gets the closing message when the group
+                // ends with alerts it was never told of: no alert goes unseen by a receiver.
+                boolean untold = allResolved && resolvedFps.stream().anyMatch(fp -> !entry.firing().contains(fp));
+                send = update || (allResolved && (resolvedToo || untold)) || repeatDue;
                 if (!send && allResolved) {
                     // Alertmanager clears the log without a message when the receiver takes no resolved ones.
                     putLog(receiver, g.key, new LogEntry(Set.of(), resolvedFps, entry.sentAt(), null));
@@ -514,8 +525,9 @@ public final class GroupDispatcher implements AutoCloseable {
             }
             int resolvedSent = 0;
             int newResolvedSent = 0;
-            if (resolvedToo) {
-                for (Tracked t : resolved) {
+            for (Tracked t : resolved) {
+                boolean untoldAlert = entry == null || !entry.firing().contains(t.alert.fingerprint());
+                if (resolvedToo || untoldAlert) {
                     boolean isNew = newResolved.contains(t.alert.fingerprint()) || entry == null;
                     if (!isNew) {
                         continue;
@@ -542,7 +554,7 @@ public final class GroupDispatcher implements AutoCloseable {
             boolean told = true;
             for (String receiver : g.route.receivers()) {
                 LogEntry e = log.get(logKey(receiver, g.key));
-                if (sendResolved.test(receiver) && e != null && !e.firing().isEmpty() && !e.resolved().contains(fp)) {
+                if (e != null && (sendResolved.test(receiver) || !e.firing().contains(fp)) && !e.firing().isEmpty() && !e.resolved().contains(fp)) {
                     told = false;
                 }
             }
@@ -557,6 +569,28 @@ public final class GroupDispatcher implements AutoCloseable {
             acks.remove(g.key);
             persistRemove(ACKS, g.key);
         }
+    }
+
+    /** The most urgent severity among these fingerprints' alerts (those still tracked); -1 when none. */
+    private int worst(Set<String> fingerprints) {
+        int worst = -1;
+        for (String fp : fingerprints) {
+            Tracked t = alerts.get(fp);
+            if (t != null) {
+                worst = Math.max(worst, t.alert.severity().ordinal());
+            }
+        }
+        return worst;
+    }
+
+    private boolean noneFiring(Set<String> fingerprints) {
+        for (String fp : fingerprints) {
+            Tracked t = alerts.get(fp);
+            if (t != null && t.firing()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private NotifiedAlert notified(Tracked t, AlertStatus status, boolean isNew, List<String> silencedBy) {

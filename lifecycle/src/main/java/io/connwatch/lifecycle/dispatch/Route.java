@@ -15,7 +15,17 @@ import java.util.function.Predicate;
  * @param name  a stable name, part of every group key (so renaming a route starts new groups)
  */
 public record Route(String name, Predicate<Alert> match, List<String> receivers, boolean continueMatching,
-                    List<String> groupBy, Timing timing, List<String> muteTimeIntervals, List<String> activeTimeIntervals) {
+                    List<String> groupBy, Timing timing, List<String> muteTimeIntervals, List<String> activeTimeIntervals,
+                    Updates updates) {
+    /**
+     * When alerts joining a group that was already notified make a message of their own.
+     * {@link #ON_ESCALATION} (the default) as incident tools (PagerDuty) do: only when they raise the
+     * group's worst severity, or when everything told before has resolved; otherwise they ride
+     * along with the group's next message (its repeat or its resolve) and show in the API and the
+     * console at once. {@link #ALWAYS} is Alertmanager's behaviour: any new alert, at the next group interval.
+     */
+    public enum Updates { ON_ESCALATION, ALWAYS }
+
     /** Group by every label: each alert is its own group. */
     public static final String ALL_LABELS = "...";
 
@@ -27,6 +37,7 @@ public record Route(String name, Predicate<Alert> match, List<String> receivers,
         groupBy = List.copyOf(groupBy);
         muteTimeIntervals = List.copyOf(muteTimeIntervals);
         activeTimeIntervals = List.copyOf(activeTimeIntervals);
+        Objects.requireNonNull(updates, "updates");
     }
 
     public boolean groupsByAll() {

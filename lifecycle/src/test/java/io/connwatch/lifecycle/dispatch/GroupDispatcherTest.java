@@ -28,6 +28,7 @@ class GroupDispatcherTest {
     final List<Notification> sent = new ArrayList<>();
     final Set<String> silencedComputers = new HashSet<>();
     final Set<String> mutedAt = new HashSet<>();
+    Route.Updates updates = Route.Updates.ALWAYS;
 
     final Suppression suppression = new Suppression() {
         @Override
@@ -53,13 +54,17 @@ class GroupDispatcherTest {
 
     GroupDispatcher dispatcher(LifecycleStore store, List<String> muteIntervals) {
         Route root = new Route("default", a -> true, List.of("hook", "mail"), false, List.of("computer"), Timing.DEFAULT,
-            muteIntervals, List.of());
+            muteIntervals, List.of(), updates);
         return new GroupDispatcher(List.of(), root, rule -> RESOLVE, suppression, r -> r.equals("hook"), sent::add, store,
             GroupDispatcher.Settings.DEFAULT, k -> null);
     }
 
     static Alert alert(String rule, String computer, Instant evidence) {
-        return new Alert(UUID.randomUUID().toString(), rule, Severity.HIGH, rule + "|" + computer, evidence, evidence, computer,
+        return alert(rule, computer, evidence, Severity.HIGH);
+    }
+
+    static Alert alert(String rule, String computer, Instant evidence, Severity severity) {
+        return new Alert(UUID.randomUUID().toString(), rule, severity, rule + "|" + computer, evidence, evidence, computer,
             "m-" + computer, null, rule + " on " + computer, Map.of(), List.of());
     }
 
@@ -108,7 +113,8 @@ class GroupDispatcherTest {
     @Test
     void anAlertResolvedInsideGroupWaitIsNeverSent() {
         GroupDispatcher d = new GroupDispatcher(List.of(), new Route("default", a -> true, List.of("hook"), false,
-            List.of("computer"), new Timing(Duration.ofMinutes(20), Duration.ofMinutes(5), Duration.ofHours(4)), List.of(), List.of()),
+            List.of("computer"), new Timing(Duration.ofMinutes(20), Duration.ofMinutes(5), Duration.ofHours(4)), List.of(), List.of(),
+            Route.Updates.ALWAYS),
             rule -> Duration.ofMinutes(5), suppression, r -> true, sent::add, null, GroupDispatcher.Settings.DEFAULT, k -> null);
         d.fire(alert("spike", "web-01", T0), T0);
         d.advance(T0.plus(Duration.ofHours(1)));
@@ -232,5 +238,37 @@ class GroupDispatcherTest {
         assertEquals(2, hook.size(), "the joined alert is sent once at the next tick; no early repeat of the group");
         assertEquals(1, hook.get(1).counts().newFiring());
         again.close();
+    }
+
+    @Test
+    void onEscalationAJoinPagesOnlyWhenItRaisesTheWorstSeverityAndEveryReceiverStillSeesEveryAlert() {
+        updates = Route.Updates.ON_ESCALATION;
+        GroupDispatcher d = dispatcher(null, List.of());
+        d.fire(alert("scan", "web-01", T0, Severity.MEDIUM), T0);
+        d.advance(T0.plusSeconds(31));
+        assertEquals(1, to("hook").size());
+        d.fire(alert("country", "web-01", T0, Severity.LOW), T0.plus(Duration.ofMinutes(1)));
+        d.fire(alert("ratio2", "web-01", T0, Severity.MEDIUM), T0.plus(Duration.ofMinutes(2)));
+        d.advance(T0.plus(Duration.ofMinutes(12)));
+        assertEquals(1, to("hook").size(), "same or lower severity: no page of its own");
+        assertEquals(3, d.groups().get(0).alerts().size(), "but the group shows them at once");
+        d.fire(alert("spike", "web-01", T0, Severity.HIGH), T0.plus(Duration.ofMinutes(13)));
+        d.advance(T0.plus(Duration.ofMinutes(18)));
+        assertEquals(2, to("hook").size(), "a higher severity pages");
+        Notification esc = to("hook").get(1);
+        assertEquals(3, esc.counts().newFiring(), "the update carries every alert not told before");
+        d.advance(T0.plus(Duration.ofHours(2)));
+        assertEquals(3, to("hook").size());
+        assertEquals(AlertStatus.RESOLVED, to("hook").get(2).status());
+
+        // a receiver without resolved messages is still told of alerts it never saw when the group ends
+        sent.clear();
+        d.fire(alert("scan", "db-01", T0, Severity.HIGH), T0.plus(Duration.ofHours(3)));
+        d.advance(T0.plus(Duration.ofHours(3)).plusSeconds(31));
+        d.fire(alert("country", "db-01", T0, Severity.LOW), T0.plus(Duration.ofHours(3)).plus(Duration.ofMinutes(1)));
+        d.advance(T0.plus(Duration.ofHours(5)));
+        List<Notification> mail = to("mail");
+        assertEquals(2, mail.size(), "the page, then the closing message carrying the alert it never saw");
+        assertEquals(List.of("country"), mail.get(1).alerts().stream().map(a -> a.alert().rule()).toList());
     }
 }

@@ -1,0 +1,46 @@
+package io.connwatch.engine.service;
+
+import io.connwatch.engine.config.LifecycleSettings;
+import io.connwatch.engine.rules.ResolveAfter;
+import io.connwatch.engine.rules.RuleSet;
+import io.connwatch.lifecycle.dispatch.GroupDispatcher;
+import io.connwatch.lifecycle.dispatch.NotificationOutlet;
+import io.connwatch.lifecycle.dispatch.Route;
+import io.connwatch.lifecycle.dispatch.Suppression;
+import io.connwatch.lifecycle.store.LifecycleStore;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/** Builds the alert lifecycle (groups, timers, notification log) from the configuration. */
+public final class LifecycleAssembly {
+    /** The receiver a replay shows notifications for when no receiver is configured. */
+    public static final String PREVIEW_RECEIVER = "replay";
+
+    private LifecycleAssembly() {
+    }
+
+    public static GroupDispatcher dispatcher(LifecycleSettings settings, Supplier<RuleSet> rules, Suppression suppression,
+                                             Predicate<String> sendResolved, NotificationOutlet outlet, LifecycleStore store,
+                                             Function<String, String> ackLink) {
+        ResolveAfter resolveAfter = new ResolveAfter(rules, settings.resolveFloor(), settings.resolveOverrides());
+        return new GroupDispatcher(settings.routes(), settings.root(), resolveAfter, suppression, sendResolved, outlet, store,
+            GroupDispatcher.Settings.DEFAULT, ackLink);
+    }
+
+    /**
+     * The settings a replay uses: as configured, but when no route sends anywhere the root sends to
+     * {@link #PREVIEW_RECEIVER}, so that a replay always shows the notifications the lifecycle would send.
+     */
+    public static LifecycleSettings forPreview(LifecycleSettings s) {
+        if (!s.receivers().isEmpty()) {
+            return s;
+        }
+        Route r = s.root();
+        Route preview = new Route(r.name(), r.match(), List.of(PREVIEW_RECEIVER), false, r.groupBy(), r.timing(),
+            r.muteTimeIntervals(), r.activeTimeIntervals(), r.updates());
+        return new LifecycleSettings(s.state(), s.routes(), preview, s.resolveFloor(), s.resolveOverrides(), s.silenceRetention(),
+            s.maxSilences(), s.ackLinks());
+    }
+}
