@@ -194,8 +194,9 @@ public record Matcher(String name, Op op, String value) {
                 p = Pattern.compile(regex);
             } catch (PatternSyntaxException e) {
                 throw new IllegalArgumentException("the regular expression of " + name + " does not compile: "
-                    + e.getDescription() + (e.getIndex() >= 0 ? " near character " + (e.getIndex() + 1) : "")
-                    + " in \"" + Texts.shorten(regex) + "\"", e);
+                    + e.getDescription() + (e.getIndex() >= regex.length() ? " at the end of"
+                        : e.getIndex() >= 0 ? " near character " + (e.getIndex() + 1) + " of" : " in")
+                    + " \"" + Texts.shorten(regex) + "\"", e);
             } catch (StackOverflowError e) {
                 throw new IllegalArgumentException("the regular expression of " + name + " is nested too deeply", e);
             }

@@ -113,9 +113,11 @@ class MatcherTest {
     @Test
     void aRegexThatDoesNotCompileIsRefusedWithAClearMessage() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Matcher.parse("rule=~\"(port\""));
-        assertEquals("the regular expression of rule does not compile: Unclosed group near character 6 in \"(port\""
+        assertEquals("the regular expression of rule does not compile: Unclosed group at the end of \"(port\""
             + " (at character 7 in 'rule=~\"(port\"')", e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Matcher.parse("rule=~\"a)|(b\""),
+        assertEquals("the regular expression of rule does not compile: Unmatched closing ')' near character 1 of \"a)|(b\""
+            + " (at character 7 in 'rule=~\"a)|(b\"')",
+            assertThrows(IllegalArgumentException.class, () -> Matcher.parse("rule=~\"a)|(b\"")).getMessage(),
             "no wrapper for a value to unbalance");
         assertEquals("(port", Matcher.parse("rule=\"(port\"").value(), "only regex operators compile the value");
     }
