@@ -38,33 +38,6 @@ public record InhibitRule(Matchers source, Matchers target, List<String> equal) 
     }
 
     /**
-     * The shipped rules, so that one connection-failure incident on one machine pages once:
-     *
-     * <ol>
-     *   <li>{@code rule="connection-failure-spike-machine"} mutes
-     *       {@code rule=~"connection-failure-spike-process|connection-failure-ratio-machine"} on the
-     *       same {@code computer}: a machine-wide spike of failed connections also trips the
-     *       per-process spike and the failure-ratio rules for the same machine; the machine-wide
-     *       alert already says everything the others would, so they would only page again.</li>
-     *   <li>any {@code severity="critical"} alert mutes {@code severity=~"info|low"} on the same
-     *       {@code computer}: while a machine has a critical incident, its informational and low
-     *       alerts are noise to whoever is handling it (they stay visible as inhibited, and notify
-     *       again once the critical alert resolves).</li>
-     * </ol>
-     *
-     * Both expect the labels {@code rule}, {@code severity} (lower case) and {@code computer}.
-     */
-    public static List<InhibitRule> defaults() {
-        return List.of(
-            new InhibitRule(Matchers.of(Matcher.eq("rule", "connection-failure-spike-machine")),
-                Matchers.of(Matcher.re("rule", "connection-failure-spike-process|connection-failure-ratio-machine")),
-                List.of("computer")),
-            new InhibitRule(Matchers.of(Matcher.eq("severity", "critical")),
-                Matchers.of(Matcher.re("severity", "info|low")),
-                List.of("computer")));
-    }
-
-    /**
      * Reads {@code inhibit-rules} from a section, Alertmanager's keys with dashes:
      *
      * <pre>{@code
@@ -74,7 +47,7 @@ public record InhibitRule(Matchers source, Matchers target, List<String> equal) 
      *     equal: [computer]
      * }</pre>
      *
-     * When the key is absent the {@linkplain #defaults() shipped rules} apply; an empty list means
+     * When the key is absent the {@linkplain Inhibitor#defaults() shipped rules} apply; an empty list means
      * none. Each matcher is one string as {@link Matcher#parse} reads it. Both sides need at least
      * one matcher (an empty target would mute every alert sharing the equal labels; Alertmanager
      * allows it, but it is far more often a slip than a wish). Problems go to the settings as
@@ -82,7 +55,7 @@ public record InhibitRule(Matchers source, Matchers target, List<String> equal) 
      */
     public static List<InhibitRule> list(Settings section) {
         if (!section.has(KEY)) {
-            return defaults();
+            return Inhibitor.defaults();
         }
         List<InhibitRule> rules = new ArrayList<>();
         for (Settings r : section.list(KEY)) {

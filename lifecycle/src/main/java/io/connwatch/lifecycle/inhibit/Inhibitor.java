@@ -1,5 +1,7 @@
 package io.connwatch.lifecycle.inhibit;
 
+import io.connwatch.lifecycle.match.Matcher;
+import io.connwatch.lifecycle.match.Matchers;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -43,9 +45,32 @@ public final class Inhibitor {
         this.rules = List.copyOf(rules);
     }
 
-    /** An inhibitor with the {@linkplain InhibitRule#defaults() shipped rules}. */
-    public static Inhibitor defaults() {
-        return new Inhibitor(InhibitRule.defaults());
+    /**
+     * The shipped rules, so that one connection-failure incident on one machine pages once:
+     *
+     * <ol>
+     *   <li>{@code rule="connection-failure-spike-machine"} mutes
+     *       {@code rule=~"connection-failure-spike-process|connection-failure-ratio-machine"} on the
+     *       same {@code computer}: the failures behind a machine-wide spike (high) usually also
+     *       trip the per-process spike of the process causing them and often the machine's
+     *       failure ratio (both medium); the machine-wide alert is the incident, the others would
+     *       only page again for it (they stay visible as inhibited).</li>
+     *   <li>any {@code severity="critical"} alert mutes {@code severity=~"info|low"} on the same
+     *       {@code computer}: while a machine has a critical incident, its informational and low
+     *       alerts are noise to whoever is handling it (they stay visible as inhibited, and
+     *       notify once the critical alert resolves, if they still fire).</li>
+     * </ol>
+     *
+     * Both expect the labels {@code rule}, {@code severity} (lower case) and {@code computer}.
+     */
+    public static List<InhibitRule> defaults() {
+        return List.of(
+            new InhibitRule(Matchers.of(Matcher.eq("rule", "connection-failure-spike-machine")),
+                Matchers.of(Matcher.re("rule", "connection-failure-spike-process|connection-failure-ratio-machine")),
+                List.of("computer")),
+            new InhibitRule(Matchers.of(Matcher.eq("severity", "critical")),
+                Matchers.of(Matcher.re("severity", "info|low")),
+                List.of("computer")));
     }
 
     /** The rules, in order. */

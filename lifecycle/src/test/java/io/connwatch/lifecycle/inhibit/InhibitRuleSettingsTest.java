@@ -39,8 +39,8 @@ class InhibitRuleSettingsTest {
 
     @Test
     void absentMeansTheShippedRulesAndAnEmptyListMeansNone() throws Exception {
-        assertEquals(InhibitRule.defaults(), read("lifecycle: {}"));
-        assertEquals(InhibitRule.defaults(), read("lifecycle: {inhibit-rules: null}"));
+        assertEquals(Inhibitor.defaults(), read("lifecycle: {}"));
+        assertEquals(Inhibitor.defaults(), read("lifecycle: {inhibit-rules: null}"));
         assertEquals(List.of(), read("lifecycle: {inhibit-rules: []}"));
         assertEquals(List.of(), problems);
     }

@@ -105,8 +105,7 @@ class InhibitorTest {
 
     @Test
     void theShippedRulesPageOnceForOneConnectionFailureIncident() {
-        Inhibitor inhibitor = Inhibitor.defaults();
-        assertEquals(InhibitRule.defaults(), inhibitor.rules());
+        Inhibitor inhibitor = new Inhibitor(Inhibitor.defaults());
         Candidate machine = alert("m", "rule", "connection-failure-spike-machine", "severity", "high", "computer", "web-01");
         Candidate process = alert("p", "rule", "connection-failure-spike-process", "severity", "medium", "computer", "web-01");
         Candidate ratio = alert("r", "rule", "connection-failure-ratio-machine", "severity", "medium", "computer", "web-01");
@@ -132,7 +131,7 @@ class InhibitorTest {
 
     @Test
     void anIndexOfThousandsAnswersAsOnePassDoes() {
-        Inhibitor inhibitor = Inhibitor.defaults();
+        Inhibitor inhibitor = new Inhibitor(Inhibitor.defaults());
         List<Candidate> firing = new ArrayList<>();
         for (int i = 0; i < 5_000; i++) {
             firing.add(alert("f" + i, "rule", i % 5 == 0 ? "connection-failure-spike-machine" : "connection-failure-spike-process",
