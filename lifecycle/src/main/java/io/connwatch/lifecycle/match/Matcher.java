@@ -125,8 +125,9 @@ public record Matcher(String name, Op op, String value) {
         return matchesValue(v == null ? "" : v);
     }
 
-    /** True when a label with this value satisfies the matcher. */
-    public boolean matchesValue(String v) {
+    /** True when a label with this value (null: a missing label, read as the empty string) satisfies the matcher. */
+    public boolean matchesValue(String labelValue) {
+        String v = labelValue == null ? "" : labelValue;
         return switch (op) {
             case EQ -> value.equals(v);
             case NE -> !value.equals(v);

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Assertions;
 
 /** The canonical form reads back, whatever the value holds, and a quoted regex behaves as equality. */
 class MatcherPropertiesTest {
-    @Property(tries = 2000)
+    @Property(tries = 1000)
     void parseReadsBackTheCanonicalForm(@ForAll("matchers") Matcher m) {
         Assertions.assertEquals(m, Matcher.parse(m.toString()));
     }
