@@ -7,7 +7,6 @@ import io.connwatch.engine.alert.lifecycle.LifecycleSink;
 import io.connwatch.engine.alert.lifecycle.NotificationTally;
 import io.connwatch.engine.config.LifecycleSettings;
 import io.connwatch.lifecycle.dispatch.GroupDispatcher;
-import io.connwatch.lifecycle.dispatch.Suppression;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
@@ -88,7 +87,7 @@ final class ReplayCommand implements Callable<Integer> {
         NotificationTally tally = new NotificationTally(notificationsFile);
         LifecycleSettings ls = LifecycleAssembly.forPreview(c.notifications().lifecycle());
         GroupDispatcher lifecycle = LifecycleAssembly.dispatcher(ls, () -> engineRef.get() == null ? null : engineRef.get().ruleSet(),
-            Suppression.NONE, c.notifications()::sendResolved, tally, null, k -> null);
+            LifecycleAssembly.stages(ls, null), c.notifications()::sendResolved, tally, null, k -> null);
         LifecycleSink lifecycleSink = new LifecycleSink(lifecycle, clock, false);
         sinks.add(lifecycleSink);
         IngestStats ingest = new IngestStats();

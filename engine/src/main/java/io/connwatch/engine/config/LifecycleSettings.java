@@ -3,7 +3,12 @@ package io.connwatch.engine.config;
 import io.connwatch.alert.Alert;
 import io.connwatch.config.Settings;
 import io.connwatch.engine.rules.ResolveAfter;
+import io.connwatch.lifecycle.dispatch.Labels;
 import io.connwatch.lifecycle.dispatch.Route;
+import io.connwatch.lifecycle.inhibit.InhibitRule;
+import io.connwatch.lifecycle.inhibit.Inhibitor;
+import io.connwatch.lifecycle.match.Matchers;
+import io.connwatch.lifecycle.timeinterval.TimeInterval;
 import io.connwatch.lifecycle.dispatch.Timing;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,10 +33,12 @@ import java.util.regex.Pattern;
  * @param silenceRetention how long expired silences stay listed
  * @param maxSilences      silences kept at most
  * @param ackLinks         the signed acknowledgement links, or null when off
+ * @param inhibitRules     the inhibition rules (the shipped defaults unless configured)
+ * @param timeIntervals    the named time intervals routes mute or activate by
  */
 public record LifecycleSettings(Path state, List<Route> routes, Route root, Duration resolveFloor,
                                 Map<Pattern, Duration> resolveOverrides, Duration silenceRetention, int maxSilences,
-                                AckLinks ackLinks) {
+                                AckLinks ackLinks, List<InhibitRule> inhibitRules, Map<String, TimeInterval> timeIntervals) {
     static final Set<String> KEYS = Set.of("state", "group-by", "group-wait", "group-interval", "repeat-interval", "resolve-after",
         "silences", "ack-links", "inhibit-rules", "time-intervals", "updates");
     static final Set<String> ROUTE_KEYS = Set.of("name", "group-by", "group-wait", "group-interval", "repeat-interval",
@@ -54,11 +61,13 @@ public record LifecycleSettings(Path state, List<Route> routes, Route root, Dura
     public LifecycleSettings {
         routes = List.copyOf(routes);
         resolveOverrides = new LinkedHashMap<>(resolveOverrides);
+        inhibitRules = List.copyOf(inhibitRules);
+        timeIntervals = new LinkedHashMap<>(timeIntervals);
     }
 
     public static LifecycleSettings defaults() {
         return new LifecycleSettings(Path.of("data", "lifecycle"), List.of(), root(List.of(), List.of("computer"), Timing.DEFAULT),
-            ResolveAfter.DEFAULT_FLOOR, Map.of(), Duration.ofDays(5), 10_000, null);
+            ResolveAfter.DEFAULT_FLOOR, Map.of(), Duration.ofDays(5), 10_000, null, Inhibitor.defaults(), Map.of());
     }
 
     private static Route root(List<String> receivers, List<String> groupBy, Timing timing) {
@@ -119,6 +128,8 @@ public record LifecycleSettings(Path state, List<Route> routes, Route root, Dura
                 links = new AckLinks(url.replaceAll("/+$", ""), secret, ttl);
             }
         }
+        List<InhibitRule> inhibit = InhibitRule.list(s);
+        Map<String, TimeInterval> intervals = TimeInterval.map(s);
         List<Route> out = new ArrayList<>();
         Set<String> names = new java.util.HashSet<>();
         for (int i = 0; i < routes.size(); i++) {
@@ -130,10 +141,26 @@ public record LifecycleSettings(Path state, List<Route> routes, Route root, Dura
             }
             List<String> by = rc.has("group-by") ? rc.strings("group-by") : groupBy;
             Predicate<Alert> match = r::matches;
+            if (rc.has("matchers")) {
+                try {
+                    Matchers m = Matchers.of(rc.strings("matchers"));
+                    match = match.and(a -> m.matches(Labels.of(a)));
+                } catch (IllegalArgumentException e) {
+                    rc.problem("matchers", e.getMessage());
+                }
+            }
+            for (String key : List.of("mute-time-intervals", "active-time-intervals")) {
+                for (String named : rc.strings(key)) {
+                    if (!intervals.containsKey(named)) {
+                        rc.problem(key, "no time interval named '" + named + "' (known: " + intervals.keySet() + ")");
+                    }
+                }
+            }
             out.add(new Route(name, match, r.receivers(), r.continueMatching(), by, timing(rc, rootTiming),
                 rc.strings("mute-time-intervals"), rc.strings("active-time-intervals"), updates(rc, rootUpdates)));
         }
-        return new LifecycleSettings(state, out, root(defaults, groupBy, rootTiming, rootUpdates), floor, overrides, retention, maxSilences, links);
+        return new LifecycleSettings(state, out, root(defaults, groupBy, rootTiming, rootUpdates), floor, overrides, retention, maxSilences, links,
+            inhibit, intervals);
     }
 
     private static Route.Updates updates(Settings s, Route.Updates inherit) {

@@ -6,7 +6,10 @@ import io.connwatch.engine.rules.RuleSet;
 import io.connwatch.lifecycle.dispatch.GroupDispatcher;
 import io.connwatch.lifecycle.dispatch.NotificationOutlet;
 import io.connwatch.lifecycle.dispatch.Route;
+import io.connwatch.lifecycle.dispatch.Stages;
 import io.connwatch.lifecycle.dispatch.Suppression;
+import io.connwatch.lifecycle.inhibit.Inhibitor;
+import io.connwatch.lifecycle.silence.Silences;
 import io.connwatch.lifecycle.store.LifecycleStore;
 import java.util.List;
 import java.util.function.Function;
@@ -41,6 +44,13 @@ public final class LifecycleAssembly {
         Route preview = new Route(r.name(), r.match(), List.of(PREVIEW_RECEIVER), false, r.groupBy(), r.timing(),
             r.muteTimeIntervals(), r.activeTimeIntervals(), r.updates());
         return new LifecycleSettings(s.state(), s.routes(), preview, s.resolveFloor(), s.resolveOverrides(), s.silenceRetention(),
-            s.maxSilences(), s.ackLinks());
+            s.maxSilences(), s.ackLinks(), s.inhibitRules(), s.timeIntervals());
+    }
+
+    /** The suppression stages from the configuration, with silences kept in {@code store} (in memory when null). */
+    public static Stages stages(LifecycleSettings s, LifecycleStore store) {
+        Silences silences = new Silences(store == null ? null : store.mvStore(), s.silenceRetention(),
+            new Silences.Limits(s.maxSilences(), Silences.Limits.DEFAULTS.maxBytesPerSilence()));
+        return new Stages(silences, new Inhibitor(s.inhibitRules()), s.timeIntervals());
     }
 }
