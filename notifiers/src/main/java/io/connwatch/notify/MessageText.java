@@ -100,7 +100,10 @@ public final class MessageText {
         return String.join(", ", parts);
     }
 
-    /** Who acknowledged the group, when, until when and why ({@code acknowledged by alice at ... until ...: comment}); empty when nobody did. */
+    /**
+     * Who acknowledged the group, when, until when and why ({@code acknowledged by alice at ...
+     * until ...: comment}); empty when nobody did.
+     */
     public static String acknowledged(Notification n) {
         Notification.Acknowledgement a = n.ack();
         if (a == null) {

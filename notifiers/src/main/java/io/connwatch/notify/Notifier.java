@@ -15,7 +15,7 @@ public interface Notifier extends AutoCloseable {
     /** The receiver's configured name. */
     String name();
 
-    /** Whether this receiver wants notifications about resolved alerts ({@code send-resolved}); see {@link ReceiverConfig#sendResolved()}. */
+    /** Whether this receiver wants notifications about resolved alerts ({@code send-resolved}), as {@link ReceiverConfig#sendResolved()}. */
     boolean sendResolved();
 
     /** The least time between two deliveries, for channels with a rate limit (Slack); zero by default. */

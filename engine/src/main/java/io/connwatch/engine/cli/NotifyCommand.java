@@ -45,7 +45,10 @@ final class NotifyCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getErr());
     }
 
-    /** A sample notification for a receiver: the {@link #sample()} alert, ungrouped and firing, as {@code test} and {@code preview} send it. */
+    /**
+     * A sample notification for a receiver: the {@link #sample()} alert, ungrouped and firing, as
+     * {@code test} and {@code preview} send it.
+     */
     static Notification sampleNotification(String receiver) {
         return Notification.of(receiver, List.of(sample()), Instant.now());
     }
@@ -201,7 +204,8 @@ final class NotifyCommand implements Runnable {
                     if (!n.alerts().isEmpty()) {
                         Alert a = n.alerts().get(0).alert();
                         out.printf(Locale.ROOT, "    alert %s  %s  %s%n", oneLine(a.id(), LISTED_SUMMARY),
-                            oneLine(a.computer() != null ? a.computer() : a.machine(), LISTED_SUMMARY), oneLine(a.summary(), LISTED_SUMMARY));
+                            oneLine(a.computer() != null ? a.computer() : a.machine(), LISTED_SUMMARY),
+                            oneLine(a.summary(), LISTED_SUMMARY));
                     }
                 }
             }

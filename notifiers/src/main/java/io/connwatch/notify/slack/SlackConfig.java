@@ -42,7 +42,8 @@ public record SlackConfig(String name, URI url, int maxAlertsPerMessage, Duratio
         s.only(KEYS);
         URI uri = HttpSupport.url(s);
         SlackConfig c = new SlackConfig(name, uri, s.integer("max-alerts-per-message", DEFAULT_MAX_ALERTS_PER_MESSAGE, 1, 40),
-            s.duration("min-interval", DEFAULT_MIN_INTERVAL), s.duration("timeout", DEFAULT_TIMEOUT), s.bool(SEND_RESOLVED, DEFAULT_SEND_RESOLVED));
+            s.duration("min-interval", DEFAULT_MIN_INTERVAL), s.duration("timeout", DEFAULT_TIMEOUT),
+            s.bool(SEND_RESOLVED, DEFAULT_SEND_RESOLVED));
         return uri == null ? null : c;
     }
 

@@ -51,13 +51,6 @@ public record WebhookConfig(String name, URI url, Map<String, String> headers, S
         "ca-file", "client-keystore", "client-keystore-password", "client-keystore-password-file", "payload-version", "max-alerts",
         SEND_RESOLVED);
 
-    /** A receiver of the current payload version with every alert, resolved ones included (for code and tests). */
-    public WebhookConfig(String name, URI url, Map<String, String> headers, String bearerToken, String basicUser,
-                         String basicPassword, String signingSecret, Duration timeout, HttpSupport.Tls tls) {
-        this(name, url, headers, bearerToken, basicUser, basicPassword, signingSecret, timeout, DEFAULT_MAX_BATCH, tls,
-            DEFAULT_PAYLOAD_VERSION, DEFAULT_MAX_ALERTS, DEFAULT_SEND_RESOLVED);
-    }
-
     public WebhookConfig {
         headers = Map.copyOf(headers);
     }
