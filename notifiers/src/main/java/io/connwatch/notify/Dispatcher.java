@@ -1,6 +1,6 @@
 package io.connwatch.notify;
 
-import io.connwatch.alert.Alert;
+import io.connwatch.alert.Notification;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers what the {@link Outbox} holds: one thread per receiver takes its due entries (oldest
- * first, up to the notifier's batch size), delivers them, and on failure either schedules a retry
+ * Delivers what the {@link Outbox} holds: one thread per receiver takes its oldest due
+ * notification, delivers it, and on failure either schedules a retry
  * with backoff and jitter or, for a permanent failure or after the last attempt, moves them to the
  * dead letters. A receiver's Retry-After (429, 503) is honoured exactly: nothing goes to that
  * receiver before then, and it does not count toward its {@link CircuitBreaker}, which pauses a
@@ -33,8 +33,13 @@ public final class Dispatcher implements AutoCloseable {
 
     /** Counters per receiver. */
     public static final class Counters {
+        /** Notifications delivered. */
         public final AtomicLong delivered = new AtomicLong();
+        /** Alerts those notifications carried. */
+        public final AtomicLong alertsDelivered = new AtomicLong();
+        /** Failed delivery attempts. */
         public final AtomicLong failures = new AtomicLong();
+        /** Notifications moved to the dead letters. */
         public final AtomicLong deadLettered = new AtomicLong();
     }
 
@@ -173,27 +178,28 @@ public final class Dispatcher implements AutoCloseable {
                 waitUntil(earliest);
                 return;
             }
-            List<OutboxEntry> due = outbox.due(notifier.name(), now, Math.max(1, notifier.maxBatch()));
+            List<OutboxEntry> due = outbox.due(notifier.name(), now, 1);
             if (due.isEmpty()) {
                 waitUntil(outbox.nextDue(notifier.name()));
                 return;
             }
-            List<Alert> alerts = due.stream().map(OutboxEntry::alert).toList();
+            Notification n = due.get(0).notification();
             lastSend = now;
             try {
-                notifier.deliver(alerts);
+                notifier.deliver(n);
                 outbox.delivered(due);
                 breaker.success();
-                counters.delivered.addAndGet(due.size());
+                counters.delivered.incrementAndGet();
+                counters.alertsDelivered.addAndGet(n.alerts().size());
             } catch (DeliveryException e) {
                 counters.failures.incrementAndGet();
                 long at = clock.millis();
                 int attempts = due.get(0).attempts() + 1;
                 if (!e.retryable()) {
                     outbox.bury(due, e.getMessage());
-                    counters.deadLettered.addAndGet(due.size());
-                    LOG.error("receiver {}: permanent failure, {} alert(s) moved to dead letters: {}", notifier.name(), due.size(),
-                        e.getMessage());
+                    counters.deadLettered.incrementAndGet();
+                    LOG.error("receiver {}: permanent failure, notification {} ({} alert(s)) moved to dead letters: {}", notifier.name(),
+                        n.id(), n.alerts().size(), e.getMessage());
                     return;
                 }
                 if (e.retryAfter() == null) {
@@ -201,14 +207,14 @@ public final class Dispatcher implements AutoCloseable {
                 }
                 if (attempts >= retry.maxAttempts()) {
                     outbox.bury(due, "gave up after " + attempts + " attempts: " + e.getMessage());
-                    counters.deadLettered.addAndGet(due.size());
-                    LOG.error("receiver {}: gave up after {} attempts, {} alert(s) moved to dead letters: {}", notifier.name(),
-                        attempts, due.size(), e.getMessage());
+                    counters.deadLettered.incrementAndGet();
+                    LOG.error("receiver {}: gave up after {} attempts, notification {} ({} alert(s)) moved to dead letters: {}",
+                        notifier.name(), attempts, n.id(), n.alerts().size(), e.getMessage());
                     return;
                 }
                 long delay;
                 if (e.retryAfter() != null) {
-                    // The receiver is up and said when: that time exactly, for every alert waiting for it.
+                    // The receiver is up and said when: that time exactly, for everything waiting for it.
                     delay = Math.max(e.retryAfter().toMillis(), 1);
                     pausedUntil = at + delay;
                 } else {

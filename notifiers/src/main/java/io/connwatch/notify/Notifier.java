@@ -1,23 +1,22 @@
 package io.connwatch.notify;
 
-import io.connwatch.alert.Alert;
+import io.connwatch.alert.Notification;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 
 /**
- * One configured receiver on one channel. A notifier only delivers and says whether it failed
- * and whether that is worth retrying; retries, backoff, circuit breaking and the outbox live in
- * {@link Dispatcher}, not in each channel.
+ * One configured receiver on one channel, delivering one {@link Notification} (one alert group)
+ * as one message. A notifier only delivers and says whether it failed and whether that is worth
+ * retrying; retries, backoff, circuit breaking and the outbox live in {@link Dispatcher}, not in
+ * each channel. Delivery is at-least-once: a notification can arrive twice (a receiver that
+ * answered after the timeout, a crash between sending and recording), always with the same id.
  */
 public interface Notifier extends AutoCloseable {
     /** The receiver's configured name. */
     String name();
 
-    /** Alerts one delivery may carry (Slack combines several into one message); 1 by default. */
-    default int maxBatch() {
-        return 1;
-    }
+    /** Whether this receiver wants notifications about resolved alerts ({@code send-resolved}), as {@link ReceiverConfig#sendResolved()}. */
+    boolean sendResolved();
 
     /** The least time between two deliveries, for channels with a rate limit (Slack); zero by default. */
     default Duration minInterval() {
@@ -25,20 +24,20 @@ public interface Notifier extends AutoCloseable {
     }
 
     /**
-     * What a delivery of these alerts would send, as text (the JSON payload, the email's
+     * What a delivery of this notification would send, as text (the JSON payload, the email's
      * recipients, subject and parts), for the preview command; empty when the channel has none.
      */
-    default Optional<String> preview(List<Alert> alerts) {
+    default Optional<String> preview(Notification n) {
         return Optional.empty();
     }
 
     /**
-     * Delivers the alerts (at most {@link #maxBatch()}), blocking until the receiver answered.
-     * Called from dispatcher threads, never from an event loop.
+     * Delivers the notification as one message (the alerts topic: one record per alert), blocking
+     * until the receiver answered. Called from dispatcher threads, never from an event loop.
      *
      * @throws DeliveryException saying whether a retry can help
      */
-    void deliver(List<Alert> alerts) throws DeliveryException;
+    void deliver(Notification n) throws DeliveryException;
 
     @Override
     default void close() {

@@ -1,23 +1,31 @@
 package io.connwatch.notify;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.connwatch.alert.Alert;
 import io.connwatch.alert.AlertJson;
+import io.connwatch.alert.Notification;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 
 /**
- * The durable outbox: alerts accepted for delivery, one entry per receiver, kept in an H2
- * MVStore file until delivered or given up on. An alert is on disk (committed and synced) before
- * {@link #enqueue} returns, and entries in retry survive a crash: a restarted engine delivers
- * them. Dead letters stay until replayed or purged. Thread-safe.
+ * The durable outbox: notifications accepted for delivery, one entry per notification (each is
+ * for one receiver), kept in an H2 MVStore file until delivered or given up on. A notification is
+ * on disk (committed and synced) before {@link #enqueue} returns, and entries in retry survive a
+ * crash: a restarted engine delivers them. Dead letters stay until replayed or purged.
+ * Entries written by releases before notifications (one alert for one receiver) are read as a
+ * notification of that alert, with an id that stays the same from one read to the next.
+ * Thread-safe.
  */
 public final class Outbox implements AutoCloseable {
     private static final ObjectMapper JSON = AlertJson.mapper();
@@ -52,12 +60,17 @@ public final class Outbox implements AutoCloseable {
         }
     }
 
-    /** Queues an alert for each receiver; durable when this returns. */
-    public synchronized List<OutboxEntry> enqueue(Alert alert, List<String> receivers, long now) {
-        List<OutboxEntry> out = new ArrayList<>(receivers.size());
+    /** Queues a notification for its receiver; durable when this returns. */
+    public OutboxEntry enqueue(Notification n, long now) {
+        return enqueue(List.of(n), now).get(0);
+    }
+
+    /** Queues notifications, each for its receiver, in this order; durable (all of them, in one sync) when this returns. */
+    public synchronized List<OutboxEntry> enqueue(List<Notification> notifications, long now) {
+        List<OutboxEntry> out = new ArrayList<>(notifications.size());
         long seq = meta.getOrDefault("seq", 0L);
-        for (String r : receivers) {
-            OutboxEntry e = new OutboxEntry(++seq, r, alert, 0, now, now, null);
+        for (Notification n : notifications) {
+            OutboxEntry e = new OutboxEntry(++seq, n.receiver(), n, 0, now, now, null);
             pending.put(e.id(), write(e));
             index(e);
             out.add(e);
@@ -112,8 +125,8 @@ public final class Outbox implements AutoCloseable {
         for (OutboxEntry e : entries) {
             pending.remove(e.id());
             unindex(e);
-            dead.put(e.id(), write(new OutboxEntry(e.id(), e.receiver(), e.alert(), e.attempts() + 1, e.nextAttemptAt(), e.queuedAt(),
-                reason)));
+            dead.put(e.id(), write(new OutboxEntry(e.id(), e.receiver(), e.notification(), e.attempts() + 1, e.nextAttemptAt(),
+                e.queuedAt(), reason)));
         }
         durable();
     }
@@ -139,9 +152,27 @@ public final class Outbox implements AutoCloseable {
             String v = dead.remove(id);
             if (v != null) {
                 OutboxEntry e = read(v);
-                OutboxEntry again = new OutboxEntry(id, e.receiver(), e.alert(), 0, now, e.queuedAt(), e.lastError());
+                OutboxEntry again = new OutboxEntry(id, e.receiver(), e.notification(), 0, now, e.queuedAt(), e.lastError());
                 pending.put(id, write(again));
                 index(again);
+                n++;
+            }
+        }
+        durable();
+        return n;
+    }
+
+    /**
+     * Deletes dead letters for good.
+     *
+     * @param ids the dead letters to delete; empty for all
+     * @return how many were deleted
+     */
+    public synchronized int purgeDead(List<Long> ids) {
+        List<Long> chosen = ids.isEmpty() ? new ArrayList<>(dead.keySet()) : ids;
+        int n = 0;
+        for (Long id : chosen) {
+            if (dead.remove(id) != null) {
                 n++;
             }
         }
@@ -164,10 +195,36 @@ public final class Outbox implements AutoCloseable {
 
     private static OutboxEntry read(String json) {
         try {
-            return JSON.readValue(json, OutboxEntry.class);
+            JsonNode node = JSON.readTree(json);
+            if (node.has("notification")) {
+                return JSON.treeToValue(node, OutboxEntry.class);
+            }
+            return legacy(node);
         } catch (JsonProcessingException ex) {
             throw new IllegalStateException("corrupt outbox entry: " + ex.getOriginalMessage(), ex);
         }
+    }
+
+    /**
+     * An entry written before notifications ({@code alert} instead of {@code notification}): the
+     * alert as an ungrouped notification sent when it was queued. Its id is derived from the
+     * entry and the alert, so every read (and every delivery attempt) carries the same one.
+     */
+    private static OutboxEntry legacy(JsonNode node) throws JsonProcessingException {
+        long id = node.path("id").asLong();
+        String receiver = node.path("receiver").asText();
+        long queuedAt = node.path("queuedAt").asLong();
+        Alert alert = JSON.treeToValue(node.get("alert"), Alert.class);
+        if (alert == null) {
+            throw new IllegalStateException("corrupt outbox entry " + id + ": neither a notification nor an alert");
+        }
+        Notification of = Notification.of(receiver, List.of(alert), Instant.ofEpochMilli(queuedAt));
+        String stableId = UUID.nameUUIDFromBytes(("outbox/" + id + "/" + receiver + "/" + alert.id()).getBytes(StandardCharsets.UTF_8))
+            .toString();
+        Notification n = new Notification(stableId, of.receiver(), of.groupKey(), of.groupLabels(), of.status(), of.alerts(), of.counts(),
+            of.at(), of.repeat(), of.ack(), of.ackUrl());
+        return new OutboxEntry(id, receiver, n, node.path("attempts").asInt(), node.path("nextAttemptAt").asLong(), queuedAt,
+            node.hasNonNull("lastError") ? node.get("lastError").asText() : null);
     }
 
     @Override

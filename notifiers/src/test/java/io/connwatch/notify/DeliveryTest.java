@@ -3,6 +3,7 @@ package io.connwatch.notify;
 import io.connwatch.config.Glob;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Logger;
@@ -10,6 +11,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.connwatch.alert.Alert;
+import io.connwatch.alert.Notification;
 import io.connwatch.alert.Severity;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -177,6 +179,66 @@ class DeliveryTest {
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> reopened.pending().isEmpty());
         assertEquals(List.of("r1", "r2"), delivered, "after the restart each alert went out once, oldest first");
         assertEquals(refused.size() + 2, receiver.requests().size(), "no request beyond the two deliveries");
+    }
+
+    @Test
+    void notificationsAreQueuedForTheirOwnReceiverAndEachGoesOutAsOneRequestInOrder() throws Exception {
+        List<String> problems = new ArrayList<>();
+        Notifier audit = EmailNotifierTest.email("{name: audit, type: webhook, url: '" + receiver.uri("/audit") + "'}", problems);
+        assertEquals(List.of(), problems);
+        Delivery d = delivery(new Outbox(dir), FAST, webhook("siem"), audit);
+        Notification g1 = Samples.group("siem", "web-01", List.of(Samples.firing(Samples.alert("g1a", Severity.HIGH), true),
+            Samples.firing(Samples.alert("g1b", Severity.LOW), true)), 0, 0, 0);
+        Notification toAudit = Samples.notification("audit", Samples.alert("x", Severity.LOW));
+        Notification g2 = Samples.group("siem", "web-02", List.of(Samples.resolved(Samples.alert("g2a", Severity.HIGH))), 0, 0, 0);
+        d.accept(List.of(g1, toAudit, g2));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> d.outbox().pending().isEmpty() && receiver.requests().size() == 3);
+        List<LoopbackHttp.Request> toSiem = receiver.requests().stream().filter(r -> r.path().startsWith("/in")).toList();
+        assertEquals(List.of(List.of("g1a", "g1b"), List.of("g2a")), toSiem.stream().map(DeliveryTest::ids).toList(),
+            "one request per notification, in the order accepted");
+        assertEquals(List.of(g1.id(), g2.id()), toSiem.stream().map(r -> r.header("X-Connwatch-Notification-Id")).toList());
+        assertEquals(List.of(List.of("x")), receiver.requests().stream().filter(r -> r.path().equals("/audit")).map(DeliveryTest::ids)
+            .toList());
+        assertEquals(2, d.dispatcher().counters("siem").delivered.get());
+        assertEquals(3, d.dispatcher().counters("siem").alertsDelivered.get());
+        assertEquals(1, d.dispatcher().counters("audit").delivered.get());
+    }
+
+    @Test
+    void aNotificationForAReceiverNobodyConfiguredIsRefusedWithNothingQueued() throws Exception {
+        Delivery d = delivery(new Outbox(dir), FAST, webhook("siem"));
+        Notification known = Samples.notification("siem", Samples.alert("k", Severity.LOW));
+        Notification lost = Samples.notification("pager", Samples.alert("l", Severity.LOW));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> d.accept(List.of(known, lost)));
+        assertEquals("no receiver named [pager] (known: [siem])", e.getMessage());
+        assertEquals(List.of(), d.outbox().pending(), "none of the batch: it would wait for a receiver that never comes");
+        assertEquals(List.of(), receiver.requests());
+    }
+
+    @Test
+    void theAlertPathQueuesOneUngroupedNotificationPerRoutedReceiver() throws Exception {
+        Outbox outbox = new Outbox(dir);
+        open.add(outbox);
+        List<String> problems = new ArrayList<>();
+        Notifier a = EmailNotifierTest.email("{name: a, type: webhook, url: '" + receiver.uri("/a") + "'}", problems);
+        Notifier b = EmailNotifierTest.email("{name: b, type: webhook, url: '" + receiver.uri("/b") + "'}", problems);
+        // not started: what was queued stays in the outbox to be looked at
+        Dispatcher stopped = new Dispatcher(outbox, List.of(a, b), Map.of(), FAST, Clock.systemUTC());
+        Delivery d = new Delivery(new Router(List.of(new Route(Severity.HIGH, List.of(), Map.of(), null, List.of("a", "b"), false)),
+            List.of()), outbox, stopped, Clock.systemUTC());
+        d.accept(Samples.alert("low", Severity.LOW));
+        d.accept(Samples.alert("hot", Severity.CRITICAL));
+        List<OutboxEntry> queued = outbox.pending();
+        assertEquals(List.of("a", "b"), queued.stream().map(OutboxEntry::receiver).toList(), "no route for the LOW one, no default");
+        for (OutboxEntry e : queued) {
+            Notification n = e.notification();
+            assertEquals(e.receiver(), n.receiver());
+            assertEquals(List.of("hot"), n.alerts().stream().map(x -> x.alert().id()).toList());
+            assertEquals(Notification.AlertStatus.FIRING, n.status());
+            assertEquals("{}:{fingerprint=\"fp-hot\"}", n.groupKey());
+        }
+        assertFalse(queued.get(0).notification().id().equals(queued.get(1).notification().id()), "a notification per receiver");
+        stopped.close();
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.connwatch.alert.Notification;
 import io.connwatch.alert.Severity;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -114,5 +115,19 @@ class DispatcherTest {
         d.dispatcher().wake("hook");
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> d.outbox().pending().isEmpty());
         assertEquals(2, receiver.requests().size());
+    }
+
+    @Test
+    void eachDeliveryCarriesOneNotificationAndTheCountersCountNotificationsAndAlerts() throws Exception {
+        Delivery d = delivery();
+        Notification three = Samples.group("hook", "web-01", List.of(Samples.firing(Samples.alert("a", Severity.HIGH), true),
+            Samples.firing(Samples.alert("b", Severity.HIGH), true), Samples.resolved(Samples.alert("c", Severity.HIGH))), 0, 0, 0);
+        Notification one = Samples.notification("hook", Samples.alert("d", Severity.LOW));
+        d.accept(List.of(three, one));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> d.outbox().pending().isEmpty());
+        assertEquals(List.of("a", "d"), receiver.requests().stream().map(DispatcherTest::id).toList(), "two requests: one per notification");
+        assertEquals(2, d.dispatcher().counters("hook").delivered.get());
+        assertEquals(4, d.dispatcher().counters("hook").alertsDelivered.get());
+        assertEquals(0, d.dispatcher().counters("hook").failures.get());
     }
 }

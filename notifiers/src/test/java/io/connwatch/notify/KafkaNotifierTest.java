@@ -1,12 +1,15 @@
 package io.connwatch.notify;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.connwatch.alert.Alert;
+import io.connwatch.alert.Notification;
 import io.connwatch.alert.Severity;
 import io.connwatch.kafka.KafkaClientConfig;
 import io.connwatch.config.Settings;
@@ -35,8 +38,8 @@ class KafkaNotifierTest {
             closedPort = s.getLocalPort();
         }
         try (KafkaNotifier n = new KafkaNotifier(new KafkaNotifierConfig("bus", KafkaClientConfig.plaintext("127.0.0.1:" + closedPort),
-            "alerts", Duration.ofSeconds(1), 10))) {
-            DeliveryException e = assertThrows(DeliveryException.class, () -> n.deliver(List.of(alert())));
+            "alerts", Duration.ofSeconds(1), 10, true))) {
+            DeliveryException e = assertThrows(DeliveryException.class, () -> n.deliver(Samples.notification("bus", alert())));
             assertTrue(e.retryable(), e.getMessage());
             assertTrue(e.getMessage().contains("alerts"), e.getMessage());
         }
@@ -58,5 +61,42 @@ class KafkaNotifierTest {
         assertTrue(all.contains("notify.receivers[bus].ssl-ca-file: give ssl-ca-file (PEM) or ssl-truststore, not both"), all);
         assertTrue(all.contains("notify.receivers[bus].colour: unknown setting"), all);
         assertFalse(all.contains("hunter2"), all);
+    }
+
+    @Test
+    void eachAlertIsARecordValueInTheWebhooksVersion2ShapeWithItsGroupAndNotification() throws Exception {
+        Notification n = Samples.group("bus", "web-01", List.of(Samples.firing(Samples.alert("k1", Severity.HIGH), true),
+            Samples.resolved(Samples.alert("k2", Severity.LOW))), 0, 0, 0);
+        JsonNode first = new ObjectMapper().readTree(KafkaNotifier.value(n, n.alerts().get(0)));
+        JsonNode asWebhook = new ObjectMapper().valueToTree(NotificationJson.alert(n.alerts().get(0)));
+        for (String field : List.of("id", "status", "startsAt", "endsAt", "fingerprint", "rule", "severity", "labels", "annotations",
+            "evidence")) {
+            assertEquals(asWebhook.get(field), first.get(field), field);
+        }
+        assertEquals(n.groupKey(), first.get("groupKey").asText());
+        assertEquals(n.id(), first.get("notificationId").asText());
+        assertEquals("firing", first.get("status").asText());
+        JsonNode second = new ObjectMapper().readTree(KafkaNotifier.value(n, n.alerts().get(1)));
+        assertEquals("resolved", second.get("status").asText(), "the alert's own status");
+        assertEquals("2024-04-01T08:20:00Z", second.get("endsAt").asText());
+        try (KafkaNotifier k = new KafkaNotifier(new KafkaNotifierConfig("bus", KafkaClientConfig.plaintext("127.0.0.1:9"), "alerts",
+            Duration.ofSeconds(1), 10, true))) {
+            assertEquals(KafkaNotifier.value(n, n.alerts().get(0)) + "\n" + KafkaNotifier.value(n, n.alerts().get(1)),
+                k.preview(n).orElseThrow(), "the preview shows the records' values");
+        }
+    }
+
+    @Test
+    void resolvedAlertsArePublishedByDefaultAndCanBeTurnedOff() throws Exception {
+        List<String> problems = new ArrayList<>();
+        KafkaNotifierConfig on = (KafkaNotifierConfig) Channels.read(new Settings(new ObjectMapper().readTree("""
+            {"name": "bus", "type": "kafka", "topic": "alerts", "bootstrap-servers": "b:9092"}
+            """), "notify.receivers[bus]", problems));
+        KafkaNotifierConfig off = (KafkaNotifierConfig) Channels.read(new Settings(new ObjectMapper().readTree("""
+            {"name": "bus", "type": "kafka", "topic": "alerts", "bootstrap-servers": "b:9092", "send-resolved": false}
+            """), "notify.receivers[bus]", problems));
+        assertEquals(List.of(), problems);
+        assertTrue(on.sendResolved());
+        assertFalse(off.sendResolved());
     }
 }

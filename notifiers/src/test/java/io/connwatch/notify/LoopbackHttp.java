@@ -11,9 +11,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Function;
 
-/** A real HTTP server on 127.0.0.1 (random port) that records requests and answers as told. */
+/**
+ * A real HTTP server on 127.0.0.1 (random port) that records requests and answers as told; each
+ * request is answered on its own thread, so an answer that waits does not hold up the next request.
+ */
 public final class LoopbackHttp implements AutoCloseable {
     /** One received request. */
     public record Request(String method, String path, Map<String, List<String>> headers, String body) {
@@ -37,10 +42,12 @@ public final class LoopbackHttp implements AutoCloseable {
     private final HttpServer server;
     private final ConcurrentLinkedQueue<Request> requests = new ConcurrentLinkedQueue<>();
     private volatile Function<Request, Answer> answer = r -> Answer.of(200, "ok");
+    private final ExecutorService executor = Executors.newCachedThreadPool();
 
     public LoopbackHttp() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", this::handle);
+        server.setExecutor(executor);
         server.start();
     }
 
@@ -72,5 +79,6 @@ public final class LoopbackHttp implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        executor.shutdownNow();
     }
 }

@@ -60,4 +60,26 @@ class ReceiverConfigTest {
         assertNull(c);
         assertEquals(List.of("notify.receivers[r].ca-file: cannot set up TLS: NoSuchFileException"), problems);
     }
+
+    @ParameterizedTest(name = "{0}: send-resolved {1} by default")
+    @CsvSource(delimiter = '|', value = {
+        "email | false | {name: r, type: email, host: smtp.test, from: a@b.test, to: c@d.test}",
+        "slack | false | {name: r, type: slack, url: 'https://hooks.slack.test/services/x'}",
+        "webhook | true | {name: r, type: webhook, url: 'https://in.test/x'}",
+        "kafka | true | {name: r, type: kafka, topic: alerts, bootstrap-servers: '127.0.0.1:9'}"})
+    void sendResolvedDefaultsAsAlertmanagersAndCanBeSetOnEveryReceiver(String type, boolean byDefault, String yaml) throws Exception {
+        List<String> problems = new ArrayList<>();
+        ReceiverConfig plain = Channels.read(new Settings(YAML.readTree(yaml), "notify.receivers[r]", problems));
+        String flipped = yaml.substring(0, yaml.length() - 1) + ", send-resolved: " + !byDefault + "}";
+        ReceiverConfig set = Channels.read(new Settings(YAML.readTree(flipped), "notify.receivers[r]", problems));
+        assertEquals(List.of(), problems);
+        assertEquals(byDefault, plain.sendResolved(), type);
+        assertEquals(!byDefault, set.sendResolved(), type);
+        try (Notifier n = Channels.create(plain, new Templates(null))) {
+            assertEquals(byDefault, n.sendResolved(), "the notifier says what its configuration says");
+        }
+        Channels.read(new Settings(YAML.readTree(yaml.substring(0, yaml.length() - 1) + ", send-resolved: maybe}"), "notify.receivers[r]",
+            problems));
+        assertEquals(List.of("notify.receivers[r].send-resolved: expected true or false, got 'maybe'"), problems);
+    }
 }

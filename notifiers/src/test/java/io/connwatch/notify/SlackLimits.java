@@ -10,8 +10,9 @@ import java.util.List;
 /**
  * Checks a Slack message against Block Kit's published limits and lists every breach: at most 50
  * blocks; section text 1..3,000 characters; at most 10 section fields of 1..2,000 characters;
- * header text 1..150; at most 10 context elements of 1..3,000; the top-level fallback text at most
- * 4,000 (our own limit: Slack cuts at 40,000, but a longer one is unreadable).
+ * header text 1..150; at most 10 context elements of 1..3,000; at most 25 action elements, a
+ * button's text 1..75 and its URL 1..3,000 characters; the top-level fallback text at most 4,000
+ * (our own limit: Slack cuts at 40,000, but a longer one is unreadable).
  */
 final class SlackLimits {
     static final int MAX_BLOCKS = 50;
@@ -22,6 +23,10 @@ final class SlackLimits {
     static final int MAX_CONTEXT_ELEMENTS = 10;
     static final int MAX_TEXT_OBJECT = 3000;
     static final int MAX_FALLBACK_TEXT = 4000;
+    static final int MAX_ACTION_ELEMENTS = 25;
+    static final int MAX_BUTTON_TEXT = 75;
+    static final int MAX_BUTTON_URL = 3000;
+    static final int MAX_ACTION_ID = 255;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private SlackLimits() {
@@ -65,6 +70,22 @@ final class SlackLimits {
                     }
                     for (int e = 0; e < elements.size(); e++) {
                         length(out, at + ".elements[" + e + "]", elements.get(e).path("text"), MAX_TEXT_OBJECT);
+                    }
+                }
+                case "actions" -> {
+                    JsonNode elements = b.path("elements");
+                    if (elements.size() < 1 || elements.size() > MAX_ACTION_ELEMENTS) {
+                        out.add(at + ": " + elements.size() + " elements, expected 1.." + MAX_ACTION_ELEMENTS);
+                    }
+                    for (int e = 0; e < elements.size(); e++) {
+                        JsonNode button = elements.get(e);
+                        String el = at + ".elements[" + e + "]";
+                        if (!button.path("type").asText().equals("button")) {
+                            out.add(el + ": unexpected element type " + button.path("type"));
+                        }
+                        length(out, el + ".text", button.path("text").path("text"), MAX_BUTTON_TEXT);
+                        length(out, el + ".url", button.path("url"), MAX_BUTTON_URL);
+                        length(out, el + ".action_id", button.path("action_id"), MAX_ACTION_ID);
                     }
                 }
                 case "divider" -> {

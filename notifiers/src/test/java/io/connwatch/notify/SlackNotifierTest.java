@@ -9,6 +9,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.connwatch.alert.Alert;
 import io.connwatch.alert.Evidence;
+import io.connwatch.alert.Notification;
+import io.connwatch.alert.Notification.AlertStatus;
+import io.connwatch.alert.Notification.Counts;
+import io.connwatch.alert.Notification.NotifiedAlert;
 import io.connwatch.alert.Severity;
 import io.connwatch.notify.slack.SlackConfig;
 import io.connwatch.notify.slack.SlackNotifier;
@@ -17,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +39,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** Slack incoming webhooks against a loopback server that answers as Slack does. */
 class SlackNotifierTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern FINGERPRINT = Pattern.compile("fingerprint `([^`]+)`$");
     private LoopbackHttp slack;
     private String path;
 
@@ -55,23 +61,91 @@ class SlackNotifierTest {
         return n;
     }
 
+    private JsonNode received(int i) throws Exception {
+        return JSON.readTree(slack.requests().get(i).body());
+    }
+
+    private static String context(JsonNode block) {
+        assertEquals("context", block.get("type").asText(), block.toString());
+        return block.get("elements").get(0).get("text").asText();
+    }
+
     @Test
-    void sendsBlockKitWithSeverityFieldsEvidenceAndAFallback() throws Exception {
-        notifier().deliver(List.of(Samples.alert("s1", Severity.CRITICAL), Samples.alert("s2", Severity.LOW)));
-        JsonNode msg = JSON.readTree(slack.requests().get(0).body());
-        assertTrue(msg.get("text").asText().startsWith("CRITICAL malicious-remote-ip-outbound on app-001.contoso.com: Outbound connection"),
-            msg.get("text").asText());
-        assertEquals("2 connwatch alerts", msg.get("blocks").get(0).get("text").get("text").asText());
-        JsonNode section = msg.get("blocks").get(1);
+    void sendsOneBlockKitMessageWithSeverityFieldsEvidenceAndAFallback() throws Exception {
+        notifier().deliver(Samples.notification("sec", Samples.alert("s1", Severity.CRITICAL), Samples.alert("s2", Severity.LOW)));
+        assertEquals(1, slack.requests().size(), "one message for the notification");
+        JsonNode msg = received(0);
+        assertEquals("FIRING 2 (2 new) CRITICAL\nCRITICAL malicious-remote-ip-outbound on app-001.contoso.com: Outbound connection from "
+            + "python3 to known C2 192.9.135.73:1194 &lt;b&gt;&amp; co&lt;/b&gt;\nLOW malicious-remote-ip-outbound on app-001.contoso.com: "
+            + "Outbound connection from python3 to known C2 192.9.135.73:1194 &lt;b&gt;&amp; co&lt;/b&gt;", msg.get("text").asText());
+        assertEquals(":red_circle: FIRING 2 (2 new)", msg.get("blocks").get(0).get("text").get("text").asText());
+        assertEquals("Worst severity *CRITICAL*", context(msg.get("blocks").get(1)));
+        JsonNode section = msg.get("blocks").get(2);
         assertEquals("section", section.get("type").asText());
         String text = section.get("text").get("text").asText();
         assertTrue(text.startsWith(":red_circle: *CRITICAL* Outbound connection"), text);
         assertTrue(text.endsWith("&lt;b&gt;&amp; co&lt;/b&gt;"), "mrkdwn control characters escaped: " + text);
         assertEquals("*Rule*\nmalicious-remote-ip-outbound", section.get("fields").get(0).get("text").asText());
         assertEquals("*Computer*\napp-001.contoso.com", section.get("fields").get(1).get("text").asText());
-        String context = msg.get("blocks").get(2).get("elements").get(0).get("text").asText();
-        assertEquals("VMConnection remote 192.9.135.73 port 1194 | fingerprint `fp-s1`", context);
-        assertTrue(msg.get("blocks").get(4).get("text").get("text").asText().startsWith(":large_blue_circle: *LOW*"));
+        assertEquals("*Process*\npython3", section.get("fields").get(2).get("text").asText());
+        assertEquals("*Since*\n2024-04-01 08:15:00 UTC", section.get("fields").get(3).get("text").asText());
+        assertEquals("Connection: remote 192.9.135.73, port 1194, process python3 &lt;&amp;&gt; | fingerprint `fp-s1`",
+            context(msg.get("blocks").get(3)), "evidence in words, not its kind's name");
+        assertEquals("divider", msg.get("blocks").get(4).get("type").asText());
+        assertTrue(msg.get("blocks").get(5).get("text").get("text").asText().startsWith(":large_blue_circle: *LOW*"));
+        assertEquals(8, msg.get("blocks").size(), "nothing counted at the end: all shown, nothing held back");
+    }
+
+    @Test
+    void theHeaderCountsTheGroupAndNamesItAndNewAlertsAreMarkedAmongOldOnes() throws Exception {
+        Notification n = Samples.group("sec", "web-01", List.of(
+            Samples.firing(Samples.alert("a", Severity.HIGH), true), Samples.firing(Samples.alert("b", Severity.CRITICAL), true),
+            Samples.firing(Samples.alert("c", Severity.LOW), false), Samples.resolved(Samples.alert("d", Severity.HIGH))), 0, 0, 0);
+        notifier().deliver(n);
+        JsonNode blocks = received(0).get("blocks");
+        assertEquals(":red_circle: FIRING 3 (2 new) \u00b7 1 resolved \u2014 computer=web-01", blocks.get(0).get("text").get("text").asText());
+        assertEquals("Worst severity *CRITICAL* \u00b7 computer=web-01", context(blocks.get(1)));
+        assertTrue(blocks.get(2).get("text").get("text").asText().startsWith(":large_orange_circle: *HIGH* _new_ Outbound"));
+        assertTrue(blocks.get(8).get("text").get("text").asText().startsWith(":large_blue_circle: *LOW* Outbound"), "not new: unmarked");
+        assertEquals("*Since*\n2024-04-01 08:15:00 UTC (3 times)", blocks.get(8).get("fields").get(3).get("text").asText());
+        assertEquals("and 1 more", context(blocks.get(blocks.size() - 1)), "three shown (max-alerts-per-message), the resolved one counted");
+    }
+
+    @Test
+    void aResolvedGroupIsGreenAndSaysResolved() throws Exception {
+        List<String> problems = new ArrayList<>();
+        Notifier n = EmailNotifierTest.email("{name: sec, type: slack, url: '" + slack.uri(path) + "', send-resolved: true}", problems);
+        assertEquals(List.of(), problems);
+        assertTrue(n.sendResolved());
+        n.deliver(Samples.group("sec", "web-01", List.of(Samples.resolved(Samples.alert("a", Severity.HIGH)),
+            Samples.resolved(Samples.alert("b", Severity.MEDIUM))), 0, 0, 0));
+        JsonNode msg = received(0);
+        assertEquals(":large_green_circle: RESOLVED 2 \u2014 computer=web-01", msg.get("blocks").get(0).get("text").get("text").asText());
+        assertEquals("Resolved, was *HIGH* \u00b7 computer=web-01", context(msg.get("blocks").get(1)));
+        JsonNode section = msg.get("blocks").get(2);
+        assertTrue(section.get("text").get("text").asText().startsWith(":large_green_circle: *RESOLVED* (HIGH) Outbound"),
+            section.toString());
+        assertEquals("*Resolved*\n2024-04-01 08:20:00 UTC", section.get("fields").get(3).get("text").asText());
+        assertTrue(msg.get("text").asText().startsWith("RESOLVED 2 HIGH \u2014 computer=web-01\nRESOLVED HIGH malicious"),
+            msg.get("text").asText());
+    }
+
+    @Test
+    void anAcknowledgeLinkIsAButtonAndAnAcknowledgementAndHeldBackAlertsAreSaid() throws Exception {
+        slack.answer(this::asSlack);
+        Notification n = Samples.withAck(Samples.group("sec", "web-01", List.of(Samples.firing(Samples.alert("a", Severity.HIGH), false)),
+            3, 1, 0), new Notification.Acknowledgement("alice", "on it", Instant.parse("2024-04-01T08:19:00Z"),
+            Instant.parse("2024-04-01T09:19:00Z")), "https://connwatch.example/ack/a1?sig=x");
+        notifier().deliver(n);
+        JsonNode blocks = received(0).get("blocks");
+        assertEquals("Worst severity *HIGH* \u00b7 computer=web-01 \u00b7 acknowledged by alice at 2024-04-01 08:19:00 UTC until "
+            + "2024-04-01 09:19:00 UTC: on it", context(blocks.get(1)));
+        JsonNode button = blocks.get(2).get("elements").get(0);
+        assertEquals("actions", blocks.get(2).get("type").asText());
+        assertEquals("Acknowledge", button.get("text").get("text").asText());
+        assertEquals("https://connwatch.example/ack/a1?sig=x", button.get("url").asText());
+        assertEquals("3 silenced, 1 inhibited since the last message", context(blocks.get(blocks.size() - 1)));
+        assertEquals(List.of(List.of()), breaches);
     }
 
     @ParameterizedTest(name = "{0} {1} -> retryable {2}")
@@ -79,7 +153,8 @@ class SlackNotifierTest {
         "500, '', true", "503, '', true"})
     void slacksAnswersDecideWhetherToRetry(int status, String body, boolean retryable) throws Exception {
         slack.answer(r -> LoopbackHttp.Answer.of(status, body));
-        DeliveryException e = assertThrows(DeliveryException.class, () -> notifier().deliver(List.of(Samples.alert("s", Severity.LOW))));
+        DeliveryException e = assertThrows(DeliveryException.class,
+            () -> notifier().deliver(Samples.notification("sec", Samples.alert("s", Severity.LOW))));
         assertEquals(retryable, e.retryable());
         assertEquals(("sec: HTTP " + status + " " + body).strip(), e.getMessage());
         assertFalse(e.getMessage().contains("SECRET"), e.getMessage());
@@ -99,9 +174,17 @@ class SlackNotifierTest {
     @Test
     void honours429RetryAfter() throws Exception {
         slack.answer(r -> new LoopbackHttp.Answer(429, "rate_limited", Map.of("Retry-After", "30")));
-        DeliveryException e = assertThrows(DeliveryException.class, () -> notifier().deliver(List.of(Samples.alert("s", Severity.LOW))));
+        DeliveryException e = assertThrows(DeliveryException.class,
+            () -> notifier().deliver(Samples.notification("sec", Samples.alert("s", Severity.LOW))));
         assertTrue(e.retryable());
         assertEquals(Duration.ofSeconds(30), e.retryAfter());
+    }
+
+    /** One filler per size, shared by every alert of a test: a thousand alerts of 100,000-character values cost one string. */
+    private static final Map<Integer, String> FILLERS = new HashMap<>();
+
+    private static synchronized String filler(int size) {
+        return FILLERS.computeIfAbsent(size, s -> "<&>x".repeat(s / 4 + 1).substring(0, s));
     }
 
     /**
@@ -112,7 +195,7 @@ class SlackNotifierTest {
         if (size == 0) {
             return Samples.alert(id, Severity.HIGH);
         }
-        String filler = "<&>x".repeat(size / 4 + 1).substring(0, size);
+        String filler = filler(size);
         Map<String, Object> conn = new LinkedHashMap<>();
         conn.put("RemoteIp", filler);
         conn.put("DestinationPort", filler);
@@ -138,12 +221,12 @@ class SlackNotifierTest {
     /** The fingerprints of the alerts the received messages carried, in order. */
     private List<String> fingerprintsReceived() throws Exception {
         List<String> out = new ArrayList<>();
-        Pattern fp = Pattern.compile("fingerprint `([^`]+)`");
         for (LoopbackHttp.Request r : slack.requests()) {
-            for (JsonNode block : JSON.readTree(r.body()).get("blocks")) {
-                if (block.path("type").asText().equals("context")) {
-                    Matcher m = fp.matcher(block.get("elements").get(0).get("text").asText());
-                    assertTrue(m.find(), block.toString());
+            JsonNode blocks = JSON.readTree(r.body()).get("blocks");
+            for (int i = 0; i < blocks.size(); i++) {
+                if (blocks.get(i).path("type").asText().equals("section")) {
+                    Matcher m = FINGERPRINT.matcher(context(blocks.get(i + 1)));
+                    assertTrue(m.find(), blocks.get(i + 1).toString());
                     out.add(m.group(1));
                 }
             }
@@ -151,39 +234,45 @@ class SlackNotifierTest {
         return out;
     }
 
-    @ParameterizedTest(name = "values of {0} characters, {1} alerts per message")
-    @CsvSource({"0, 1", "0, 3", "0, 20", "0, 100", "3500, 1", "3500, 20", "3500, 100", "100000, 1", "100000, 20", "100000, 100"})
-    void everyMessageKeepsWithinSlacksLimits(int size, int perMessage) throws Exception {
+    @ParameterizedTest(name = "values of {0} characters, a group of {1} alerts")
+    @CsvSource({"0, 1", "0, 3", "0, 20", "0, 100", "0, 1000", "3500, 1", "3500, 3", "3500, 20", "3500, 100", "3500, 1000",
+        "100000, 1", "100000, 3", "100000, 20", "100000, 100", "100000, 1000"})
+    void everyMessageKeepsWithinSlacksLimits(int size, int groupSize) throws Exception {
         slack.answer(this::asSlack);
-        SlackNotifier n = new SlackNotifier(new SlackConfig("sec", slack.uri(path), perMessage, Duration.ZERO, Duration.ofSeconds(10)),
+        SlackNotifier n = new SlackNotifier(new SlackConfig("sec", slack.uri(path), 40, Duration.ZERO, Duration.ofSeconds(10), true),
             new Templates(null));
-        List<Alert> batch = new ArrayList<>();
+        List<NotifiedAlert> alerts = new ArrayList<>();
         List<String> fingerprints = new ArrayList<>();
-        for (int i = 0; i < perMessage; i++) {
-            batch.add(hostile("h" + i, size));
-            fingerprints.add("fp-h" + i);
+        for (int i = 0; i < groupSize; i++) {
+            Alert a = hostile("h" + i, size);
+            // the second half resolved: firing ones come first, as the lifecycle orders them
+            alerts.add(i < (groupSize + 1) / 2 ? Samples.firing(a, i % 2 == 0) : Samples.resolved(a));
+            fingerprints.add(a.fingerprint());
         }
-        for (int from = 0; from < batch.size(); from += n.maxBatch()) {
-            n.deliver(batch.subList(from, Math.min(batch.size(), from + n.maxBatch())));
-        }
-        n.deliver(batch); // a caller may hand it more than maxBatch: it splits
-        assertFalse(breaches.isEmpty());
-        for (List<String> b : breaches) {
-            assertEquals(List.of(), b);
-        }
-        List<String> twice = new ArrayList<>(fingerprints);
-        twice.addAll(fingerprints);
-        assertEquals(twice, fingerprintsReceived(), "every alert once per delivery, in order");
-        for (String message : n.messages(batch)) {
-            assertEquals(List.of(), SlackLimits.breaches(message), "preview and delivery build the same messages");
-        }
+        String label = size == 0 ? "web-01" : filler(size);
+        int firing = (groupSize + 1) / 2;
+        Notification group = Samples.withAck(new Notification("n-" + groupSize, "sec", "{}:{computer=\"" + label + "\"}",
+            Map.of("computer", label, "rule", label), AlertStatus.FIRING, alerts,
+            new Counts(firing, groupSize - firing, (firing + 1) / 2, groupSize - firing, 0, 3, 1, 2), Samples.AT, true, null, null),
+            new Notification.Acknowledgement(label, label, Samples.AT, null), "https://connwatch.example/ack/" + "a".repeat(200));
+        n.deliver(group);
+        assertEquals(1, slack.requests().size(), "one message for the group, however big");
+        assertEquals(List.of(List.of()), breaches);
+        int shown = Math.min(groupSize, SlackNotifier.ALERTS_PER_MESSAGE);
+        assertEquals(fingerprints.subList(0, shown), fingerprintsReceived(), "the first alerts, in order");
+        JsonNode blocks = received(0).get("blocks");
+        String last = context(blocks.get(blocks.size() - 1));
+        assertEquals(groupSize > shown ? "and " + (groupSize - shown) + " more; 3 silenced, 1 inhibited, 2 muted"
+            : "3 silenced, 1 inhibited, 2 muted since the last message", last);
+        assertEquals(slack.requests().get(0).body(), n.message(group), "preview and delivery build the same message");
     }
 
     @Test
     void aCutValueEndsWithAnEllipsisAndKeepsItsEscapesWhole() throws Exception {
         slack.answer(this::asSlack);
-        notifier().deliver(List.of(hostile("long", 3500)));
-        JsonNode section = JSON.readTree(slack.requests().get(0).body()).get("blocks").get(0);
+        notifier().deliver(Samples.notification("sec", hostile("long", 3500)));
+        JsonNode blocks = received(0).get("blocks");
+        JsonNode section = blocks.get(2);
         String text = section.get("text").get("text").asText();
         assertTrue(text.length() <= SlackLimits.MAX_SECTION_TEXT && text.length() > SlackLimits.MAX_SECTION_TEXT - 6, text);
         assertTrue(text.startsWith(":red_circle: *CRITICAL* &lt;&amp;&gt;x"), text);
@@ -192,12 +281,17 @@ class SlackNotifierTest {
         String process = section.get("fields").get(2).get("text").asText();
         assertTrue(process.startsWith("*Process*\n&lt;&amp;&gt;x"), process);
         assertTrue(process.length() <= SlackLimits.MAX_FIELD_TEXT && process.endsWith("…"), process);
-        String context = JSON.readTree(slack.requests().get(0).body()).get("blocks").get(1).get("elements").get(0).get("text").asText();
+        String context = context(blocks.get(3));
         assertTrue(context.endsWith("… | fingerprint `fp-long`"), "the fingerprint survives a cut evidence summary: " + context);
+        String header = blocks.get(0).get("text").get("text").asText();
+        assertTrue(header.startsWith(":red_circle: FIRING 1 (1 new) \u2014 malicious-remote-ip-outbound on <&>x<&>x"),
+            "plain text: nothing to escape: " + header);
+        assertTrue(header.length() <= SlackLimits.MAX_HEADER_TEXT && header.endsWith("…"), header);
+        assertEquals(List.of(List.of()), breaches);
     }
 
     @Test
-    void aBatchSlackRejectedBeforeIsDeliveredInFullThroughTheOutbox(@TempDir Path dir) throws Exception {
+    void alertsQueuedOneByOneAndAGroupOfThemAreDeliveredInFullThroughTheOutbox(@TempDir Path dir) throws Exception {
         slack.answer(this::asSlack);
         List<String> problems = new ArrayList<>();
         Notifier n = EmailNotifierTest.email("{name: sec, type: slack, url: '" + slack.uri(path)
@@ -208,20 +302,32 @@ class SlackNotifierTest {
         try (Delivery delivery = new Delivery(new Router(List.of(), List.of("sec")), outbox, d, Clock.systemUTC())) {
             d.start();
             List<String> fingerprints = new ArrayList<>();
+            List<NotifiedAlert> grouped = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 Alert a = hostile("b" + i, 0);
                 Alert big = new Alert(a.id(), a.rule(), a.severity(), a.fingerprint(), a.evidenceTime(), a.detectedAt(), a.computer(),
                     a.machine(), "p".repeat(3500), a.summary(), a.labels(), a.evidence());
                 delivery.accept(big);
                 fingerprints.add(big.fingerprint());
+                grouped.add(Samples.firing(big, true));
             }
-            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> outbox.pending().isEmpty());
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> outbox.pending().isEmpty() && slack.requests().size() == 20);
+            delivery.accept(Samples.group("sec", "app-001.contoso.com", grouped, 0, 0, 0));
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> outbox.pending().isEmpty() && slack.requests().size() == 21);
             assertEquals(List.of(), outbox.deadLetters().stream().map(OutboxEntry::lastError).toList());
-            assertEquals(fingerprints, fingerprintsReceived(), "each alert once, oldest first");
-            assertEquals(20, d.counters("sec").delivered.get());
+            List<String> expected = new ArrayList<>(fingerprints);
+            expected.addAll(fingerprints.subList(0, SlackNotifier.ALERTS_PER_MESSAGE));
+            assertEquals(expected, fingerprintsReceived(), "each alert once, oldest first; then the group's first ones in one message");
+            assertEquals(21, d.counters("sec").delivered.get());
+            assertEquals(40, d.counters("sec").alertsDelivered.get());
         }
         for (List<String> b : breaches) {
             assertEquals(List.of(), b);
         }
+    }
+
+    @Test
+    void resolvedNotificationsAreOffByDefaultAsAlertmanagersSlack() throws Exception {
+        assertFalse(notifier().sendResolved());
     }
 }

@@ -3,6 +3,7 @@ package io.connwatch.engine.cli;
 import io.connwatch.engine.service.NotifyAssembly;
 import io.connwatch.alert.Alert;
 import io.connwatch.alert.Evidence;
+import io.connwatch.alert.Notification;
 import io.connwatch.alert.Severity;
 import io.connwatch.engine.config.ConnwatchConfig;
 import io.connwatch.notify.Channels;
@@ -42,6 +43,14 @@ final class NotifyCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getErr());
+    }
+
+    /**
+     * A sample notification for a receiver: the {@link #sample()} alert, ungrouped and firing, as
+     * {@code test} and {@code preview} send it.
+     */
+    static Notification sampleNotification(String receiver) {
+        return Notification.of(receiver, List.of(sample()), Instant.now());
     }
 
     /** A realistic alert for tests and previews. */
@@ -131,7 +140,7 @@ final class NotifyCommand implements Runnable {
                 if (n == null) {
                     return unknownReceiver(spec, c, receiver);
                 }
-                n.deliver(List.of(sample()));
+                n.deliver(sampleNotification(receiver));
                 out.println(receiver + ": delivered a sample alert");
                 out.flush();
                 return 0;
@@ -144,7 +153,8 @@ final class NotifyCommand implements Runnable {
     }
 
     @Command(name = "preview", mixinStandardHelpOptions = true,
-        description = "Print what a receiver would send for a sample alert: the email's subject and parts, the webhook or Slack JSON.")
+        description = "Print what a receiver would send for a sample notification of one alert: the email's subject and parts, "
+            + "the webhook or Slack JSON, the alerts topic's records.")
     static final class Preview implements Callable<Integer> {
         @Mixin
         ConfigOption config;
@@ -157,14 +167,14 @@ final class NotifyCommand implements Runnable {
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             ConnwatchConfig c = config.load();
-            Alert a = sample();
+            Notification sample = sampleNotification(receiver == null ? "preview" : receiver);
             Templates t = c.notifications().templateSet();
             try (Notifier n = receiver == null ? null : receiver(c, receiver)) {
                 if (receiver != null && n == null) {
                     return unknownReceiver(spec, c, receiver);
                 }
                 // a receiver without a text form of its own (and none named) shows what the email templates give
-                out.println(Optional.ofNullable(n).flatMap(x -> x.preview(List.of(a))).orElseGet(() -> EmailNotifier.preview(t, a)));
+                out.println(Optional.ofNullable(n).flatMap(x -> x.preview(sample)).orElseGet(() -> EmailNotifier.preview(t, sample)));
             }
             out.flush();
             return 0;
@@ -172,8 +182,8 @@ final class NotifyCommand implements Runnable {
     }
 
     @Command(name = "dead-letters", mixinStandardHelpOptions = true,
-        description = "List the alerts given up on, with receiver, attempts and reason, then the alert's id, computer and summary "
-            + "(the service must be stopped).")
+        description = "List the notifications given up on, with receiver, group, status, alert count, attempts and reason, then "
+            + "the first alert's id, computer and summary (the service must be stopped).")
     static final class DeadLetters implements Callable<Integer> {
         @Mixin
         ConfigOption config;
@@ -187,11 +197,16 @@ final class NotifyCommand implements Runnable {
                 List<OutboxEntry> dead = o.deadLetters();
                 out.printf(Locale.ROOT, "%d dead letter(s), %d waiting for delivery%n", dead.size(), o.pending().size());
                 for (OutboxEntry e : dead) {
-                    out.printf(Locale.ROOT, "%d  %s  %s %s %s  attempts=%d  %s%n", e.id(), e.receiver(), e.alert().evidenceTime(),
-                        e.alert().severity().label(), e.alert().rule(), e.attempts(), oneLine(e.lastError(), Integer.MAX_VALUE));
-                    Alert a = e.alert();
-                    out.printf(Locale.ROOT, "    alert %s  %s  %s%n", oneLine(a.id(), LISTED_SUMMARY),
-                        oneLine(a.computer() != null ? a.computer() : a.machine(), LISTED_SUMMARY), oneLine(a.summary(), LISTED_SUMMARY));
+                    Notification n = e.notification();
+                    out.printf(Locale.ROOT, "%d  %s  %s  %s %s  alerts=%d  attempts=%d  %s%n", e.id(), oneLine(e.receiver(),
+                        LISTED_SUMMARY), oneLine(n.groupKey(), LISTED_SUMMARY), n.status().label(), n.worstSeverity().label(),
+                        n.alerts().size(), e.attempts(), oneLine(e.lastError(), Integer.MAX_VALUE));
+                    if (!n.alerts().isEmpty()) {
+                        Alert a = n.alerts().get(0).alert();
+                        out.printf(Locale.ROOT, "    alert %s  %s  %s%n", oneLine(a.id(), LISTED_SUMMARY),
+                            oneLine(a.computer() != null ? a.computer() : a.machine(), LISTED_SUMMARY),
+                            oneLine(a.summary(), LISTED_SUMMARY));
+                    }
                 }
             }
             out.flush();

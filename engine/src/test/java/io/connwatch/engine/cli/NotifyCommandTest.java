@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import io.connwatch.alert.Notification;
 import io.connwatch.alert.Severity;
 import io.connwatch.engine.config.ConnwatchConfig;
 import io.connwatch.notify.Outbox;
@@ -13,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -83,9 +85,12 @@ class NotifyCommandTest {
     void previewShowsThePayloadAndTheEmailTemplates() {
         CliTest.Result hook = run("notify", "preview", "--config", config.toString(), "--receiver", "hook");
         assertEquals(0, hook.exit(), hook.err());
-        assertTrue(hook.out().startsWith("{\"version\":\"1\",\"status\":\"firing\",\"receiver\":\"hook\""), hook.out());
+        assertTrue(hook.out().startsWith("{\"version\":\"2\",\"id\":\""), hook.out());
+        assertTrue(hook.out().contains("\"status\":\"firing\",\"receiver\":\"hook\""), hook.out());
+        assertTrue(hook.out().contains("\"summary\":\"TEST from connwatch notify test"), hook.out());
         CliTest.Result mail = run("notify", "preview", "--config", config.toString());
-        assertTrue(mail.out().startsWith("Subject: [connwatch] HIGH malicious-remote-ip-outbound on app-001.contoso.com"), mail.out());
+        assertTrue(mail.out().startsWith(
+            "Subject: [connwatch] FIRING 1 (1 new) HIGH \u2014 malicious-remote-ip-outbound on app-001.contoso.com"), mail.out());
         assertTrue(mail.out().contains("--- text/html ---"), mail.out());
     }
 
@@ -102,35 +107,39 @@ class NotifyCommandTest {
             """.formatted(Path.of("..", "rules").toAbsolutePath(), tmp.resolve("outbox")));
         CliTest.Result mail = run("notify", "preview", "--config", config.toString(), "--receiver", "mail");
         assertEquals(0, mail.exit(), mail.err());
-        assertTrue(mail.out().startsWith("To: soc@contoso.com, oncall@contoso.com\nSubject: [connwatch] HIGH malicious-remote-ip-outbound"),
+        assertTrue(mail.out().startsWith(
+            "To: soc@contoso.com, oncall@contoso.com\nSubject: [connwatch] FIRING 1 (1 new) HIGH \u2014 malicious-remote-ip-outbound"),
             mail.out());
         assertTrue(mail.out().contains("\n--- text/plain ---\n"), mail.out());
         assertTrue(mail.out().contains("\n--- text/html ---\n"), mail.out());
         CliTest.Result chat = run("notify", "preview", "--config", config.toString(), "--receiver", "chat");
         assertEquals(0, chat.exit(), chat.err());
-        assertTrue(chat.out().startsWith("{\"text\":\"HIGH malicious-remote-ip-outbound on app-001.contoso.com"), chat.out());
+        assertTrue(chat.out().startsWith("{\"text\":\"FIRING 1 (1 new) HIGH \u2014 malicious-remote-ip-outbound on app-001.contoso.com\\n"
+            + "HIGH malicious-remote-ip-outbound on app-001.contoso.com: TEST from connwatch"), chat.out());
         assertTrue(chat.out().contains("\"blocks\":["), chat.out());
         CliTest.Result bus = run("notify", "preview", "--config", config.toString(), "--receiver", "bus");
         assertEquals(0, bus.exit(), bus.err());
-        assertTrue(bus.out().startsWith("Subject: [connwatch] HIGH malicious-remote-ip-outbound"), "no text form of its own: " + bus.out());
+        assertTrue(bus.out().startsWith("{\"id\":\""), "the record's value: " + bus.out());
+        assertTrue(bus.out().contains("\"fingerprint\":\"0000test0000\"") && bus.out().contains("\"notificationId\":\""), bus.out());
     }
 
     @Test
     void deadLettersAreListedAndReplayed() throws Exception {
         ConnwatchConfig c = ConnwatchConfig.load(config, Map.of());
         try (Outbox o = new Outbox(c.notifications().outbox())) {
-            List<OutboxEntry> queued = o.enqueue(NotifyCommand.sample(), List.of("hook"), 0);
-            o.bury(queued, "hook: HTTP 400");
+            OutboxEntry queued = o.enqueue(NotifyCommand.sampleNotification("hook"), 0);
+            o.bury(List.of(queued), "hook: HTTP 400");
         }
         CliTest.Result list = run("notify", "dead-letters", "--config", config.toString());
         assertEquals(0, list.exit(), list.err());
         assertTrue(list.out().startsWith("1 dead letter(s), 0 waiting for delivery"), list.out());
-        assertTrue(list.out().contains("hook  2024-04-01T08:15:00Z high malicious-remote-ip-outbound  attempts=1  hook: HTTP 400"), list.out());
+        assertTrue(list.out().contains("1  hook  {}:{fingerprint=\"0000test0000\"}  firing high  alerts=1  attempts=1  hook: HTTP 400"),
+            list.out());
         CliTest.Result replay = run("notify", "replay", "--config", config.toString(), "--all");
         assertEquals("1 dead letter(s) queued again", replay.out().strip());
         try (Outbox o = new Outbox(c.notifications().outbox())) {
             assertEquals(1, o.pending().size());
-            assertEquals(Severity.HIGH, o.pending().get(0).alert().severity());
+            assertEquals(Severity.HIGH, o.pending().get(0).notification().worstSeverity());
             assertEquals(List.of(), o.deadLetters());
         }
     }
@@ -171,9 +180,9 @@ class NotifyCommandTest {
         ConnwatchConfig c = ConnwatchConfig.load(config, Map.of());
         long id;
         try (Outbox o = new Outbox(c.notifications().outbox())) {
-            List<OutboxEntry> queued = o.enqueue(NotifyCommand.sample(), List.of("hook"), 0);
-            o.bury(queued, "hook: HTTP 400");
-            id = queued.get(0).id();
+            OutboxEntry queued = o.enqueue(NotifyCommand.sampleNotification("hook"), 0);
+            o.bury(List.of(queued), "hook: HTTP 400");
+            id = queued.id();
         }
         CliTest.Result none = run("notify", "replay", "--config", config.toString(), "9999");
         assertEquals(1, none.exit(), none.err());
@@ -200,16 +209,42 @@ class NotifyCommandTest {
             s.evidenceTime(), s.detectedAt(), "db-9.contoso.com\u001b[2J", s.machine(), s.process(),
             "first line\nsecond line\u001b]0;owned\u0007 " + "x".repeat(5000), s.labels(), s.evidence());
         try (Outbox o = new Outbox(c.notifications().outbox())) {
-            o.bury(o.enqueue(hostile, List.of("hook"), 0), "hook: HTTP 400");
+            o.bury(List.of(o.enqueue(Notification.of("hook", List.of(hostile), Instant.parse("2024-04-01T08:20:00Z")), 0)),
+                "hook: HTTP 400");
         }
         CliTest.Result list = run("notify", "dead-letters", "--config", config.toString());
         assertEquals(0, list.exit(), list.err());
         String[] lines = list.out().split("\n");
         assertEquals(3, lines.length, list.out());
-        assertTrue(lines[1].contains("hook  2024-04-01T08:15:00Z high malicious-remote-ip-outbound  attempts=1  hook: HTTP 400"), lines[1]);
+        assertEquals("1  hook  {}:{fingerprint=\"0000test0000\"}  firing high  alerts=1  attempts=1  hook: HTTP 400", lines[1]);
         assertTrue(lines[2].startsWith("    alert alert-7  db-9.contoso.com?[2J  first line second line?]0;owned? xxx"), lines[2]);
         assertTrue(lines[2].endsWith("x\u2026"), "a long summary is cut: " + lines[2].length());
         assertTrue(lines[2].length() < 300, String.valueOf(lines[2].length()));
         assertFalse(list.out().contains("\u001b") || list.out().contains("\u0007"), "no terminal control characters from a host");
+    }
+
+    @Test
+    void aDeadLetterOfAGroupShowsItsKeyStatusAndCountOnSafeLines() throws Exception {
+        ConnwatchConfig c = ConnwatchConfig.load(config, Map.of());
+        io.connwatch.alert.Alert s = NotifyCommand.sample();
+        io.connwatch.alert.Alert other = new io.connwatch.alert.Alert("alert-9", s.rule(), io.connwatch.alert.Severity.CRITICAL, "fp-9",
+            s.evidenceTime(), s.detectedAt(), s.computer(), s.machine(), s.process(), "another", s.labels(), s.evidence());
+        List<Notification.NotifiedAlert> alerts = List.of(
+            new Notification.NotifiedAlert(s, Notification.AlertStatus.RESOLVED, s.evidenceTime(), s.evidenceTime().plusSeconds(60), true,
+                1, List.of(), List.of()),
+            new Notification.NotifiedAlert(other, Notification.AlertStatus.RESOLVED, s.evidenceTime(), s.evidenceTime().plusSeconds(60),
+                true, 1, List.of(), List.of()));
+        Notification group = new Notification("n-1", "hook", "{}:{computer=\"evil\u001b[2J\nhost\"}", Map.of("computer", "evil"),
+            Notification.AlertStatus.RESOLVED, alerts, new Notification.Counts(0, 2, 0, 2, 0, 0, 0, 0), Instant.parse("2024-04-01T08:20:00Z"),
+            false, null, null);
+        try (Outbox o = new Outbox(c.notifications().outbox())) {
+            o.bury(List.of(o.enqueue(group, 0)), "hook: HTTP 400");
+        }
+        CliTest.Result list = run("notify", "dead-letters", "--config", config.toString());
+        assertEquals(0, list.exit(), list.err());
+        String[] lines = list.out().split("\n");
+        assertEquals(3, lines.length, list.out());
+        assertEquals("1  hook  {}:{computer=\"evil?[2J host\"}  resolved critical  alerts=2  attempts=1  hook: HTTP 400", lines[1]);
+        assertTrue(lines[2].startsWith("    alert " + s.id() + "  app-001.contoso.com  TEST from connwatch notify test"), lines[2]);
     }
 }

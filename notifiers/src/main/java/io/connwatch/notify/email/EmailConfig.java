@@ -23,17 +23,21 @@ import java.util.Set;
  * @param from     sender address
  * @param to       recipients
  * @param timeout  connect, read and write timeout
+ * @param sendResolved whether resolved notifications are mailed ({@code send-resolved}, off by default)
  */
 public record EmailConfig(String name, String host, int port, Tls tls, String username, String password, String sslTrust,
-                          InternetAddress from, List<InternetAddress> to, Duration timeout) implements ReceiverConfig {
+                          InternetAddress from, List<InternetAddress> to, Duration timeout, boolean sendResolved)
+    implements ReceiverConfig {
     public static final String TYPE = "email";
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    /** Off, as Alertmanager's email: a mail that something stopped is noise in an inbox. */
+    public static final boolean DEFAULT_SEND_RESOLVED = false;
 
     /** Connection security. */
     public enum Tls { STARTTLS, SMTPS, NONE }
 
     private static final Set<String> KEYS = Set.of("type", "name", "host", "port", "tls", "username", "password", "password-file",
-        "ssl-trust", "from", "to", "timeout");
+        "ssl-trust", "from", "to", "timeout", SEND_RESOLVED);
 
     public EmailConfig {
         to = List.copyOf(to);
@@ -71,10 +75,12 @@ public record EmailConfig(String name, String host, int port, Tls tls, String us
             s.problem("to", "missing: at least one recipient");
         }
         Duration timeout = s.duration("timeout", DEFAULT_TIMEOUT);
+        boolean sendResolved = s.bool(SEND_RESOLVED, DEFAULT_SEND_RESOLVED);
         if (host == null || from == null || to.isEmpty() || (username != null && password == null)) {
             return null;
         }
-        return new EmailConfig(name, host, port, tls, username, password, s.string("ssl-trust", null), from, to, timeout);
+        return new EmailConfig(name, host, port, tls, username, password, s.string("ssl-trust", null), from, to, timeout,
+            sendResolved);
     }
 
     @Override

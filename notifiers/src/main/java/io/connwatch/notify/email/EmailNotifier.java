@@ -1,6 +1,6 @@
 package io.connwatch.notify.email;
 
-import io.connwatch.alert.Alert;
+import io.connwatch.alert.Notification;
 import io.connwatch.notify.DeliveryException;
 import io.connwatch.notify.Notifier;
 import io.connwatch.notify.Templates;
@@ -14,9 +14,10 @@ import jakarta.mail.Transport;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Date;
-import java.util.List;
+import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.stream.Collectors;
@@ -24,12 +25,19 @@ import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 
 /**
- * Email over SMTP with Jakarta Mail: STARTTLS, SMTPS or plain, optional authentication, several
- * recipients, and a multipart message with a plain-text and an HTML part from the templates.
- * Rejected recipients and failed authentication are permanent; connection problems, timeouts
- * and 4xx replies are temporary.
+ * Email over SMTP with Jakarta Mail: one mail per notification (one alert group), STARTTLS, SMTPS
+ * or plain, optional authentication, several recipients, and a multipart message with a
+ * plain-text and an HTML part from the templates: a subject with the group's status, counts,
+ * worst severity and labels ({@code [connwatch] FIRING 3 (2 new) HIGH — computer=web-01}), and
+ * bodies listing the firing, then the resolved alerts with their evidence in words. Mails of one
+ * group share a {@code References} header so that mail readers thread them. Rejected recipients
+ * and failed authentication are permanent; connection problems, timeouts and 4xx replies are
+ * temporary.
  */
 public final class EmailNotifier implements Notifier {
+    /** The longest subject: a group's labels come from hosts and can be long. */
+    static final int MAX_SUBJECT = 250;
+
     private final String name;
     private final EmailConfig config;
     private final Templates templates;
@@ -68,37 +76,50 @@ public final class EmailNotifier implements Notifier {
         return name;
     }
 
-    /** The recipients, then the subject and both parts of each alert's message. */
     @Override
-    public Optional<String> preview(List<Alert> alerts) {
-        StringBuilder sb = new StringBuilder("To: " + config.to().stream().map(Object::toString).collect(Collectors.joining(", ")));
-        for (Alert a : alerts) {
-            sb.append('\n').append(preview(templates, a));
-        }
-        return Optional.of(sb.toString());
+    public boolean sendResolved() {
+        return config.sendResolved();
     }
 
-    /** The subject and the plain-text and HTML parts the templates give for an alert, as the preview command shows them. */
-    public static String preview(Templates templates, Alert alert) {
-        return "Subject: " + templates.render("email-subject", alert).strip() + "\n"
-            + "\n--- text/plain ---\n" + templates.render("email-text", alert) + "\n"
-            + "--- text/html ---\n" + templates.render("email-html", alert);
+    /** The recipients, then the subject and both parts of the message. */
+    @Override
+    public Optional<String> preview(Notification n) {
+        return Optional.of("To: " + config.to().stream().map(Object::toString).collect(Collectors.joining(", ")) + "\n"
+            + preview(templates, n));
     }
 
-    /** Builds the message for an alert. */
-    public MimeMessage message(Alert alert) throws MessagingException {
+    /** The subject and the plain-text and HTML parts the templates give for a notification, as the preview command shows them. */
+    public static String preview(Templates templates, Notification n) {
+        return "Subject: " + subject(templates, n) + "\n"
+            + "\n--- text/plain ---\n" + templates.render("email-text", n) + "\n"
+            + "--- text/html ---\n" + templates.render("email-html", n);
+    }
+
+    /** The subject on one line (a host's line breaks and control characters become spaces), at most {@value #MAX_SUBJECT} characters. */
+    static String subject(Templates templates, Notification n) {
+        String s = templates.render("email-subject", n).strip().replaceAll("[\\p{Cntrl}\\u2028\\u2029]+", " ");
+        return s.length() <= MAX_SUBJECT ? s : s.substring(0, MAX_SUBJECT - 1) + "\u2026";
+    }
+
+    /** Builds the message for a notification. */
+    public MimeMessage message(Notification n) throws MessagingException {
         MimeMessage m = new MimeMessage(session);
         m.setFrom(config.from());
         m.setRecipients(Message.RecipientType.TO, config.to().toArray(new Address[0]));
-        m.setSubject(templates.render("email-subject", alert).strip(), "UTF-8");
+        m.setSubject(subject(templates, n), "UTF-8");
         m.setSentDate(new Date());
-        m.setHeader("X-Connwatch-Alert-Id", alert.id());
-        m.setHeader("X-Connwatch-Fingerprint", alert.fingerprint());
-        m.setHeader("X-Connwatch-Severity", alert.severity().label());
+        m.setHeader("X-Connwatch-Notification-Id", n.id());
+        m.setHeader("X-Connwatch-Status", n.status().label());
+        m.setHeader("X-Connwatch-Severity", n.worstSeverity().label());
+        if (n.alerts().size() == 1) {
+            m.setHeader("X-Connwatch-Alert-Id", n.alerts().get(0).alert().id());
+            m.setHeader("X-Connwatch-Fingerprint", n.alerts().get(0).alert().fingerprint());
+        }
+        m.setHeader("References", groupReference(n));
         MimeBodyPart text = new MimeBodyPart();
-        text.setText(templates.render("email-text", alert), "UTF-8", "plain");
+        text.setText(templates.render("email-text", n), "UTF-8", "plain");
         MimeBodyPart html = new MimeBodyPart();
-        html.setText(templates.render("email-html", alert), "UTF-8", "html");
+        html.setText(templates.render("email-html", n), "UTF-8", "html");
         MimeMultipart alternative = new MimeMultipart("alternative");
         alternative.addBodyPart(text);
         alternative.addBodyPart(html);
@@ -107,23 +128,33 @@ public final class EmailNotifier implements Notifier {
         return m;
     }
 
+    /** A message id shared by every mail about the group (to this receiver), that mail readers thread on. */
+    static String groupReference(Notification n) {
+        byte[] digest;
+        try {
+            digest = java.security.MessageDigest.getInstance("SHA-256").digest((n.receiver() + "\n" + n.groupKey())
+                .getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is always available", e);
+        }
+        return "<group-" + HexFormat.of().formatHex(digest, 0, 16) + "@connwatch>";
+    }
+
     @Override
-    public void deliver(List<Alert> alerts) throws DeliveryException {
-        for (Alert a : alerts) {
-            try {
-                MimeMessage m = message(a);
-                try (Transport transport = session.getTransport(config.tls() == EmailConfig.Tls.SMTPS ? "smtps" : "smtp")) {
-                    transport.connect(config.host(), config.port(), config.username(), config.password());
-                    transport.sendMessage(m, m.getAllRecipients());
-                }
-            } catch (AuthenticationFailedException e) {
-                throw DeliveryException.permanent(name + ": SMTP authentication failed for user " + config.username());
-            } catch (SendFailedException e) {
-                throw classify(e);
-            } catch (MessagingException e) {
-                throw DeliveryException.temporary(name + ": cannot send through " + config.host() + ":" + config.port() + ": "
-                    + rootCause(e));
+    public void deliver(Notification n) throws DeliveryException {
+        try {
+            MimeMessage m = message(n);
+            try (Transport transport = session.getTransport(config.tls() == EmailConfig.Tls.SMTPS ? "smtps" : "smtp")) {
+                transport.connect(config.host(), config.port(), config.username(), config.password());
+                transport.sendMessage(m, m.getAllRecipients());
             }
+        } catch (AuthenticationFailedException e) {
+            throw DeliveryException.permanent(name + ": SMTP authentication failed for user " + config.username());
+        } catch (SendFailedException e) {
+            throw classify(e);
+        } catch (MessagingException e) {
+            throw DeliveryException.temporary(name + ": cannot send through " + config.host() + ":" + config.port() + ": "
+                + rootCause(e));
         }
     }
 

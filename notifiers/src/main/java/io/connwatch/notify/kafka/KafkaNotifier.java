@@ -1,14 +1,20 @@
 package io.connwatch.notify.kafka;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.connwatch.alert.Alert;
 import io.connwatch.alert.AlertJson;
+import io.connwatch.alert.Notification;
+import io.connwatch.alert.Notification.NotifiedAlert;
 import io.connwatch.notify.DeliveryException;
+import io.connwatch.notify.NotificationJson;
 import io.connwatch.notify.Notifier;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -23,11 +29,15 @@ import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The alerts-topic receiver: each alert is published as its JSON (the same shape as the JSON-lines
- * output) keyed by fingerprint, so a consumer sees every episode of one finding on one partition,
- * in order, and a compacted topic keeps the latest. Headers carry rule, severity and machine for
- * consumers that filter without parsing. The producer is idempotent with acks=all; a delivery
- * counts only when the broker acknowledged it. Broker unreachable or a retriable error is
+ * The alerts-topic receiver: each alert of a notification is one record keyed by fingerprint, so a
+ * consumer sees every state of one finding on one partition, in order, and a compacted topic keeps
+ * the latest. The value is the alert as the webhook's version 2 payload lists it ({@code id,
+ * status, startsAt, endsAt, fingerprint, rule, severity, ...}, see {@link NotificationJson#alert})
+ * (its {@code status} the alert's own) plus {@code groupKey} and {@code notificationId}; headers carry rule, severity,
+ * status, machine and notification id for consumers that filter without parsing. The producer is
+ * idempotent with acks=all; a delivery counts only when the broker acknowledged every record of
+ * the notification (a retry publishes them all again: consumers deduplicate by notification id
+ * and fingerprint). Broker unreachable or a retriable error is
  * temporary (the dispatcher retries from the outbox); authorization, authentication, a bad topic
  * or a record too large is permanent.
  */
@@ -35,14 +45,14 @@ public final class KafkaNotifier implements Notifier {
     private final String name;
     private final String topic;
     private final Duration timeout;
-    private final int maxBatch;
+    private final boolean sendResolved;
     private final KafkaProducer<String, String> producer;
 
     public KafkaNotifier(KafkaNotifierConfig config) {
         this.name = config.name();
         this.topic = config.topic();
         this.timeout = config.timeout();
-        this.maxBatch = config.maxBatch();
+        this.sendResolved = config.sendResolved();
         this.producer = new KafkaProducer<>(config.client().with(Map.of(
             "acks", "all",
             "enable.idempotence", "true",
@@ -59,18 +69,43 @@ public final class KafkaNotifier implements Notifier {
     }
 
     @Override
-    public int maxBatch() {
-        return maxBatch;
+    public boolean sendResolved() {
+        return sendResolved;
+    }
+
+    /** The record values, as published, one JSON document a line. */
+    @Override
+    public Optional<String> preview(Notification n) {
+        return Optional.of(String.join("\n", n.alerts().stream().map(a -> value(n, a)).toList()));
+    }
+
+    /**
+     * The value of an alert's record: its version-2 alert object (whose {@code status} is the
+     * alert's own: firing or resolved) with the notification's {@code groupKey} and
+     * {@code notificationId}.
+     */
+    public static String value(Notification n, NotifiedAlert a) {
+        ObjectNode o = NotificationJson.alert(a);
+        o.put("groupKey", n.groupKey());
+        o.put("notificationId", n.id());
+        try {
+            return AlertJson.mapper().writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override
-    public void deliver(List<Alert> alerts) throws DeliveryException {
-        List<Future<RecordMetadata>> sent = new ArrayList<>(alerts.size());
+    public void deliver(Notification n) throws DeliveryException {
+        List<Future<RecordMetadata>> sent = new ArrayList<>(n.alerts().size());
         try {
-            for (Alert a : alerts) {
-                ProducerRecord<String, String> r = new ProducerRecord<>(topic, a.fingerprint(), AlertJson.toJson(a));
+            for (NotifiedAlert na : n.alerts()) {
+                Alert a = na.alert();
+                ProducerRecord<String, String> r = new ProducerRecord<>(topic, a.fingerprint(), value(n, na));
                 r.headers().add("connwatch-rule", a.rule().getBytes(StandardCharsets.UTF_8));
                 r.headers().add("connwatch-severity", a.severity().label().getBytes(StandardCharsets.UTF_8));
+                r.headers().add("connwatch-status", na.status().label().getBytes(StandardCharsets.UTF_8));
+                r.headers().add("connwatch-notification-id", n.id().getBytes(StandardCharsets.UTF_8));
                 if (a.machine() != null) {
                     r.headers().add("connwatch-machine", a.machine().getBytes(StandardCharsets.UTF_8));
                 }

@@ -15,15 +15,20 @@ import java.util.Set;
  * @param client   bootstrap servers, TLS and SASL
  * @param topic    the topic alerts are published to
  * @param timeout  how long a delivery waits for the broker's acknowledgements
- * @param maxBatch alerts per delivery
+ * @param maxBatch no longer used, still accepted so that older configuration files load: a delivery publishes the
+ *                 alerts of one notification
+ * @param sendResolved whether resolved alerts are published ({@code send-resolved}, on by default)
  */
-public record KafkaNotifierConfig(String name, KafkaClientConfig client, String topic, Duration timeout, int maxBatch)
+public record KafkaNotifierConfig(String name, KafkaClientConfig client, String topic, Duration timeout, int maxBatch,
+                                  boolean sendResolved)
     implements ReceiverConfig {
     public static final String TYPE = "kafka";
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     public static final int DEFAULT_MAX_BATCH = 100;
+    /** On: a consumer of the topic (a compacted one keeps the latest per fingerprint) wants to see an alert end. */
+    public static final boolean DEFAULT_SEND_RESOLVED = true;
 
-    private static final Set<String> OWN_KEYS = Set.of("type", "name", "topic", "timeout", "max-batch");
+    private static final Set<String> OWN_KEYS = Set.of("type", "name", "topic", "timeout", "max-batch", SEND_RESOLVED);
 
     @Override
     public String type() {
@@ -38,10 +43,11 @@ public record KafkaNotifierConfig(String name, KafkaClientConfig client, String 
         String topic = s.required("topic");
         Duration timeout = s.duration("timeout", DEFAULT_TIMEOUT);
         int maxBatch = s.integer("max-batch", DEFAULT_MAX_BATCH, 1, 10_000);
+        boolean sendResolved = s.bool(SEND_RESOLVED, DEFAULT_SEND_RESOLVED);
         KafkaClientConfig client = KafkaClientConfig.read(s);
         if (topic == null || client == null) {
             return null;
         }
-        return new KafkaNotifierConfig(name, client, topic, timeout, maxBatch);
+        return new KafkaNotifierConfig(name, client, topic, timeout, maxBatch, sendResolved);
     }
 }

@@ -6,9 +6,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.connwatch.alert.Alert;
 import io.connwatch.alert.Evidence;
+import io.connwatch.alert.Notification;
+import io.connwatch.alert.Notification.AlertStatus;
+import io.connwatch.alert.Notification.NotifiedAlert;
 import io.connwatch.alert.Severity;
 import io.connwatch.notify.DeliveryException;
+import io.connwatch.notify.EvidenceText;
 import io.connwatch.notify.HttpSupport;
+import io.connwatch.notify.MessageText;
 import io.connwatch.notify.Notifier;
 import io.connwatch.notify.Templates;
 import java.io.IOException;
@@ -18,18 +23,24 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Slack incoming webhooks: Block Kit messages (severity at a glance, key fields, evidence
- * summary) with a plain-text fallback, always within Block Kit's limits so Slack never refuses one
- * for its size. Several pending alerts go in one message (at most {@link #ALERTS_PER_MESSAGE}),
- * and the dispatcher keeps at least {@code min-interval} (1 s) between messages, Slack's rate for
- * a webhook. Slack's answers: 200 {@code ok}; 400 {@code invalid_payload}, 403 and 404
- * {@code no_service} are permanent; 429 honours Retry-After; 5xx is retried. The webhook URL is a
- * secret and appears in no message.
+ * Slack incoming webhooks: one Block Kit message per notification (one alert group). A header
+ * with the worst severity's icon, the counts and the group ({@code :red_circle: FIRING 3 (2 new) ·
+ * 1 resolved — computer=web-01}; a resolved group in green), a line with the worst severity, the
+ * group's labels and its acknowledgement, an "Acknowledge" button when the notification has a link,
+ * then each alert as a compact section (severity, summary, rule, computer, process, since when)
+ * with its evidence in words and its fingerprint; alerts beyond {@code max-alerts-per-message}
+ * (and what Block Kit's 50 blocks hold) are counted in a last line with what was held back
+ * ({@code and 84 more; 3 silenced, 1 inhibited}) instead of being split into several messages.
+ * A plain-text fallback from the {@code slack-text} template goes with it. Every text is cut to
+ * its Block Kit limit so Slack never refuses a message for its size, and the dispatcher keeps at
+ * least {@code min-interval} (1 s) between messages, Slack's rate for a webhook. Slack's answers:
+ * 200 {@code ok}; 400 {@code invalid_payload}, 403 and 404 {@code no_service} are permanent; 429
+ * honours Retry-After; 5xx is retried. The webhook URL is a secret and appears in no message.
  */
 public final class SlackNotifier implements Notifier {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -43,12 +54,19 @@ public final class SlackNotifier implements Notifier {
     static final int MAX_HEADER_TEXT = 150;
     /** Characters of any other text object (our context elements). */
     static final int MAX_TEXT_OBJECT = 3000;
+    /** Characters of a button's text. */
+    static final int MAX_BUTTON_TEXT = 75;
+    /** Characters of a button's URL. */
+    static final int MAX_BUTTON_URL = 3000;
     /** Characters of the top-level fallback: Slack cuts at 40,000, but a longer one is unreadable. */
     static final int MAX_FALLBACK_TEXT = 4000;
     private static final int BLOCKS_PER_ALERT = 3;
-    /** Alerts one message holds: a header and three blocks (section, context, divider) per alert within 50 blocks. */
-    public static final int ALERTS_PER_MESSAGE = (MAX_BLOCKS - 1) / BLOCKS_PER_ALERT;
+    /** Blocks around the alerts: header, group line, acknowledge button, the line counting what is not shown. */
+    private static final int FIXED_BLOCKS = 4;
+    /** Alerts one message shows: three blocks (section, context, divider) per alert within 50 blocks, after the fixed ones. */
+    public static final int ALERTS_PER_MESSAGE = (MAX_BLOCKS - FIXED_BLOCKS) / BLOCKS_PER_ALERT;
     private static final String ELLIPSIS = "\u2026";
+    private static final String RESOLVED_ICON = ":large_green_circle:";
 
     private final String name;
     private final SlackConfig config;
@@ -67,13 +85,9 @@ public final class SlackNotifier implements Notifier {
         return name;
     }
 
-    /**
-     * {@code max-alerts-per-message}, but no more than one message holds: the dispatcher then
-     * retries exactly the alerts of the message that failed.
-     */
     @Override
-    public int maxBatch() {
-        return Math.min(config.maxAlertsPerMessage(), ALERTS_PER_MESSAGE);
+    public boolean sendResolved() {
+        return config.sendResolved();
     }
 
     /** The minimum time between two messages to this webhook. */
@@ -82,10 +96,10 @@ public final class SlackNotifier implements Notifier {
         return config.minInterval();
     }
 
-    /** The Block Kit messages, as sent, one JSON document a line. */
+    /** The Block Kit message, as sent. */
     @Override
-    public Optional<String> preview(List<Alert> alerts) {
-        return Optional.of(String.join("\n", messages(alerts)));
+    public Optional<String> preview(Notification n) {
+        return Optional.of(message(n));
     }
 
     static String icon(Severity s) {
@@ -98,55 +112,94 @@ public final class SlackNotifier implements Notifier {
         };
     }
 
-    /** The Block Kit messages for alerts, as sent: {@link #maxBatch()} alerts a message, every text cut to its limit. */
-    public List<String> messages(List<Alert> alerts) {
-        int per = maxBatch();
-        int parts = Math.max(1, (alerts.size() + per - 1) / per);
-        List<String> out = new ArrayList<>(parts);
-        for (int part = 0; part < parts; part++) {
-            out.add(message(alerts.subList(part * per, Math.min(alerts.size(), (part + 1) * per)), part + 1, parts));
-        }
-        return out;
+    /** Alerts a message shows: {@code max-alerts-per-message}, but no more than {@link #ALERTS_PER_MESSAGE}. */
+    public int alertsShown() {
+        return Math.max(1, Math.min(config.maxAlertsPerMessage(), ALERTS_PER_MESSAGE));
     }
 
-    private String message(List<Alert> alerts, int part, int parts) {
+    /** The Block Kit message for a notification, as sent, every text cut to its limit. */
+    public String message(Notification n) {
+        List<NotifiedAlert> all = n.alerts();
+        List<NotifiedAlert> shown = all.subList(0, Math.min(all.size(), alertsShown()));
+        boolean resolved = n.status() == AlertStatus.RESOLVED;
+        boolean markNew = MessageText.marksNew(n);
         ObjectNode root = JSON.createObjectNode();
-        StringBuilder fallback = new StringBuilder();
-        for (Alert a : alerts) {
-            if (fallback.length() > MAX_FALLBACK_TEXT) {
-                break;
-            }
-            fallback.append(fallback.isEmpty() ? "" : "\n").append(templates.render("slack-text", a).strip());
-        }
-        root.put("text", fit(fallback.toString(), MAX_FALLBACK_TEXT));
+        String fallback = templates.render("slack-text", Templates.context(n, shown.size(), MAX_FALLBACK_TEXT)).strip();
+        root.put("text", fit(escaped(fallback.isEmpty() ? MessageText.headline(n) : fallback, MAX_FALLBACK_TEXT), MAX_FALLBACK_TEXT));
         ArrayNode blocks = root.putArray("blocks");
-        if (alerts.size() > 1 || parts > 1) {
-            String header = alerts.size() + " connwatch alerts" + (parts > 1 ? " (part " + part + " of " + parts + ")" : "");
-            blocks.addObject().put("type", "header").putObject("text").put("type", "plain_text").put("text", fit(header, MAX_HEADER_TEXT));
+        String group = MessageText.group(n);
+        String header = (resolved ? RESOLVED_ICON : icon(n.worstSeverity())) + " " + MessageText.headline(n)
+            + (group.isEmpty() ? "" : " \u2014 " + cut(group, MAX_HEADER_TEXT));
+        blocks.addObject().put("type", "header").putObject("text").put("type", "plain_text").put("text", fit(header, MAX_HEADER_TEXT));
+        context(blocks, groupLine(n, group));
+        if (n.ackUrl() != null && n.ackUrl().length() <= MAX_BUTTON_URL) {
+            ObjectNode button = blocks.addObject().put("type", "actions").putArray("elements").addObject();
+            button.put("type", "button").put("action_id", "connwatch-acknowledge").put("url", n.ackUrl()).put("style", "primary");
+            button.putObject("text").put("type", "plain_text").put("text", "Acknowledge");
         }
-        for (Alert a : alerts) {
+        for (NotifiedAlert na : shown) {
+            Alert a = na.alert();
+            boolean gone = na.status() == AlertStatus.RESOLVED;
+            String lead = gone ? RESOLVED_ICON + " *RESOLVED* (" + a.severity().label().toUpperCase(Locale.ROOT) + ")"
+                : icon(a.severity()) + " *" + a.severity().label().toUpperCase(Locale.ROOT) + "*" + (markNew && na.isNew() ? " _new_" : "");
             ObjectNode section = blocks.addObject();
             section.put("type", "section");
-            section.putObject("text").put("type", "mrkdwn").put("text", fit(icon(a.severity()) + " *"
-                + a.severity().label().toUpperCase(java.util.Locale.ROOT) + "* " + escaped(a.summary(), MAX_SECTION_TEXT), MAX_SECTION_TEXT));
+            section.putObject("text").put("type", "mrkdwn").put("text", fit(lead + " " + escaped(a.summary(), MAX_SECTION_TEXT),
+                MAX_SECTION_TEXT));
             ArrayNode fields = section.putArray("fields");
             field(fields, "Rule", a.rule());
             field(fields, "Computer", a.computer() != null ? a.computer() : a.machine());
             field(fields, "Process", a.process() == null ? "-" : a.process());
-            field(fields, "Evidence at", a.evidenceTime().toString());
-            ObjectNode context = blocks.addObject();
-            context.put("type", "context");
+            if (gone) {
+                field(fields, "Resolved", na.endsAt() == null ? "-" : MessageText.time(na.endsAt()));
+            } else {
+                field(fields, "Since", MessageText.time(na.startsAt()) + (na.occurrences() > 1 ? " (" + na.occurrences() + " times)" : ""));
+            }
             // The fingerprint is what a reader searches for: a long evidence summary is cut before it, not it.
             String fingerprint = " | fingerprint `" + a.fingerprint() + "`";
             String evidence = fit(escaped(evidenceSummary(a), MAX_TEXT_OBJECT), Math.max(1, MAX_TEXT_OBJECT - fingerprint.length()));
-            context.putArray("elements").addObject().put("type", "mrkdwn").put("text", fit(evidence + fingerprint, MAX_TEXT_OBJECT));
+            context(blocks, evidence + fingerprint);
             blocks.addObject().put("type", "divider");
+        }
+        long more = all.size() - shown.size() + (long) n.counts().truncated();
+        String heldBack = MessageText.heldBack(n.counts());
+        if (more > 0 || !heldBack.isEmpty()) {
+            context(blocks, more > 0 ? "and " + more + " more" + (heldBack.isEmpty() ? "" : "; " + heldBack)
+                : heldBack + " since the last message");
         }
         try {
             return JSON.writeValueAsString(root);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The line under the header: worst severity, the group's labels, a reminder, who acknowledged. */
+    private static String groupLine(Notification n, String group) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(n.status() == AlertStatus.RESOLVED ? "Resolved, was *" : "Worst severity *")
+            .append(n.worstSeverity().label().toUpperCase(Locale.ROOT)).append('*');
+        if (!group.isEmpty()) {
+            sb.append(" \u00b7 ").append(escaped(group, MAX_TEXT_OBJECT));
+        }
+        if (n.repeat()) {
+            sb.append(" \u00b7 reminder: nothing changed since the last message");
+        }
+        String ack = MessageText.acknowledged(n);
+        if (!ack.isEmpty()) {
+            sb.append(" \u00b7 ").append(escaped(ack, MAX_TEXT_OBJECT));
+        }
+        return sb.toString();
+    }
+
+    private static void context(ArrayNode blocks, String mrkdwn) {
+        ObjectNode context = blocks.addObject();
+        context.put("type", "context");
+        context.putArray("elements").addObject().put("type", "mrkdwn").put("text", fit(mrkdwn, MAX_TEXT_OBJECT));
+    }
+
+    private static String cut(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max);
     }
 
     private static void field(ArrayNode fields, String label, String value) {
@@ -185,29 +238,14 @@ public final class SlackNotifier implements Notifier {
         return text.substring(0, cut) + ELLIPSIS;
     }
 
+    /** Each piece of evidence in words ({@link EvidenceText}), separated by semicolons. */
     private static String evidenceSummary(Alert a) {
         StringBuilder sb = new StringBuilder();
         for (Evidence e : a.evidence()) {
             if (sb.length() > MAX_TEXT_OBJECT) {
                 break; // the rest would be cut anyway
             }
-            sb.append(sb.isEmpty() ? "" : "; ").append(brief(e));
-        }
-        return sb.toString();
-    }
-    private static String brief(Evidence e) {
-        Object remote = e.fields().get("RemoteIp");
-        Object indicator = e.fields().get("Indicator");
-        Object port = e.fields().containsKey("Port") ? e.fields().get("Port") : e.fields().get("DestinationPort");
-        StringBuilder sb = new StringBuilder(e.kind());
-        if (remote != null) {
-            sb.append(" remote ").append(remote);
-        }
-        if (port != null) {
-            sb.append(" port ").append(port);
-        }
-        if (indicator != null) {
-            sb.append(" indicator ").append(indicator);
+            sb.append(sb.isEmpty() ? "" : "; ").append(EvidenceText.sentence(e, MAX_TEXT_OBJECT));
         }
         return sb.toString();
     }
@@ -217,22 +255,16 @@ public final class SlackNotifier implements Notifier {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
-    /**
-     * Posts the alerts' messages in order. The dispatcher hands at most {@link #maxBatch()}
-     * alerts, one message; a caller handing more gets several, and a failure part-way fails the
-     * whole call (the messages before it were delivered).
-     */
+    /** Posts the notification's message. */
     @Override
-    public void deliver(List<Alert> alerts) throws DeliveryException {
-        for (String message : messages(alerts)) {
-            HttpRequest req = HttpRequest.newBuilder(config.url()).timeout(config.timeout()).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(message, StandardCharsets.UTF_8)).build();
-            HttpResponse<String> r = HttpSupport.send(http, req, name);
-            if (r.statusCode() != 200) {
-                String body = r.body() == null ? "" : r.body().strip();
-                // Slack's error bodies are short codes such as invalid_payload or no_service: safe to show.
-                throw HttpSupport.failure(name, r, body.matches("[a-z_]{1,40}") ? body : null);
-            }
+    public void deliver(Notification n) throws DeliveryException {
+        HttpRequest req = HttpRequest.newBuilder(config.url()).timeout(config.timeout()).header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(message(n), StandardCharsets.UTF_8)).build();
+        HttpResponse<String> r = HttpSupport.send(http, req, name);
+        if (r.statusCode() != 200) {
+            String body = r.body() == null ? "" : r.body().strip();
+            // Slack's error bodies are short codes such as invalid_payload or no_service: safe to show.
+            throw HttpSupport.failure(name, r, body.matches("[a-z_]{1,40}") ? body : null);
         }
     }
 }

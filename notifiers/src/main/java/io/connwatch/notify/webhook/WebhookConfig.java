@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -23,19 +24,32 @@ import java.util.Set;
  * @param basicPassword basic auth password (secret)
  * @param signingSecret HMAC key (secret), or null for unsigned
  * @param timeout       request timeout
- * @param maxBatch      alerts per request
+ * @param maxBatch      no longer used, still accepted so that older configuration files load: a request carries one
+ *                      notification (one alert group) since payload version 2; {@code max-alerts} bounds its size
  * @param tls           CA and client-certificate options
+ * @param payloadVersion the payload's shape: {@code 2} (a notification, Alertmanager-like) or {@code 1} (the alert
+ *                      list of earlier releases)
+ * @param maxAlerts     the most alerts one payload lists, the rest counted in {@code truncatedAlerts}; 0 for all
+ *                      (version 2 only: version 1 cannot say that some were left out)
+ * @param sendResolved  whether resolved notifications are sent ({@code send-resolved}, on by default)
  */
 public record WebhookConfig(String name, URI url, Map<String, String> headers, String bearerToken, String basicUser,
-                            String basicPassword, String signingSecret, Duration timeout, int maxBatch, HttpSupport.Tls tls)
+                            String basicPassword, String signingSecret, Duration timeout, int maxBatch, HttpSupport.Tls tls,
+                            int payloadVersion, int maxAlerts, boolean sendResolved)
     implements ReceiverConfig {
     public static final String TYPE = "webhook";
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     public static final int DEFAULT_MAX_BATCH = 1;
+    public static final int DEFAULT_PAYLOAD_VERSION = 2;
+    /** Every alert of the notification. */
+    public static final int DEFAULT_MAX_ALERTS = 0;
+    /** On, as Alertmanager's webhook: a machine receiver wants to close what it opened. */
+    public static final boolean DEFAULT_SEND_RESOLVED = true;
 
     private static final Set<String> KEYS = Set.of("type", "name", "url", "url-file", "headers", "bearer-token", "bearer-token-file",
         "basic-user", "basic-password", "basic-password-file", "signing-secret", "signing-secret-file", "timeout", "max-batch",
-        "ca-file", "client-keystore", "client-keystore-password", "client-keystore-password-file");
+        "ca-file", "client-keystore", "client-keystore-password", "client-keystore-password-file", "payload-version", "max-alerts",
+        SEND_RESOLVED);
 
     public WebhookConfig {
         headers = Map.copyOf(headers);
@@ -56,9 +70,14 @@ public record WebhookConfig(String name, URI url, Map<String, String> headers, S
         WebhookConfig c = new WebhookConfig(name, uri, s.map("headers"), s.secret("bearer-token", false), s.string("basic-user", null),
             s.secret("basic-password", false), s.secret("signing-secret", false), s.duration("timeout", DEFAULT_TIMEOUT),
             s.integer("max-batch", DEFAULT_MAX_BATCH, 1, 1000), new HttpSupport.Tls(caFile == null ? null : Path.of(caFile),
-            keystore == null ? null : Path.of(keystore), s.secret("client-keystore-password", false)));
+            keystore == null ? null : Path.of(keystore), s.secret("client-keystore-password", false)),
+            Integer.parseInt(s.choice("payload-version", String.valueOf(DEFAULT_PAYLOAD_VERSION), List.of("1", "2"))),
+            s.integer("max-alerts", DEFAULT_MAX_ALERTS, 0, 1_000_000), s.bool(SEND_RESOLVED, DEFAULT_SEND_RESOLVED));
         if (c.bearerToken() != null && c.basicUser() != null) {
             s.problem("bearer-token", "give bearer-token or basic-user, not both");
+        }
+        if (c.payloadVersion() == 1 && c.maxAlerts() > 0) {
+            s.problem("max-alerts", "needs payload-version 2 (version 1 cannot say how many alerts were left out)");
         }
         if (uri == null) {
             return null;
@@ -73,6 +92,6 @@ public record WebhookConfig(String name, URI url, Map<String, String> headers, S
 
     @Override
     public String toString() {
-        return "WebhookConfig[" + name + ", " + url.getHost() + ", signed=" + (signingSecret != null) + "]";
+        return "WebhookConfig[" + name + ", " + url.getHost() + ", v" + payloadVersion + ", signed=" + (signingSecret != null) + "]";
     }
 }
