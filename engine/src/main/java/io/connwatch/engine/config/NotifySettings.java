@@ -65,7 +65,7 @@ public record NotifySettings(Path outbox, Path templates, RetryPolicy retry, int
     public boolean sendResolved(String receiver) {
         for (ReceiverConfig r : receivers) {
             if (r.name().equals(receiver)) {
-                return !(r.type().equals("email") || r.type().equals("slack"));
+                return r.sendResolved();
             }
         }
         return true;

@@ -19,13 +19,14 @@ import org.kie.api.definition.rule.Rule;
  *   <li>derived from the rule's window, named by its {@code @window("failure-spike.window")} metadata (a
  *       parameters.yaml key or a duration): three windows, so that one quiet window does not end an
  *       incident a sliding window still sees, and never less than the floor;</li>
- *   <li>the floor ({@code notify.resolve-after.default}, 15 minutes): per-row rules (a connection to a
+ *   <li>the floor ({@code notify.resolve-after.default}, 30 minutes, the engine's episode gap, so an alert resolves
+ *       when its episode is over): per-row rules (a connection to a
  *       bad address) resolve after that long without a matching row.</li>
  * </ol>
  * Follows rule reloads: the table is rebuilt when the compiled rules change.
  */
 public final class ResolveAfter implements Function<String, Duration> {
-    public static final Duration DEFAULT_FLOOR = Duration.ofMinutes(15);
+    public static final Duration DEFAULT_FLOOR = Duration.ofMinutes(30);
     static final int WINDOWS = 3;
 
     private final Supplier<RuleSet> rules;

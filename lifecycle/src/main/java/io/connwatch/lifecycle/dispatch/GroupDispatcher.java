@@ -99,12 +99,13 @@ public final class GroupDispatcher implements AutoCloseable {
     }
 
     /** Persisted form of a tracked alert. */
-    record AlertState(Alert alert, Instant startsAt, Instant lastSeen, Instant resolveAt, Instant endsAt, int occurrences) {
+    record AlertState(Alert alert, Instant startsAt, Instant lastSeen, Instant resolveAt, Instant endsAt, int occurrences,
+                      List<String> inhibitedBy) {
     }
 
     /** Persisted form of a group. */
     record GroupState(String key, String route, Map<String, String> labels, List<String> fingerprints, Instant nextTick,
-                      boolean flushed, Map<String, Held> held) {
+                      boolean flushed, Map<String, Held> held, Set<String> lastTickFiring) {
     }
 
     /** Fingerprints held back since a receiver's last notification of a group. */
@@ -126,6 +127,8 @@ public final class GroupDispatcher implements AutoCloseable {
         Instant resolveAt;
         Instant endsAt;
         int occurrences;
+        /** The alerts that inhibited it: once inhibited, held for the rest of its episode (see flush). */
+        List<String> inhibitedBy = List.of();
         final Set<String> groups = new LinkedHashSet<>();
 
         boolean firing() {
@@ -140,6 +143,8 @@ public final class GroupDispatcher implements AutoCloseable {
         final Set<String> fingerprints = new LinkedHashSet<>();
         Instant nextTick;
         boolean flushed;
+        /** The alerts that fired (not held back) at the group's last tick: the incident a new alert joins. */
+        Set<String> lastTickFiring = new TreeSet<>();
         final Map<String, Held> held = new TreeMap<>();
 
         Group(String key, Route route, Map<String, String> labels) {
@@ -268,9 +273,14 @@ public final class GroupDispatcher implements AutoCloseable {
 
     private void reopen(Tracked t, Instant evidence) {
         counters.reopened.incrementAndGet();
-        t.startsAt = evidence;
         t.endsAt = null;
-        t.occurrences = 0;
+        if (t.groups.isEmpty()) {
+            // Its resolve was told (or nobody was to be told): a new episode.
+            t.startsAt = evidence;
+            t.occurrences = 0;
+            t.inhibitedBy = List.of();
+        }
+        // Else its groups never told that it resolved: to their receivers it simply goes on.
     }
 
     /**
@@ -459,10 +469,19 @@ public final class GroupDispatcher implements AutoCloseable {
                 silenced.add(fp);
                 continue;
             }
-            if (firingLabels == null) {
-                firingLabels = firingLabels();
+            if (t.inhibitedBy.isEmpty()) {
+                if (firingLabels == null) {
+                    firingLabels = firingLabels();
+                }
+                List<String> by = suppression.inhibitedBy(fp, t.labels, firingLabels);
+                if (!by.isEmpty()) {
+                    // Sticky for the episode, past Alertmanager: the ratio alert of a failure incident stays
+                    // held when the spike that inhibited it resolves a window earlier, instead of paging then.
+                    t.inhibitedBy = List.copyOf(by);
+                    save(fp, t);
+                }
             }
-            if (!suppression.inhibitedBy(fp, t.labels, firingLabels).isEmpty()) {
+            if (!t.inhibitedBy.isEmpty()) {
                 inhibited.add(fp);
                 continue;
             }
@@ -506,7 +525,7 @@ public final class GroupDispatcher implements AutoCloseable {
                     repeatDue = false;
                 }
                 boolean update = !newFiring.isEmpty() && (g.route.updates() == Route.Updates.ALWAYS
-                    || worst(newFiring) > worst(entry.firing()) || noneFiring(entry.firing()));
+                    || worst(difference(newFiring, g.lastTickFiring)) > worst(intersection(firingFps, g.lastTickFiring)));
                 // A receiver that takes no resolved alerts still gets the closing message when the group
                 // ends with alerts it was never told of: no alert goes unseen by a receiver.
                 boolean untold = allResolved && resolvedFps.stream().anyMatch(fp -> !entry.firing().contains(fp));
@@ -547,6 +566,7 @@ public final class GroupDispatcher implements AutoCloseable {
             putLog(receiver, g.key, new LogEntry(firingFps, resolvedFps, at, null));
             g.held.put(receiver, Held.empty());
         }
+        g.lastTickFiring = new TreeSet<>(firingFps);
         // A resolved alert leaves the group once every receiver of the route that was sent the group was
         // told (a receiver that takes no resolved ones, or never got the group, has nothing to be told).
         for (Tracked t : resolved) {
@@ -583,14 +603,16 @@ public final class GroupDispatcher implements AutoCloseable {
         return worst;
     }
 
-    private boolean noneFiring(Set<String> fingerprints) {
-        for (String fp : fingerprints) {
-            Tracked t = alerts.get(fp);
-            if (t != null && t.firing()) {
-                return false;
-            }
-        }
-        return true;
+    private static Set<String> difference(Set<String> a, Set<String> b) {
+        Set<String> out = new TreeSet<>(a);
+        out.removeAll(b);
+        return out;
+    }
+
+    private static Set<String> intersection(Set<String> a, Set<String> b) {
+        Set<String> out = new TreeSet<>(a);
+        out.retainAll(b);
+        return out;
     }
 
     private NotifiedAlert notified(Tracked t, AlertStatus status, boolean isNew, List<String> silencedBy) {
@@ -726,7 +748,8 @@ public final class GroupDispatcher implements AutoCloseable {
 
     private AlertView view(String fp, Tracked t, Map<String, Map<String, String>> firingLabels, boolean acked) {
         List<String> silencedBy = t.firing() ? suppression.silencedBy(t.labels, now) : List.of();
-        List<String> inhibitedBy = t.firing() ? suppression.inhibitedBy(fp, t.labels, firingLabels) : List.of();
+        List<String> inhibitedBy = !t.firing() ? List.of()
+            : !t.inhibitedBy.isEmpty() ? t.inhibitedBy : suppression.inhibitedBy(fp, t.labels, firingLabels);
         State s = !t.firing() ? State.RESOLVED
             : !silencedBy.isEmpty() ? State.SILENCED
             : !inhibitedBy.isEmpty() ? State.INHIBITED
@@ -750,7 +773,8 @@ public final class GroupDispatcher implements AutoCloseable {
         if (alerts.get(fp) != t) {
             return;
         }
-        persist(ALERTS, fp, new AlertState(t.alert, t.startsAt, t.lastSeen, t.resolveAt, t.endsAt, t.occurrences));
+        persist(ALERTS, fp, new AlertState(t.alert, t.startsAt, t.lastSeen, t.resolveAt, t.endsAt, t.occurrences,
+            t.inhibitedBy));
     }
 
     private void saveGroup(Group g) {
@@ -758,7 +782,7 @@ public final class GroupDispatcher implements AutoCloseable {
             return;
         }
         persist(GROUPS, g.key, new GroupState(g.key, g.route.name(), g.labels, new ArrayList<>(g.fingerprints), g.nextTick,
-            g.flushed, g.held));
+            g.flushed, g.held, g.lastTickFiring));
     }
 
     private void persist(String map, String key, Object value) {
@@ -804,6 +828,7 @@ public final class GroupDispatcher implements AutoCloseable {
                 t.resolveAt = s.resolveAt();
                 t.endsAt = s.endsAt();
                 t.occurrences = s.occurrences();
+                t.inhibitedBy = s.inhibitedBy() == null ? List.of() : List.copyOf(s.inhibitedBy());
                 alerts.put(e.getKey(), t);
                 if (t.firing()) {
                     resolves.add(new Object[] {t.resolveAt, e.getKey()});
@@ -825,6 +850,7 @@ public final class GroupDispatcher implements AutoCloseable {
                 g.fingerprints.addAll(s.fingerprints());
                 g.nextTick = s.nextTick();
                 g.flushed = s.flushed();
+                g.lastTickFiring = s.lastTickFiring() == null ? new TreeSet<>() : new TreeSet<>(s.lastTickFiring());
                 if (s.held() != null) {
                     s.held().forEach((k, v) -> g.held.put(k, new Held(new TreeSet<>(v.silenced()), new TreeSet<>(v.inhibited()),
                         new TreeSet<>(v.muted()))));

@@ -19,10 +19,11 @@ public record Route(String name, Predicate<Alert> match, List<String> receivers,
                     Updates updates) {
     /**
      * When alerts joining a group that was already notified make a message of their own.
-     * {@link #ON_ESCALATION} (the default) as incident tools (PagerDuty) do: only when they raise the
-     * group's worst severity, or when everything told before has resolved; otherwise they ride
-     * along with the group's next message (its repeat or its resolve) and show in the API and the
-     * console at once. {@link #ALWAYS} is Alertmanager's behaviour: any new alert, at the next group interval.
+     * {@link #ON_ESCALATION} (the default) as incident tools (PagerDuty) do: a group is an incident
+     * that stays open while any of its alerts fires; alerts joining it page only when they are more
+     * urgent than every alert that fired at its last tick (which is also the case when all of those
+     * have resolved); otherwise they ride along with the group's next message (an escalation, the
+     * repeat or the resolve) and show in the API and the console at once. {@link #ALWAYS} is Alertmanager's behaviour: any new alert, at the next group interval.
      */
     public enum Updates { ON_ESCALATION, ALWAYS }
 
