@@ -4,7 +4,15 @@ import io.connwatch.engine.alert.episodes.EpisodeLog;
 import io.connwatch.engine.alert.episodes.EpisodeLogSink;
 import io.connwatch.engine.alert.sink.AlertSink;
 import io.connwatch.engine.alert.sink.ConsoleSink;
-import io.connwatch.engine.alert.sink.DeliverySink;
+import io.connwatch.alert.Notification;
+import io.connwatch.engine.alert.lifecycle.AckLinks;
+import io.connwatch.engine.alert.lifecycle.LifecycleClock;
+import io.connwatch.engine.alert.lifecycle.LifecycleSink;
+import io.connwatch.lifecycle.dispatch.GroupDispatcher;
+import io.connwatch.lifecycle.dispatch.Stages;
+import io.connwatch.lifecycle.store.LifecycleStore;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicReference;
 import io.connwatch.engine.alert.sink.FanOutSink;
 import io.connwatch.engine.alert.sink.JsonlFileSink;
 import io.connwatch.engine.api.AdminRoutes;
@@ -54,6 +62,12 @@ public final class ConnwatchService implements AutoCloseable {
     private final ThreatIntel intel;
     private final EpisodeLog episodes;
     private final RuleEngine engine;
+    private final AtomicReference<RuleEngine> engineRef = new AtomicReference<>();
+    private final LifecycleStore lifecycleStore;
+    private final Stages stages;
+    private final LifecycleClock lifecycleClock;
+    private final GroupDispatcher lifecycle;
+    private final LifecycleSink lifecycleSink;
     private final RulesWatcher watcher;
     private final Vertx vertx;
     private final KafkaIngest kafka;
@@ -66,7 +80,16 @@ public final class ConnwatchService implements AutoCloseable {
             delivery = startDelivery(config);
             intel = EngineAssembly.feeds(config, console);
             episodes = startEpisodeLog(config);
+            lifecycleStore = cleanup.add("the lifecycle store", LifecycleStore.open(config.notifications().lifecycle().state()));
+            stages = LifecycleAssembly.stages(config.notifications().lifecycle(), lifecycleStore);
+            lifecycleClock = new LifecycleClock(Clock.systemUTC(), () -> engineRef.get() == null ? Long.MIN_VALUE
+                : engineRef.get().watermark(), false);
+            lifecycle = cleanup.add("the alert lifecycle", LifecycleAssembly.dispatcher(config.notifications().lifecycle(),
+                () -> engineRef.get() == null ? null : engineRef.get().ruleSet(), stages, config.notifications()::sendResolved,
+                this::notify, lifecycleStore, AckLinks.from(config.notifications().lifecycle().ackLinks())));
+            lifecycleSink = new LifecycleSink(lifecycle, lifecycleClock, true);
             engine = startEngine(config, sinks(config, console));
+            engineRef.set(engine);
             refreshFeeds();
             watcher = startWatcher(config);
             vertx = startVertx(config);
@@ -109,11 +132,17 @@ public final class ConnwatchService implements AutoCloseable {
         if (file != null) {
             sinks.add(file);
         }
-        if (delivery != null) {
-            sinks.add(new DeliverySink(delivery));
-        }
+        // The lifecycle groups, times and routes alerts to the receivers through the outbox.
+        sinks.add(lifecycleSink);
         outputs = new FanOutSink(sinks);
         return episodes == null ? outputs : new EpisodeLogSink(outputs, episodes);
+    }
+
+    /** The lifecycle's outlet: the durable outbox, or nowhere when no receiver is configured. */
+    private void notify(Notification n) {
+        if (delivery != null) {
+            delivery.accept(n);
+        }
     }
 
     private EpisodeLog startEpisodeLog(ConnwatchConfig config) throws IOException {
@@ -163,6 +192,13 @@ public final class ConnwatchService implements AutoCloseable {
     private Vertx startVertx(ConnwatchConfig config) {
         Vertx v = Vertx.vertx();
         cleanup.push("Vert.x", () -> v.close().await());
+        // The lifecycle's timers (group waits and intervals, resolves, repeats), off the event loop.
+        long tick = v.setPeriodic(1000, id -> v.executeBlocking(() -> {
+            lifecycleSink.tick();
+            stages.silences().gc(lifecycle.now());
+            return null;
+        }, false).onFailure(t -> LOG.error("lifecycle tick failed: {}", t.toString())));
+        cleanup.push("the lifecycle timer", () -> v.cancelTimer(tick));
         Duration idle = config.rules().idleClose();
         if (!idle.isZero()) {
             // Checked off the event loop: draining waits for the partitions.
@@ -274,6 +310,18 @@ public final class ConnwatchService implements AutoCloseable {
         return kafka;
     }
 
+    public GroupDispatcher lifecycle() {
+        return lifecycle;
+    }
+
+    public Stages stages() {
+        return stages;
+    }
+
+    public LifecycleSink lifecycleSink() {
+        return lifecycleSink;
+    }
+
     public ThreatIntel intel() {
         return intel;
     }
@@ -282,13 +330,23 @@ public final class ConnwatchService implements AutoCloseable {
         return ingest;
     }
 
-    /** Replays files into the running engine and waits until their records have been through the rules. */
+    /**
+     * Replays files into the running engine and waits until their records have been through the
+     * rules. The lifecycle follows the files' event time meanwhile (so notifications are what a live
+     * service would have sent then), and the wall clock again afterwards.
+     */
     public void replay(List<Path> files) {
-        FileReplay r = new FileReplay(engine, ingest, rej -> LOG.warn("rejected {}", rej.message()), n -> { });
-        for (Path p : files) {
-            r.replay(p);
+        lifecycleClock.eventTime(true);
+        FileReplay r = new FileReplay(engine, ingest, rej -> LOG.warn("rejected {}", rej.message()), n -> lifecycleSink.tick());
+        try {
+            for (Path p : files) {
+                r.replay(p);
+            }
+            r.await();
+            lifecycleSink.drain();
+        } finally {
+            lifecycleClock.eventTime(false);
         }
-        r.await();
         LOG.info("replayed {}: {} records accepted, {} rejected so far", files, ingest.accepted.sum(), ingest.rejected.sum());
     }
 
