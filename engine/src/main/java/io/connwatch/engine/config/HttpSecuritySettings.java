@@ -61,21 +61,22 @@ final class HttpSecuritySettings {
         for (Settings t : auth.list("tokens")) {
             t.only(Set.of("name", "roles", "token", "token-file", "sha256"));
             String name = t.required("name");
+            if (name != null && !names.add(name)) {
+                t.problem("name", "'" + name + "' names two tokens");
+            }
             Set<Role> roles = roles(t);
             boolean hashed = t.has("sha256");
             if (hashed && (t.has("token") || t.has("token-file"))) {
                 t.problem(null, "give token, token-file or sha256, only one");
                 continue;
             }
+            int before = t.problemCount();
             String token = hashed ? null : t.secret("token", false);
-            if (!hashed && token == null && !t.has("token") && !t.has("token-file")) {
+            if (!hashed && token == null && t.problemCount() == before) {
                 t.problem(null, "missing token (or token-file, or sha256)");
             }
             if (name == null || roles.isEmpty()) {
                 continue;
-            }
-            if (!names.add(name)) {
-                t.problem("name", "'" + name + "' names two tokens");
             }
             ApiToken parsed;
             try {

@@ -138,6 +138,44 @@ class ConnwatchServiceTest {
         assertTrue(console.toString().contains("malicious-remote-ip-outbound"), console.toString());
     }
 
+    @Test
+    void withoutConfiguredTokensOnlyTheGeneratedAdminTokenOpensAnythingButLiveness() throws Exception {
+        Path tokenFile = tmp.resolve("data").resolve("admin-token");
+        ConnwatchConfig config = ConnwatchConfig.parse("test", "rules:\n  directory: " + Path.of("..", "rules").toAbsolutePath()
+            + "\n  watch: 0s\nhttp:\n  port: 0\n  auth: {admin-token-file: " + tokenFile + "}\noutputs:\n  console: false\n  jsonl: \"\"\n",
+            Map.of());
+        HttpClient http = HttpClient.newHttpClient();
+        String token;
+        try (ConnwatchService service = ConnwatchService.start(config, new PrintWriter(new StringWriter(), true))) {
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile)));
+            token = Files.readString(tokenFile).strip();
+            String base = "http://127.0.0.1:" + service.httpPort();
+            // what `curl` without a token gets
+            for (String path : List.of("/stats", "/rules", "/feeds", "/api/v1/session", "/console/", "/nowhere")) {
+                assertEquals(401, http.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString())
+                    .statusCode(), path);
+            }
+            for (String path : List.of("/ingest", "/admin/reload")) {
+                assertEquals(401, http.send(HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.ofString("{}"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).statusCode(), path);
+            }
+            HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+            assertEquals("{\"status\":\"ok\"}", health.body());
+            HttpResponse<String> stats = http.send(HttpRequest.newBuilder(URI.create(base + "/stats"))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, stats.statusCode());
+            io.vertx.core.json.JsonObject httpSection = new io.vertx.core.json.JsonObject(stats.body()).getJsonObject("http");
+            assertEquals(8, httpSection.getLong("unauthenticated"), httpSection.encode());
+            assertEquals(0, httpSection.getLong("authFailures"));
+            assertEquals(0, httpSection.getLong("reloadsRefused"));
+        }
+        try (ConnwatchService again = ConnwatchService.start(config, new PrintWriter(new StringWriter(), true))) {
+            assertEquals(200, http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + again.httpPort() + "/rules"))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).statusCode(), "the same token");
+        }
+    }
+
     private ConnwatchConfig withOutbox(Path alerts, int httpPort) throws Exception {
         return ConnwatchConfig.parse("test", """
             rules:
