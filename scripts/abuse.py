@@ -6,11 +6,15 @@ Usage: scripts/abuse.py PORT PID [attack...]   attacks: bomb stall trickle flood
 Every attack is bounded in count and time and goes to 127.0.0.1 only. While it runs, GET /health
 is timed every 50 ms; the report gives the attack, the answers the attackers got, the health
 latency (max and p99), and the service's RSS before, at peak and after (from /proc/PID/status).
+The attackers sign in with the token in CONNWATCH_TOKEN or data/admin-token: what is measured is
+what a client with a valid token can cost (one without gets 401 before its body is read).
 """
 import gzip, http.client, json, os, socket, sys, threading, time, zlib
 
 PORT, PID = int(sys.argv[1]), int(sys.argv[2])
 ATTACKS = sys.argv[3:] or ["bomb", "stall", "trickle", "flood", "future"]
+TOKEN = os.environ.get("CONNWATCH_TOKEN") or open("data/admin-token").read().strip()
+AUTH = {"Authorization": "Bearer " + TOKEN}
 
 
 def rss_mb():
@@ -24,7 +28,7 @@ def rss_mb():
 def request(method, path, body=None, headers=None, timeout=30):
     c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=timeout)
     try:
-        c.request(method, path, body=body, headers=headers or {})
+        c.request(method, path, body=body, headers={**AUTH, **(headers or {})})
         r = c.getresponse()
         return r.status, r.read()
     finally:
@@ -94,7 +98,7 @@ def stall():
     socks, answers = [], []
     for _ in range(100):
         s = socket.create_connection(("127.0.0.1", PORT))
-        s.sendall(b"POST /ingest HTTP/1.1\r\nHost: x\r\nContent-Length: 16777216\r\n\r\n")
+        s.sendall(b"POST /ingest HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + AUTH["Authorization"].encode() + b"\r\nContent-Length: 16777216\r\n\r\n")
         try:
             s.sendall(b" " * (16777216 - 100))  # all but 100 bytes, then stall
         except OSError:
@@ -118,7 +122,7 @@ def trickle():
     socks = []
     for _ in range(400):
         s = socket.create_connection(("127.0.0.1", PORT))
-        s.sendall(b"POST /ingest HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
+        s.sendall(b"POST /ingest HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + AUTH["Authorization"].encode() + b"\r\nTransfer-Encoding: chunked\r\n\r\n")
         socks.append(s)
     t0, answers = time.monotonic(), []
     deadline = t0 + 90

@@ -21,7 +21,9 @@ import java.util.function.Supplier;
  * The service's status and admin routes: {@code GET /health}, {@code GET /stats},
  * {@code GET /rules}, {@code GET /feeds}, and {@code POST /admin/reload} when reloading is offered
  * (200 with the reload's outcome, 422 when the new rules were refused, 500 when the reload itself
- * failed). Every answer is JSON.
+ * failed, 409 while another reload runs and 429 beyond the {@link ReloadLimit}, both with
+ * {@code Retry-After}). Every answer is JSON. {@code /health} is open to anyone, so it says only
+ * "ok" or "degraded"; what is wrong is in {@code /stats}.
  */
 public final class AdminRoutes {
     /** Reloads the rules on request; completes with the outcome. */
@@ -57,9 +59,15 @@ public final class AdminRoutes {
     }
 
     private final Sources sources;
+    private final ReloadLimit reloadLimit;
 
     public AdminRoutes(Sources sources) {
+        this(sources, new ReloadLimit(ReloadLimit.DEFAULT_PER_MINUTE, java.time.Clock.systemUTC()));
+    }
+
+    public AdminRoutes(Sources sources, ReloadLimit reloadLimit) {
         this.sources = sources;
+        this.reloadLimit = reloadLimit;
     }
 
     /** Adds the routes to the router. */
@@ -67,12 +75,19 @@ public final class AdminRoutes {
         router.get("/health").handler(this::health);
         router.get("/stats").handler(ctx -> json(ctx, 200, statsJson()));
         router.get("/rules").handler(ctx -> json(ctx, 200, rulesJson()));
-        sources.reload().ifPresent(reloader -> router.post("/admin/reload").handler(ctx -> reload(ctx, reloader)));
+        sources.reload().ifPresent(reloader -> router.post("/admin/reload").handler(ctx -> reload(ctx, reloader, reloadLimit)));
         router.get("/feeds").handler(this::feeds);
     }
 
-    private static void reload(RoutingContext ctx, Reloader reloader) {
+    private static void reload(RoutingContext ctx, Reloader reloader, ReloadLimit limit) {
+        ReloadLimit.Refusal refusal = limit.tryStart();
+        if (refusal != null) {
+            ctx.response().putHeader("Retry-After", Long.toString(refusal.retryAfterSeconds()));
+            json(ctx, refusal.status(), new JsonObject().put("error", refusal.message()));
+            return;
+        }
         ctx.vertx().executeBlocking(() -> reloader.requestReload("HTTP request").get(), false).onComplete(ar -> {
+            limit.finished();
             if (ar.failed()) {
                 json(ctx, 500, new JsonObject().put("error", "reload failed: " + ar.cause()));
                 return;
@@ -80,6 +95,11 @@ public final class AdminRoutes {
             RuleEngine.Reload r = ar.result();
             json(ctx, r.problems().isEmpty() ? 200 : 422, reloadJson(r));
         });
+    }
+
+    /** Reload requests refused by the {@link ReloadLimit} so far. */
+    public long reloadsRefused() {
+        return reloadLimit.refused();
     }
 
     private void feeds(RoutingContext ctx) {
@@ -94,17 +114,12 @@ public final class AdminRoutes {
     }
 
     /**
-     * Liveness, and what an operator must know now: "ok", or "degraded" with the problems (an
-     * output that cannot write, ...). Still 200 when degraded: the process is alive and restarting
-     * it would not free a full disk.
+     * Liveness: "ok", or "degraded" when an operator must act (an output that cannot write, ...);
+     * the problems themselves are in /stats, behind sign-in. Still 200 when degraded: the process
+     * is alive and restarting it would not free a full disk.
      */
     private void health(RoutingContext ctx) {
-        List<String> problems = sources.problems().get();
-        JsonObject o = new JsonObject().put("status", problems.isEmpty() ? "ok" : "degraded");
-        if (!problems.isEmpty()) {
-            o.put("problems", new JsonArray(problems));
-        }
-        json(ctx, 200, o);
+        json(ctx, 200, new JsonObject().put("status", sources.problems().get().isEmpty() ? "ok" : "degraded"));
     }
 
     private JsonObject statsJson() {
@@ -124,7 +139,8 @@ public final class AdminRoutes {
             .put("alertsPublished", s.alertsPublished.sum())
             .put("lateDetections", s.lateDetections.sum())
             .put("watermark", engine.watermark() == Long.MIN_VALUE ? null : Instant.ofEpochMilli(engine.watermark()).toString())
-            .put("time", timeJson(engine));
+            .put("time", timeJson(engine))
+            .put("problems", new JsonArray(sources.problems().get()));
         sources.statsSections().forEach((name, section) -> json.put(name, section.get()));
         return json;
     }

@@ -1,5 +1,6 @@
 package io.connwatch.engine.api;
 
+import io.connwatch.engine.api.auth.HttpSecurity;
 import io.connwatch.engine.ingest.http.HttpIngest;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -13,12 +14,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import io.vertx.ext.web.Router;
 
-/** The service's one HTTP server: the ingest route and the status and admin routes on one address. */
+/**
+ * The service's one HTTP server: the ingest route and the status and admin routes on one address,
+ * every request passing the {@link HttpSecurity} guard first (HTTPS when it says so).
+ */
 public final class HttpApiVerticle extends VerticleBase {
     /**
      * Where the server listens, what it serves, and how many connections it keeps.
      *
      * @param port           0 for any free port (see {@link #actualPort()})
+     * @param security       who may call what, from where; TLS
      * @param idleTimeout    a connection with nothing to read or write for this long is closed
      * @param maxConnections open connections at most; further ones are closed at once (counted)
      * @param headTimeout    a request must be whole (head and body) within this, on every route: a connection
@@ -26,10 +31,10 @@ public final class HttpApiVerticle extends VerticleBase {
      *                       head within this or 10 s, whichever is shorter (a silent or trickling client
      *                       holds no connection slot for long)
      */
-    public record Settings(String host, int port, HttpIngest ingest, AdminRoutes admin, Duration idleTimeout, int maxConnections,
-                           Duration headTimeout) {
-        public Settings(String host, int port, HttpIngest ingest, AdminRoutes admin) {
-            this(host, port, ingest, admin, Duration.ofSeconds(120), 1_000, Duration.ofSeconds(60));
+    public record Settings(String host, int port, HttpIngest ingest, AdminRoutes admin, HttpSecurity security, Duration idleTimeout,
+                           int maxConnections, Duration headTimeout) {
+        public Settings(String host, int port, HttpIngest ingest, AdminRoutes admin, HttpSecurity security) {
+            this(host, port, ingest, admin, security, Duration.ofSeconds(120), 1_000, Duration.ofSeconds(60));
         }
     }
 
@@ -53,13 +58,14 @@ public final class HttpApiVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         Router router = Router.router(vertx);
+        settings.security().mount(router);
         settings.ingest().mount(router);
         settings.admin().mount(router);
         // No decompression here: Netty would inflate on the event loop without a bound (a gzip bomb
         // stalls every route); the ingest route inflates on a worker within limits instead.
-        server = vertx.createHttpServer(new HttpServerOptions().setHost(settings.host()).setPort(settings.port())
+        server = vertx.createHttpServer(settings.security().applyTo(new HttpServerOptions().setHost(settings.host()).setPort(settings.port())
                 .setDecompressionSupported(false).setHttp2ClearTextEnabled(false)
-                .setIdleTimeout((int) Math.max(1, settings.idleTimeout().toSeconds())).setIdleTimeoutUnit(TimeUnit.SECONDS))
+                .setIdleTimeout((int) Math.max(1, settings.idleTimeout().toSeconds())).setIdleTimeoutUnit(TimeUnit.SECONDS)))
             .connectionHandler(this::connection)
             .requestHandler(req -> {
                 Long timer = waiting.remove(req.connection());
@@ -109,10 +115,11 @@ public final class HttpApiVerticle extends VerticleBase {
         });
     }
 
-    /** Open connections now and connections refused over the limit so far, for /stats. */
+    /** Open connections now, connections refused over the limit, requests refused by the guard and reloads refused so far, for /stats. */
     public JsonObject connectionStats() {
         return new JsonObject().put("open", open.get()).put("maxConnections", settings.maxConnections())
-            .put("refused", refusedConnections.sum()).put("cut", cut.sum());
+            .put("refused", refusedConnections.sum()).put("cut", cut.sum())
+            .mergeIn(settings.security().statsJson()).put("reloadsRefused", settings.admin().reloadsRefused());
     }
 
     @Override

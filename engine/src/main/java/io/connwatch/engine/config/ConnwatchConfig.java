@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.connwatch.config.Settings;
+import io.connwatch.engine.api.ReloadLimit;
+import io.connwatch.engine.api.auth.HttpSecurity;
 import io.connwatch.feeds.FeedConfig;
 import io.connwatch.engine.ingest.http.HttpIngest;
 import io.connwatch.engine.rules.EventRetention;
@@ -96,9 +98,12 @@ public record ConnwatchConfig(Rules rules, Http http, Outputs outputs, ThreatInt
      * @param requestTimeout   a request's body must arrive whole within this (408 and closed beyond)
      * @param idleTimeout      a connection with nothing to read or write for this long is closed
      * @param maxConnections   open connections at most; further ones are closed at once
+     * @param security         allowed hosts, tokens and roles, sessions, TLS
+     * @param maxReloadsPerMinute {@code POST /admin/reload} started in any minute at most (one at a time)
      */
     public record Http(boolean enabled, String host, int port, long maxBodyBytes, int maxInflateRatio, long maxInFlightBytes,
-                       Duration requestTimeout, Duration idleTimeout, int maxConnections) {
+                       Duration requestTimeout, Duration idleTimeout, int maxConnections, HttpSecurity.Settings security,
+                       int maxReloadsPerMinute) {
         public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(120);
         public static final int DEFAULT_MAX_CONNECTIONS = 1_000;
 
@@ -170,19 +175,24 @@ public record ConnwatchConfig(Rules rules, Http http, Outputs outputs, ThreatInt
                 rules.positiveDuration("clock-skew", Bounds.DEFAULT.clockSkew()),
                 rules.integer("max-machines", Bounds.DEFAULT.maxMachines(), 1, 50_000_000),
                 rules.integer("max-processes", Bounds.DEFAULT.maxProcesses(), 1, 1_000_000)));
-        Settings http = r.section("http", Set.of("enabled", "host", "port", "max-body-bytes", "max-inflate-ratio", "max-in-flight-bytes",
-            "request-timeout", "idle-timeout", "max-connections"));
+        Set<String> httpKeys = new java.util.HashSet<>(Set.of("enabled", "host", "port", "max-body-bytes", "max-inflate-ratio",
+            "max-in-flight-bytes", "request-timeout", "idle-timeout", "max-connections", "max-reloads-per-minute"));
+        httpKeys.addAll(HttpSecuritySettings.KEYS);
+        Settings http = r.section("http", httpKeys);
         long maxBody = http.integer("max-body-bytes", 16 << 20, 1024, Integer.MAX_VALUE);
+        String host = http.string("host", "127.0.0.1");
         Http httpConfig = new Http(
             http.bool("enabled", true),
-            http.string("host", "127.0.0.1"),
+            host,
             http.integer("port", 8080, 0, 65535),
             maxBody,
             http.integer("max-inflate-ratio", HttpIngest.Limits.DEFAULT_MAX_INFLATE_RATIO, 1, 1_000_000),
             http.longValue("max-in-flight-bytes", HttpIngest.Limits.defaultInFlight(maxBody), 1024, Long.MAX_VALUE),
             http.positiveDuration("request-timeout", HttpIngest.Limits.DEFAULT_REQUEST_TIMEOUT),
             http.positiveDuration("idle-timeout", Http.DEFAULT_IDLE_TIMEOUT),
-            http.integer("max-connections", Http.DEFAULT_MAX_CONNECTIONS, 1, 1_000_000));
+            http.integer("max-connections", Http.DEFAULT_MAX_CONNECTIONS, 1, 1_000_000),
+            HttpSecuritySettings.read(http, host),
+            http.integer("max-reloads-per-minute", ReloadLimit.DEFAULT_PER_MINUTE, 1, 1_000));
         Settings outputs = r.section("outputs", Set.of("console", "jsonl"));
         // an explicit empty jsonl turns the file off; absent means the default file
         String jsonl = outputs.has("jsonl") ? outputs.string("jsonl", null) : "data/alerts.jsonl";

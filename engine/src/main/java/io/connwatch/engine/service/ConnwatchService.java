@@ -17,6 +17,8 @@ import io.connwatch.engine.alert.sink.FanOutSink;
 import io.connwatch.engine.alert.sink.JsonlFileSink;
 import io.connwatch.engine.api.AdminRoutes;
 import io.connwatch.engine.api.HttpApiVerticle;
+import io.connwatch.engine.api.ReloadLimit;
+import io.connwatch.engine.api.auth.HttpSecurity;
 import io.connwatch.engine.config.ConnwatchConfig;
 import io.connwatch.engine.ingest.IngestStats;
 import io.connwatch.engine.ingest.file.FileReplay;
@@ -233,6 +235,7 @@ public final class ConnwatchService implements AutoCloseable {
         if (!http.enabled()) {
             return -1;
         }
+        HttpSecurity security = HttpSecurity.start(http.security());
         HttpIngest ingestRoute = new HttpIngest(engine, ingest, http.ingestLimits());
         HttpApiVerticle[] server = new HttpApiVerticle[1];
         Map<String, Supplier<JsonObject>> sections = new LinkedHashMap<>();
@@ -243,16 +246,17 @@ public final class ConnwatchService implements AutoCloseable {
         sections.put("http", () -> ingestRoute.defenceStats().mergeIn(server[0].connectionStats()));
         engine.reportSkewBeyond(config.rules().bounds().clockSkew());
         AdminRoutes admin = new AdminRoutes(new AdminRoutes.Sources(engine, ingest, intel::status,
-            Optional.of(watcher::requestReload), sections, this::problems));
-        server[0] = new HttpApiVerticle(new HttpApiVerticle.Settings(http.host(), http.port(), ingestRoute, admin, http.idleTimeout(),
-            http.maxConnections(), http.requestTimeout()));
+            Optional.of(watcher::requestReload), sections, this::problems), new ReloadLimit(http.maxReloadsPerMinute(), java.time.Clock.systemUTC()));
+        server[0] = new HttpApiVerticle(new HttpApiVerticle.Settings(http.host(), http.port(), ingestRoute, admin, security,
+            http.idleTimeout(), http.maxConnections(), http.requestTimeout()));
         HttpApiVerticle started = server[0];
         try {
             vertx.deployVerticle(started).await();
         } catch (Exception e) { // await() rethrows the cause as it is: a taken port is a java.net.BindException
             throw new IOException("cannot listen on " + http.host() + ":" + http.port() + ": " + e.getMessage(), e);
         }
-        LOG.info("connwatch ingesting on http://{}:{}/ingest with {} rule partitions{}", http.host(), started.actualPort(),
+        LOG.info("connwatch ingesting on {}://{}:{}/ingest with {} rule partitions{}", security.tls() ? "https" : "http", http.host(),
+            started.actualPort(),
             engine.partitionCount(), file == null ? "" : "; alerts also to " + file.file());
         return started.actualPort();
     }

@@ -3,6 +3,7 @@ package io.connwatch.engine.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.connwatch.engine.api.auth.TestTokens;
 import io.connwatch.engine.ingest.IngestStats;
 import io.connwatch.engine.ingest.http.HttpIngest;
 import io.connwatch.engine.rules.CollectingSink;
@@ -48,7 +49,7 @@ class AdminRoutesTest {
         AdminRoutes admin = new AdminRoutes(new AdminRoutes.Sources(engine, stats, () -> List.of(FEODO, BROKEN),
             Optional.ofNullable(watcher).map(w -> w::requestReload), Map.of("kafka", () -> new JsonObject().put("records", 3))));
         HttpApiVerticle verticle = new HttpApiVerticle(new HttpApiVerticle.Settings("127.0.0.1", 0,
-            new HttpIngest(engine, stats, 1 << 20), admin));
+            new HttpIngest(engine, stats, 1 << 20), admin, TestTokens.security()));
         vertx.deployVerticle(verticle).await();
         client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(verticle.actualPort()));
     }
@@ -67,7 +68,11 @@ class AdminRoutesTest {
     }
 
     private HttpResponse<Buffer> get(String path) {
-        return client.get(path).send().await();
+        return client.get(path).putHeader("Authorization", TestTokens.bearer(TestTokens.READ)).send().await();
+    }
+
+    private HttpResponse<Buffer> reload() {
+        return client.post("/admin/reload").putHeader("Authorization", TestTokens.bearer(TestTokens.ADMIN)).send().await();
     }
 
     @Test
@@ -93,7 +98,7 @@ class AdminRoutesTest {
         assertEquals("{\"accepted\":7,\"rejected\":0,\"records\":0,\"lateForWindows\":0,\"historyRows\":0,\"rollups\":0,"
             + "\"rulesFired\":0,\"ruleErrors\":0,\"alertsRaised\":0,\"alertsPublished\":0,\"lateDetections\":0,\"watermark\":null,"
             + "\"time\":{\"fleetNewest\":null,\"skewedClocks\":[],\"futureRefused\":0,\"futureMachines\":[],\"trackedMachines\":0,"
-            + "\"machinesEvicted\":0,\"processRowsDropped\":0},"
+            + "\"machinesEvicted\":0,\"processRowsDropped\":0},\"problems\":[],"
             + "\"kafka\":{\"records\":3}}", stats.bodyAsString());
     }
 
@@ -107,13 +112,13 @@ class AdminRoutesTest {
         assertEquals(List.of("version", "directory", "rules", "files"), List.copyOf(r.fieldNames()));
         assertEquals("1", r.getString("version"));
         assertTrue(r.getJsonArray("rules").contains("unexpected-wildcard-bind"), r.encode());
-        assertEquals(404, client.post("/admin/reload").send().await().statusCode());
+        assertEquals(404, reload().statusCode());
     }
 
     @Test
     void reloadAnswersWithItsOutcomeAndRulesShowsItAfterwards() throws Exception {
         start(true);
-        HttpResponse<Buffer> reload = client.post("/admin/reload").send().await();
+        HttpResponse<Buffer> reload = reload();
         assertEquals(200, reload.statusCode(), reload.bodyAsString());
         assertEquals("application/json", reload.getHeader("Content-Type"));
         JsonObject body = reload.bodyAsJsonObject();

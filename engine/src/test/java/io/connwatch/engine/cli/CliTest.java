@@ -267,4 +267,28 @@ class CliTest {
         assertTrue(r.err().contains("rules.episode-gap: not a duration: 'soon'"), r.err());
         assertTrue(r.err().contains("http.prot: unknown setting"), r.err());
     }
+
+    @Test
+    void reloadSendsTheAdminTokenFromItsFile() throws Exception {
+        Path tokenFile = tmp.resolve("admin-token");
+        Files.writeString(config, "rules:\n  directory: " + SHIPPED_RULES + "\n  watch: 0s\nhttp:\n  port: 0\n  auth: {admin-token-file: "
+            + tokenFile + "}\noutputs:\n  console: false\n  jsonl: \"\"\n");
+        try (var service = io.connwatch.engine.service.ConnwatchService.start(
+                io.connwatch.engine.config.ConnwatchConfig.load(config, Map.of()), new PrintWriter(new StringWriter(), true))) {
+            String url = "http://127.0.0.1:" + service.httpPort();
+            Result r = run("reload", "--url", url, "--token-file", tokenFile.toString());
+            assertEquals(0, r.exit(), r.err());
+            assertTrue(r.out().contains("\"version\":\"2\""), r.out());
+
+            Path wrong = Files.writeString(tmp.resolve("wrong-token"), "not-the-admin-token-0123456789");
+            Result refused = run("reload", "--url", url, "--token-file", wrong.toString());
+            assertEquals(2, refused.exit());
+            assertTrue(refused.err().contains("the token or session is not valid"), refused.err());
+            assertFalse(refused.err().contains("not-the-admin-token"), refused.err());
+
+            Result missing = run("reload", "--url", url, "--token-file", tmp.resolve("absent").toString());
+            assertEquals(2, missing.exit());
+            assertTrue(missing.err().startsWith("no token: set CONNWATCH_TOKEN or give --token-file (cannot read "), missing.err());
+        }
+    }
 }

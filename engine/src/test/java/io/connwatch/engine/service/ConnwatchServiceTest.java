@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.connwatch.alert.Alert;
 import io.connwatch.alert.AlertJson;
+import io.connwatch.engine.api.auth.TestTokens;
 import io.connwatch.engine.config.ConnwatchConfig;
 import io.connwatch.engine.rules.Rows;
 import java.io.PrintWriter;
@@ -35,6 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The service as `connwatch run` starts it, fed over real HTTP on loopback. */
 class ConnwatchServiceTest {
+    private static final String INGEST = TestTokens.bearer(TestTokens.INGEST);
+    private static final String ADMIN = TestTokens.bearer(TestTokens.ADMIN);
     @TempDir
     Path tmp;
 
@@ -45,13 +48,13 @@ class ConnwatchServiceTest {
             Files.copy(Path.of("..", "rules", f), rules.resolve(f));
         }
         Path alerts = tmp.resolve("alerts.jsonl");
-        ConnwatchConfig config = ConnwatchConfig.parse("test", "rules:\n  directory: " + rules + "\n  watch: 200ms\nhttp:\n  port: 0\n"
+        ConnwatchConfig config = ConnwatchConfig.parse("test", "rules:\n  directory: " + rules + "\n  watch: 200ms\nhttp:\n  port: 0\n" + TestTokens.authYaml()
             + "outputs:\n  console: false\n  jsonl: " + alerts + "\n", Map.of());
         try (ConnwatchService service = ConnwatchService.start(config, new PrintWriter(new StringWriter(), true))) {
             HttpClient http = HttpClient.newHttpClient();
             URI ingest = URI.create("http://127.0.0.1:" + service.httpPort() + "/ingest");
             String redis = Rows.boundPort("2024-05-01T10:00:00Z", "m-1").set("Ip", "0.0.0.0").set("ProcessName", "redis-server").json();
-            assertEquals(200, http.send(HttpRequest.newBuilder(ingest).POST(HttpRequest.BodyPublishers.ofString(redis)).build(),
+            assertEquals(200, http.send(HttpRequest.newBuilder(ingest).header("Authorization", INGEST).POST(HttpRequest.BodyPublishers.ofString(redis)).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode());
             assertEquals(1, Files.readAllLines(alerts).size());
 
@@ -60,17 +63,17 @@ class ConnwatchServiceTest {
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> service.engine().lastReload() != null
                 && service.engine().lastReload().version().equals("2"));
             String other = Rows.boundPort("2024-05-01T10:05:00Z", "m-2").set("Ip", "0.0.0.0").set("ProcessName", "redis-server").json();
-            HttpResponse<String> expected = http.send(HttpRequest.newBuilder(ingest).POST(HttpRequest.BodyPublishers.ofString(other)).build(),
+            HttpResponse<String> expected = http.send(HttpRequest.newBuilder(ingest).header("Authorization", INGEST).POST(HttpRequest.BodyPublishers.ofString(other)).build(),
                 HttpResponse.BodyHandlers.ofString());
             assertEquals(200, expected.statusCode(), expected.body());
             assertEquals(1, Files.readAllLines(alerts).size(), "redis-server is now expected");
 
             Files.writeString(rules.resolve("wildcard-bind.drl"), "package broken;\nrule \"x\" when then\n");
             HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort()
-                + "/admin/reload")).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                + "/admin/reload")).header("Authorization", ADMIN).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(422, refused.statusCode(), refused.body());
             assertTrue(refused.body().contains("wildcard-bind.drl"), refused.body());
-            String rulesNow = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort() + "/rules")).build(),
+            String rulesNow = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort() + "/rules")).header("Authorization", ADMIN).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
             assertTrue(rulesNow.contains("\"version\":\"2\""), rulesNow);
             assertTrue(rulesNow.contains("unexpected-wildcard-bind"), "the old rules still run: " + rulesNow);
@@ -83,12 +86,12 @@ class ConnwatchServiceTest {
         Path feed = tmp.resolve("blocklist.txt");
         Files.writeString(feed, "# nothing yet\n203.0.113.250\n");
         ConnwatchConfig config = ConnwatchConfig.parse("test", "rules:\n  directory: " + Path.of("..", "rules").toAbsolutePath()
-            + "\nhttp:\n  port: 0\noutputs:\n  console: false\n  jsonl: " + alerts
+            + "\nhttp:\n  port: 0\n" + TestTokens.authYaml() + "outputs:\n  console: false\n  jsonl: " + alerts
             + "\nthreat-intel:\n  feeds:\n    - {name: blocklist, format: plain, path: " + feed + ", threat-type: C2, severity: 5, confidence: 90}\n",
             Map.of());
         try (ConnwatchService service = ConnwatchService.start(config, new PrintWriter(new StringWriter(), true))) {
             HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + service.httpPort() + "/ingest"))
+                    URI.create("http://127.0.0.1:" + service.httpPort() + "/ingest")).header("Authorization", INGEST)
                 .POST(HttpRequest.BodyPublishers.ofString(
                     Rows.connection("2024-05-01T10:00:00Z", "m-1").set("DestinationIp", "45.77.1.9").json()))
                 .build(), HttpResponse.BodyHandlers.ofString());
@@ -111,7 +114,7 @@ class ConnwatchServiceTest {
     void ingestsOverHttpAndFromReplayAndWritesAlertsToConsoleAndTheJsonLinesFile() throws Exception {
         Path alerts = tmp.resolve("out/alerts.jsonl");
         ConnwatchConfig config = ConnwatchConfig.parse("test", "rules:\n  directory: " + Path.of("..", "rules").toAbsolutePath()
-            + "\nhttp:\n  port: 0\noutputs:\n  jsonl: " + alerts + "\n", Map.of());
+            + "\nhttp:\n  port: 0\n" + TestTokens.authYaml() + "outputs:\n  jsonl: " + alerts + "\n", Map.of());
         StringWriter console = new StringWriter();
         Path replayed = tmp.resolve("replay.jsonl");
         Files.writeString(replayed, Rows.boundPort("2024-05-01T09:00:00Z", "m-9").set("Ip", "0.0.0.0").json() + "\n");
@@ -119,7 +122,7 @@ class ConnwatchServiceTest {
             service.replay(List.of(replayed));
             HttpClient http = HttpClient.newHttpClient();
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort() + "/ingest"))
-                .POST(HttpRequest.BodyPublishers.ofString(
+                .header("Authorization", INGEST).POST(HttpRequest.BodyPublishers.ofString(
                     Rows.connection("2024-05-01T10:00:00Z", "m-1").set("DestinationIp", "192.9.135.73").malicious("C2", 4, 90).json()))
                 .build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, r.statusCode(), r.body());
@@ -135,12 +138,51 @@ class ConnwatchServiceTest {
         assertTrue(console.toString().contains("malicious-remote-ip-outbound"), console.toString());
     }
 
+    @Test
+    void withoutConfiguredTokensOnlyTheGeneratedAdminTokenOpensAnythingButLiveness() throws Exception {
+        Path tokenFile = tmp.resolve("data").resolve("admin-token");
+        ConnwatchConfig config = ConnwatchConfig.parse("test", "rules:\n  directory: " + Path.of("..", "rules").toAbsolutePath()
+            + "\n  watch: 0s\nhttp:\n  port: 0\n  auth: {admin-token-file: " + tokenFile + "}\noutputs:\n  console: false\n  jsonl: \"\"\n",
+            Map.of());
+        HttpClient http = HttpClient.newHttpClient();
+        String token;
+        try (ConnwatchService service = ConnwatchService.start(config, new PrintWriter(new StringWriter(), true))) {
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile)));
+            token = Files.readString(tokenFile).strip();
+            String base = "http://127.0.0.1:" + service.httpPort();
+            // what `curl` without a token gets
+            for (String path : List.of("/stats", "/rules", "/feeds", "/api/v1/session", "/console/", "/nowhere")) {
+                assertEquals(401, http.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString())
+                    .statusCode(), path);
+            }
+            for (String path : List.of("/ingest", "/admin/reload")) {
+                assertEquals(401, http.send(HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.ofString("{}"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).statusCode(), path);
+            }
+            HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+            assertEquals("{\"status\":\"ok\"}", health.body());
+            HttpResponse<String> stats = http.send(HttpRequest.newBuilder(URI.create(base + "/stats"))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, stats.statusCode());
+            io.vertx.core.json.JsonObject httpSection = new io.vertx.core.json.JsonObject(stats.body()).getJsonObject("http");
+            assertEquals(8, httpSection.getLong("unauthenticated"), httpSection.encode());
+            assertEquals(0, httpSection.getLong("authFailures"));
+            assertEquals(0, httpSection.getLong("reloadsRefused"));
+        }
+        try (ConnwatchService again = ConnwatchService.start(config, new PrintWriter(new StringWriter(), true))) {
+            assertEquals(200, http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + again.httpPort() + "/rules"))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).statusCode(), "the same token");
+        }
+    }
+
     private ConnwatchConfig withOutbox(Path alerts, int httpPort) throws Exception {
         return ConnwatchConfig.parse("test", """
             rules:
               directory: %s
             http:
               port: %d
+              %s
             outputs:
               console: false
               jsonl: %s
@@ -149,7 +191,8 @@ class ConnwatchServiceTest {
               receivers:
                 - {name: hook, type: webhook, url: "http://127.0.0.1:9/alerts"}
               default-receivers: [hook]
-            """.formatted(Path.of("..", "rules").toAbsolutePath(), httpPort, alerts, tmp.resolve("outbox")), Map.of());
+            """.formatted(Path.of("..", "rules").toAbsolutePath(), httpPort, TestTokens.authYaml().strip(), alerts, tmp.resolve("outbox")),
+            Map.of());
     }
 
     /** Whether this JVM holds the file open (Linux only: the test is skipped elsewhere). */

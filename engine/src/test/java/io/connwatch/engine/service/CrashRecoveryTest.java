@@ -1,5 +1,6 @@
 package io.connwatch.engine.service;
 
+import io.connwatch.engine.api.auth.TestTokens;
 import io.connwatch.engine.cli.ConnwatchCommand;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -117,7 +118,7 @@ class CrashRecoveryTest {
         Path rules = Files.createDirectories(tmp.resolve("rules"));
         Files.copy(Path.of("..", "rules", "wildcard-bind.drl"), rules.resolve("wildcard-bind.drl"));
         Path config = tmp.resolve("c.yaml");
-        Files.writeString(config, "rules:\n  directory: " + rules + "\n  watch: 0s\nhttp:\n  port: 0\noutputs:\n  console: false\n"
+        Files.writeString(config, "rules:\n  directory: " + rules + "\n  watch: 0s\nhttp:\n  port: 0\n" + TestTokens.authYaml() + "outputs:\n  console: false\n"
             + "  jsonl: \"\"\n");
         start(config);
         Process kill = new ProcessBuilder("kill", "-HUP", String.valueOf(running.pid())).start();
@@ -137,6 +138,7 @@ class CrashRecoveryTest {
               directory: %s
             http:
               port: 0
+              %s
             outputs:
               console: false
               jsonl: ""
@@ -147,11 +149,12 @@ class CrashRecoveryTest {
               receivers:
                 - {name: hook, type: webhook, url: "http://127.0.0.1:%d/alerts"}
               default-receivers: [hook]
-            """.formatted(Path.of("..", "rules").toAbsolutePath(), tmp.resolve("outbox"), receiver.getAddress().getPort()));
+            """.formatted(Path.of("..", "rules").toAbsolutePath(), TestTokens.authYaml().strip(), tmp.resolve("outbox"),
+                receiver.getAddress().getPort()));
 
         int port = start(config);
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ingest"))
-            .POST(HttpRequest.BodyPublishers.ofString(
+            .header("Authorization", TestTokens.bearer(TestTokens.INGEST)).POST(HttpRequest.BodyPublishers.ofString(
                 Rows.connection("2024-05-01T10:00:00Z", "m-1").set("DestinationIp", "192.9.135.73").malicious("C2", 5, 90).json()))
             .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r.body());
@@ -181,6 +184,7 @@ class CrashRecoveryTest {
               idle-close: 1s
             http:
               port: 0
+              %s
             outputs:
               console: false
               jsonl: ""
@@ -196,7 +200,7 @@ class CrashRecoveryTest {
               receivers:
                 - {name: hook, type: webhook, url: "http://127.0.0.1:%d/alerts"}
               default-receivers: [hook]
-            """.formatted(Path.of("..", "rules").toAbsolutePath(), kafka.bootstrap(), topic, topic, topic, tmp.resolve("outbox"),
+            """.formatted(Path.of("..", "rules").toAbsolutePath(), TestTokens.authYaml().strip(), kafka.bootstrap(), topic, topic, topic, tmp.resolve("outbox"),
             receiver.getAddress().getPort()));
         List<Map.Entry<String, String>> first = new ArrayList<>();
         for (int m = 0; m < 10; m++) {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.connwatch.alert.Alert;
 import io.connwatch.engine.api.AdminRoutes;
 import io.connwatch.engine.api.HttpApiVerticle;
+import io.connwatch.engine.api.auth.TestTokens;
 import io.connwatch.engine.ingest.IngestStats;
 import io.connwatch.engine.rules.CollectingSink;
 import io.connwatch.engine.rules.EventRetention;
@@ -52,6 +53,7 @@ import org.junit.jupiter.api.Test;
  */
 class HttpAbuseTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String INGEST = TestTokens.bearer(TestTokens.INGEST);
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Vertx vertx;
     private RuleEngine engine;
@@ -67,7 +69,8 @@ class HttpAbuseTest {
         ingest = new HttpIngest(engine, stats, limits);
         vertx = Vertx.vertx();
         HttpApiVerticle verticle = new HttpApiVerticle(new HttpApiVerticle.Settings("127.0.0.1", 0, ingest,
-            new AdminRoutes(new AdminRoutes.Sources(engine, stats, List::of, java.util.Optional.empty(), Map.of())), Duration.ofSeconds(30),
+            new AdminRoutes(new AdminRoutes.Sources(engine, stats, List::of, java.util.Optional.empty(), Map.of())), TestTokens.security(),
+            Duration.ofSeconds(30),
             maxConnections, Duration.ofSeconds(2)));
         vertx.deployVerticle(verticle).await();
         port = verticle.actualPort();
@@ -94,7 +97,7 @@ class HttpAbuseTest {
     }
 
     private HttpResponse<String> post(String body, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri("/ingest")).timeout(Duration.ofSeconds(30))
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri("/ingest")).timeout(Duration.ofSeconds(30)).header("Authorization", INGEST)
             .POST(HttpRequest.BodyPublishers.ofString(body));
         if (headers.length > 0) {
             b.headers(headers);
@@ -122,7 +125,7 @@ class HttpAbuseTest {
         List<CompletableFuture<HttpResponse<String>>> bombs = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             bombs.add(http.sendAsync(HttpRequest.newBuilder(uri("/ingest")).timeout(Duration.ofSeconds(30))
-                .header("Content-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofByteArray(bomb)).build(),
+                .header("Content-Encoding", "gzip").header("Authorization", INGEST).POST(HttpRequest.BodyPublishers.ofByteArray(bomb)).build(),
                 HttpResponse.BodyHandlers.ofString()));
         }
         List<Long> latencies = new ArrayList<>();
@@ -150,7 +153,7 @@ class HttpAbuseTest {
         HttpResponse<String> deflate = post(goodBody(), "Content-Encoding", "deflate");
         assertEquals(415, deflate.statusCode(), deflate.body());
         byte[] gz = GzipBodyTest.gzip(goodBody().getBytes(StandardCharsets.UTF_8));
-        HttpResponse<String> ok = http.send(HttpRequest.newBuilder(uri("/ingest")).header("Content-Encoding", "gzip")
+        HttpResponse<String> ok = http.send(HttpRequest.newBuilder(uri("/ingest")).header("Content-Encoding", "gzip").header("Authorization", INGEST)
             .POST(HttpRequest.BodyPublishers.ofByteArray(gz)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, ok.statusCode(), ok.body());
         assertEquals(2, JSON.readTree(ok.body()).path("accepted").asInt());
@@ -161,7 +164,7 @@ class HttpAbuseTest {
         Socket s = new Socket("127.0.0.1", port);
         s.setSoTimeout(15_000);
         OutputStream out = s.getOutputStream();
-        out.write(("POST /ingest HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + declared + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(("POST /ingest HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + INGEST + "\r\nContent-Length: " + declared + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         byte[] chunk = new byte[64 * 1024];
         java.util.Arrays.fill(chunk, (byte) ' ');
         for (int left = sent; left > 0; left -= chunk.length) {
@@ -213,8 +216,8 @@ class HttpAbuseTest {
         for (int i = 0; i < 50; i++) {
             Socket s = new Socket("127.0.0.1", port);
             s.setSoTimeout(15_000);
-            s.getOutputStream().write("POST /ingest HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1\r\n{\r\n"
-                .getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().write(("POST /ingest HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + INGEST
+                + "\r\nTransfer-Encoding: chunked\r\n\r\n1\r\n{\r\n").getBytes(StandardCharsets.US_ASCII));
             sockets.add(s);
         }
         assertEquals(200, post(goodBody()).statusCode(), "served while 50 uploads trickle");
@@ -245,7 +248,7 @@ class HttpAbuseTest {
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             try (Socket extra = new Socket("127.0.0.1", port)) {
                 extra.setSoTimeout(5_000);
-                extra.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                extra.getOutputStream().write("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 assertEquals(-1, statusOf(extra), "the sixth connection is closed without an answer");
             }
         });
@@ -290,7 +293,7 @@ class HttpAbuseTest {
         }
         byte[] gz = GzipBodyTest.gzip(lines.toString().getBytes(StandardCharsets.UTF_8));
         assertTrue(gz.length < 4 << 20, "the compressed body alone fits the budget: " + gz.length);
-        HttpResponse<String> inflated = http.send(HttpRequest.newBuilder(uri("/ingest")).header("Content-Encoding", "gzip")
+        HttpResponse<String> inflated = http.send(HttpRequest.newBuilder(uri("/ingest")).header("Content-Encoding", "gzip").header("Authorization", INGEST)
             .POST(HttpRequest.BodyPublishers.ofByteArray(gz)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(503, inflated.statusCode(), inflated.body());
         assertTrue(inflated.headers().firstValue("Retry-After").isPresent());
@@ -302,8 +305,9 @@ class HttpAbuseTest {
         start(new HttpIngest.Limits(1 << 20, 200, 64L << 20, Duration.ofSeconds(1)), 1000);
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(15_000);
-            s.getOutputStream().write("POST /health HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\nx"
-                .getBytes(StandardCharsets.US_ASCII));
+            // signed in, so that the guard lets it through to the router (405) and the backstop has to cut it
+            s.getOutputStream().write(("POST /health HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + TestTokens.bearer(TestTokens.ADMIN)
+                + "\r\nContent-Length: 1000000\r\n\r\nx").getBytes(StandardCharsets.US_ASCII));
             InputStream in = s.getInputStream();
             in.readAllBytes(); // whatever it answered (405), the connection ends: readAllBytes returns at the close
         }
@@ -371,7 +375,7 @@ class HttpAbuseTest {
             assertTrue(engine.trackedMachines() <= 2_000, "tracked " + engine.trackedMachines());
         }
         health();
-        JsonNode stats = JSON.readTree(http.send(HttpRequest.newBuilder(uri("/stats")).build(), HttpResponse.BodyHandlers.ofString()).body());
+        JsonNode stats = JSON.readTree(http.send(HttpRequest.newBuilder(uri("/stats")).header("Authorization", TestTokens.bearer(TestTokens.READ)).build(), HttpResponse.BodyHandlers.ofString()).body());
         assertTrue(stats.path("time").path("machinesEvicted").asLong() >= 18_000, stats.toString());
         assertTrue(stats.path("time").path("trackedMachines").asLong() <= 2_000, stats.toString());
     }

@@ -2,6 +2,7 @@ package io.connwatch.engine.ingest.http;
 
 import io.connwatch.engine.api.AdminRoutes;
 import io.connwatch.engine.api.HttpApiVerticle;
+import io.connwatch.engine.api.auth.TestTokens;
 import io.connwatch.engine.ingest.IngestStats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -22,6 +23,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.ext.web.client.WebClientSession;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -44,10 +46,12 @@ class HttpIngestTest {
         stats = new IngestStats();
         vertx = Vertx.vertx();
         HttpApiVerticle verticle = new HttpApiVerticle(new HttpApiVerticle.Settings("127.0.0.1", 0, new HttpIngest(engine, stats, maxBody),
-            new AdminRoutes(AdminRoutes.Sources.of(engine, stats))));
+            new AdminRoutes(AdminRoutes.Sources.of(engine, stats)), TestTokens.security()));
         vertx.deployVerticle(verticle).await();
         port = verticle.actualPort();
-        client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
+        // the admin token may ingest and read /stats; the role matrix is HttpSecurityTest's
+        client = WebClientSession.create(WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)))
+            .addHeader("Authorization", TestTokens.bearer(TestTokens.ADMIN));
     }
 
     @AfterEach
