@@ -92,8 +92,12 @@ public record LifecycleSettings(Path state, List<Route> routes, Route root, Dura
      * @param routeConfig their settings, to read the lifecycle keys of each
      * @param defaults    the default receivers
      */
-    static LifecycleSettings read(Settings s, List<io.connwatch.notify.Route> routes, List<Settings> routeConfig, List<String> defaults) {
-        Path state = Path.of(s.string("state", "data/lifecycle"));
+    static LifecycleSettings read(Settings s, List<io.connwatch.notify.Route> routes, List<Settings> routeConfig, List<String> defaults,
+                                  Path outbox) {
+        // Beside the outbox unless said otherwise: one data directory holds all durable state.
+        String stateDir = s.string("state", null);
+        Path state = stateDir != null ? Path.of(stateDir)
+            : outbox.getParent() == null ? Path.of("lifecycle") : outbox.getParent().resolve("lifecycle");
         List<String> groupBy = s.has("group-by") ? s.strings("group-by") : List.of("computer");
         Timing rootTiming = timing(s, Timing.DEFAULT);
         Route.Updates rootUpdates = updates(s, Route.Updates.ON_ESCALATION);

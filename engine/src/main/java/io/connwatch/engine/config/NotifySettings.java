@@ -154,7 +154,7 @@ public record NotifySettings(Path outbox, Path templates, RetryPolicy retry, int
                 s.problem("default-receivers", "no receiver named '" + d + "'");
             }
         }
-        LifecycleSettings lifecycle = LifecycleSettings.read(s, routes, routeConfig, defaults);
+        LifecycleSettings lifecycle = LifecycleSettings.read(s, routes, routeConfig, defaults, outbox);
         return new NotifySettings(outbox, templates, retry, failures, openFor, receivers, new Router(routes, defaults), lifecycle);
     }
 

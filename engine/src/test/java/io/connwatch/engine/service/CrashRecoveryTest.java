@@ -146,6 +146,7 @@ class CrashRecoveryTest {
               outbox: %s
               retry: {initial: 300ms, max: 1s}
               circuit-breaker: {failures: 1000}
+              group-wait: 1s
               receivers:
                 - {name: hook, type: webhook, url: "http://127.0.0.1:%d/alerts"}
               default-receivers: [hook]
@@ -197,6 +198,8 @@ class CrashRecoveryTest {
             notify:
               outbox: %s
               retry: {initial: 100ms, max: 1s}
+              group-wait: 1s
+              group-interval: 2s
               receivers:
                 - {name: hook, type: webhook, url: "http://127.0.0.1:%d/alerts"}
               default-receivers: [hook]
