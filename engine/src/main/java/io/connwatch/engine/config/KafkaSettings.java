@@ -27,7 +27,13 @@ import java.util.Set;
  */
 public record KafkaSettings(boolean enabled, KafkaClientConfig client, String groupId, List<Topic> topics,
                             String deadLetterTopic, String episodeTopic, String startFrom, Duration rewind, int maxPollRecords,
-                            Duration maxSkew) {
+                            Duration maxSkew, String lifecycleTopic) {
+    /** Without a lifecycle topic (tests and tools that consume without notifying). */
+    public KafkaSettings(boolean enabled, KafkaClientConfig client, String groupId, List<Topic> topics, String deadLetterTopic,
+                         String episodeTopic, String startFrom, Duration rewind, int maxPollRecords, Duration maxSkew) {
+        this(enabled, client, groupId, topics, deadLetterTopic, episodeTopic, startFrom, rewind, maxPollRecords, maxSkew, null);
+    }
+
     /** A topic and the table its records are from. */
     public record Topic(String name, String table) {
     }
@@ -35,7 +41,7 @@ public record KafkaSettings(boolean enabled, KafkaClientConfig client, String gr
     public static final KafkaSettings DISABLED = new KafkaSettings(false, null, "connwatch", List.of(), null, null, "earliest",
         Duration.ofMinutes(15), 2000, Duration.ofMinutes(1));
 
-    private static final Set<String> OWN = Set.of("enabled", "group-id", "topics", "dead-letter-topic", "episode-topic",
+    private static final Set<String> OWN = Set.of("enabled", "group-id", "topics", "dead-letter-topic", "episode-topic", "lifecycle-topic",
         "start-from", "rewind", "max-poll-records", "max-skew");
 
     /** The {@code kafka} section of the root; {@link #DISABLED} when there is none. */
@@ -73,9 +79,10 @@ public record KafkaSettings(boolean enabled, KafkaClientConfig client, String gr
         String startFrom = s.choice("start-from", "earliest", List.of("earliest", "latest"));
         String dlt = s.string("dead-letter-topic", "connwatch-dead-letters");
         String episodes = s.string("episode-topic", "connwatch-episodes");
+        String lifecycle = s.string("lifecycle-topic", "connwatch-lifecycle");
         return new KafkaSettings(true, client, s.string("group-id", "connwatch"), List.copyOf(topics),
             dlt.equals("none") ? null : dlt, episodes.equals("none") ? null : episodes, startFrom,
             s.duration("rewind", Duration.ofMinutes(15)), s.integer("max-poll-records", 2000, 1, 100_000),
-            s.duration("max-skew", Duration.ofMinutes(1)));
+            s.duration("max-skew", Duration.ofMinutes(1)), lifecycle.equals("none") ? null : lifecycle);
     }
 }

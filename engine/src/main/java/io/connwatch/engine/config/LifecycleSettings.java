@@ -96,8 +96,9 @@ public record LifecycleSettings(Path state, List<Route> routes, Route root, Dura
                                   Path outbox) {
         // Beside the outbox unless said otherwise: one data directory holds all durable state.
         String stateDir = s.string("state", null);
-        Path state = stateDir != null ? Path.of(stateDir)
-            : outbox.getParent() == null ? Path.of("lifecycle") : outbox.getParent().resolve("lifecycle");
+        String sibling = outbox.getFileName() == null || outbox.getFileName().toString().equals("outbox") ? "lifecycle"
+            : outbox.getFileName() + "-lifecycle";
+        Path state = stateDir != null ? Path.of(stateDir) : outbox.resolveSibling(sibling);
         List<String> groupBy = s.has("group-by") ? s.strings("group-by") : List.of("computer");
         Timing rootTiming = timing(s, Timing.DEFAULT);
         Route.Updates rootUpdates = updates(s, Route.Updates.ON_ESCALATION);

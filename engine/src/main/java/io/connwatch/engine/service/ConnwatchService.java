@@ -7,6 +7,7 @@ import io.connwatch.engine.alert.sink.ConsoleSink;
 import io.connwatch.alert.Notification;
 import io.connwatch.engine.alert.lifecycle.AckLinks;
 import io.connwatch.engine.alert.lifecycle.LifecycleClock;
+import io.connwatch.engine.alert.lifecycle.LifecycleLog;
 import io.connwatch.engine.alert.lifecycle.LifecycleSink;
 import io.connwatch.lifecycle.dispatch.GroupDispatcher;
 import io.connwatch.lifecycle.dispatch.Stages;
@@ -70,6 +71,7 @@ public final class ConnwatchService implements AutoCloseable {
     private final LifecycleClock lifecycleClock;
     private final GroupDispatcher lifecycle;
     private final LifecycleSink lifecycleSink;
+    private final LifecycleLog lifecycleLog;
     private final RulesWatcher watcher;
     private final Vertx vertx;
     private final KafkaIngest kafka;
@@ -90,6 +92,7 @@ public final class ConnwatchService implements AutoCloseable {
                 () -> engineRef.get() == null ? null : engineRef.get().ruleSet(), stages, config.notifications()::sendResolved,
                 this::notify, lifecycleStore, AckLinks.from(config.notifications().lifecycle().ackLinks())));
             lifecycleSink = new LifecycleSink(lifecycle, lifecycleClock, true);
+            lifecycleLog = startLifecycleLog(config);
             engine = startEngine(config, sinks(config, console));
             engineRef.set(engine);
             refreshFeeds();
@@ -138,6 +141,21 @@ public final class ConnwatchService implements AutoCloseable {
         sinks.add(lifecycleSink);
         outputs = new FanOutSink(sinks);
         return episodes == null ? outputs : new EpisodeLogSink(outputs, episodes);
+    }
+
+    /** Shares silences, acknowledgements and the notification log with the consumer group's other instances. */
+    private LifecycleLog startLifecycleLog(ConnwatchConfig config) throws IOException {
+        if (!config.kafka().enabled() || config.kafka().lifecycleTopic() == null) {
+            return null;
+        }
+        LifecycleLog log = cleanup.add("the lifecycle log", new LifecycleLog(config.kafka().client(), config.kafka().lifecycleTopic(),
+            clientId, stages.silences(), lifecycle));
+        try {
+            log.start(EPISODE_LOG_START);
+        } catch (IllegalStateException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        return log;
     }
 
     /** The lifecycle's outlet: the durable outbox, or nowhere when no receiver is configured. */

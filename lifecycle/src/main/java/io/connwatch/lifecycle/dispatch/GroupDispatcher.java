@@ -173,6 +173,16 @@ public final class GroupDispatcher implements AutoCloseable {
     private final Map<String, LogEntry> log = new HashMap<>();
     private final Map<String, Acknowledgement> acks = new HashMap<>();
     private Instant now = Instant.EPOCH;
+    private java.util.function.Consumer<Replica> replicator = r -> { };
+    private boolean applyingReplica;
+
+    /**
+     * A change other instances of a consumer group must know: a receiver's notification log entry
+     * for a group ({@code kind} "nflog", key receiver NUL group key) or a group's acknowledgement
+     * ("ack", key the group key); {@code json} null removes it.
+     */
+    public record Replica(String kind, String key, String json) {
+    }
 
     /**
      * @param routes        tried in order
@@ -786,19 +796,74 @@ public final class GroupDispatcher implements AutoCloseable {
     }
 
     private void persist(String map, String key, Object value) {
-        if (store == null) {
+        if (store == null && !replicated(map)) {
             return;
         }
+        String json;
         try {
-            store.put(map, key, JSON.writeValueAsString(value));
+            json = JSON.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("lifecycle state is always serializable", e);
+        }
+        if (store != null) {
+            store.put(map, key, json);
+        }
+        if (replicated(map) && !applyingReplica) {
+            replicator.accept(new Replica(map, key, json));
         }
     }
 
     private void persistRemove(String map, String key) {
         if (store != null) {
             store.remove(map, key);
+        }
+        if (replicated(map) && !applyingReplica) {
+            replicator.accept(new Replica(map, key, null));
+        }
+    }
+
+    private static boolean replicated(String map) {
+        return map.equals(NFLOG) || map.equals(ACKS);
+    }
+
+    /** Where this instance's notification log and acknowledgement changes go (a compacted Kafka topic). */
+    public synchronized void onReplicate(java.util.function.Consumer<Replica> target) {
+        this.replicator = target;
+    }
+
+    /**
+     * Takes in a change another instance made: a notification log entry (kept when it was sent
+     * later than the one known here, so no instance notifies a group another just did) or an
+     * acknowledgement. Unreadable changes are ignored and logged.
+     */
+    public synchronized void applyReplica(Replica r) {
+        applyingReplica = true;
+        try {
+            if (r.kind().equals(NFLOG)) {
+                if (r.json() == null) {
+                    return;
+                }
+                LogEntry remote = JSON.readValue(r.json(), LogEntry.class);
+                LogEntry local = log.get(r.key());
+                if (local == null || remote.sentAt().isAfter(local.sentAt())) {
+                    log.put(r.key(), remote);
+                    persist(NFLOG, r.key(), remote);
+                }
+            } else if (r.kind().equals(ACKS)) {
+                if (r.json() == null) {
+                    acks.remove(r.key());
+                    persistRemove(ACKS, r.key());
+                } else {
+                    Acknowledgement a = JSON.readValue(r.json(), Acknowledgement.class);
+                    acks.put(r.key(), a);
+                    persist(ACKS, r.key(), a);
+                }
+            }
+            commit(false);
+        } catch (JsonProcessingException e) {
+            LOG.warn("lifecycle replica {} {} unreadable, ignored: {}", r.kind(), r.key().replace('\u0000', ' '), e.getOriginalMessage());
+        } finally {
+            applyingReplica = false;
         }
     }
 

@@ -37,6 +37,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import io.connwatch.lifecycle.dispatch.GroupDispatcher;
+import io.connwatch.lifecycle.match.Matchers;
+import io.connwatch.lifecycle.silence.Silence;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,6 +64,8 @@ class KafkaIngestTest {
     private final Map<String, AtomicInteger> delivered = new ConcurrentHashMap<>();
     private final List<String> rulesDelivered = java.util.Collections.synchronizedList(new ArrayList<>());
     private final List<ConnwatchService> services = new ArrayList<>();
+    /** Every alert its own group unless a test groups (the at-least-once tests count one notification per alert). */
+    private String groupBy = "[\"...\"]";
     private String topic;
     private String group;
 
@@ -111,16 +117,21 @@ class KafkaIngestTest {
               topics: [{name: %s}]
               dead-letter-topic: %s-dead
               episode-topic: %s-episodes
+              lifecycle-topic: %s-lifecycle
               max-poll-records: %d
             notify:
               outbox: %s
               retry: {initial: 100ms, max: 1s}
+              group-by: %s
+              group-wait: 1s
+              group-interval: 2s
+              inhibit-rules: []     # these tests count every alert the rules raise
               receivers:
                 - {name: hook, type: webhook, url: "http://127.0.0.1:%d/alerts"}
             %s
               default-receivers: [%s]
-            """.formatted(Path.of("..", "rules").toAbsolutePath(), connection.replace("\n", "\n  "), group, topic, topic, group, MAX_POLL_RECORDS,
-            tmp.resolve(name + "-outbox"), receiver.getAddress().getPort(), extraReceivers,
+            """.formatted(Path.of("..", "rules").toAbsolutePath(), connection.replace("\n", "\n  "), group, topic, topic, group, group, MAX_POLL_RECORDS,
+            tmp.resolve(name + "-outbox"), groupBy, receiver.getAddress().getPort(), extraReceivers,
             extraReceivers.isEmpty() ? "hook" : "hook, bus");
         ConnwatchService s = ConnwatchService.start(ConnwatchConfig.parse("test", yaml, env),
             new PrintWriter(new StringWriter(), true));
@@ -308,6 +319,35 @@ class KafkaIngestTest {
         assertTrue(a.kafka().stats().records.sum() > 0 && b.kafka().stats().records.sum() > 0,
             "both consumed: " + a.kafka().stats().records.sum() + " / " + b.kafka().stats().records.sum());
         assertEquals(40, a.kafka().stats().records.sum() + b.kafka().stats().records.sum());
+    }
+
+    @Test
+    void twoInstancesShareSilencesAndTheNotificationLogAndNotifyEachGroupOnce() throws Exception {
+        groupBy = "[computer]";
+        kafka.createTopic(topic, 4);
+        ConnwatchService a = start("a", "");
+        ConnwatchService b = start("b", "");
+        Awaitility.await("both instances own partitions").atMost(Duration.ofSeconds(60)).until(() ->
+            a.kafka().stats().assigned().size() + b.kafka().stats().assigned().size() == 4);
+        // a silence added on one instance holds on the other within seconds
+        Silence s = a.stages().silences().add(Matchers.parse("{machine=\"m-7\"}"), Instant.now(), Instant.now().plusSeconds(3600),
+            "alice", "maintenance of m-7", Instant.now());
+        Awaitility.await("the silence reached b").atMost(Duration.ofSeconds(10)).until(() -> b.stages().silences().get(s.id()).isPresent());
+
+        List<Map.Entry<String, String>> records = new ArrayList<>();
+        for (int m = 0; m < 10; m++) {
+            records.add(malicious("m-" + m, 1));
+        }
+        kafka.produce(topic, records);
+        awaitDelivered(9);
+        awaitAllCommitted();
+        ConnwatchService owner = a.lifecycle().alerts().stream().anyMatch(v -> "m-7".equals(v.labels().get("machine"))) ? a : b;
+        Awaitility.await("m-7 held back by the silence").atMost(Duration.ofSeconds(20)).until(() -> owner.lifecycle().alerts().stream()
+            .anyMatch(v -> "m-7".equals(v.labels().get("machine")) && v.state() == GroupDispatcher.State.SILENCED));
+        assertEachDeliveredOnce(9);
+        // both instances know every group's log entry: the one not owning a group would not notify it again
+        Awaitility.await("notification log shared").atMost(Duration.ofSeconds(10)).until(() ->
+            a.lifecycle().counters().notificationsFiring.get() + b.lifecycle().counters().notificationsFiring.get() == 9);
     }
 
     @Test
