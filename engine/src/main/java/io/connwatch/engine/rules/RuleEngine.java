@@ -151,6 +151,20 @@ public final class RuleEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Keeps the machines' learned listening ports in {@code memory} (the service's store), so a
+     * restart does not learn afresh; call before records arrive.
+     */
+    public void usePortMemory(io.connwatch.engine.facts.PortBaseline.Memory memory) {
+        for (int i = 0; i < partitions.length; i++) {
+            RulePartition p = partitions[i];
+            call(threads[i], () -> {
+                p.portMemory(memory);
+                return null;
+            });
+        }
+    }
+
     private static <T> T call(ThreadPoolExecutor executor, java.util.concurrent.Callable<T> task) {
         try {
             return executor.submit(task).get();

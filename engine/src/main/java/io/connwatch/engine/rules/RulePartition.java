@@ -49,6 +49,11 @@ final class RulePartition {
     private long lastPublishedRaised;
     private long lastPublished;
 
+    /** Keeps the learned port baselines in {@code m} too (call on the partition's thread). */
+    void portMemory(PortBaseline.Memory m) {
+        ports.use(m);
+    }
+
     RulePartition(int index, RuleSet ruleSet, AlertSink sink, Duration episodeGap, Clock wallClock, EngineStats stats,
                   Duration retroWindow, int retroAddresses, MinuteRollup.Limits limits) {
         CompiledRules rules = ruleSet.rules();

@@ -8,6 +8,7 @@ import io.connwatch.alert.Notification;
 import io.connwatch.engine.alert.lifecycle.AckLinks;
 import io.connwatch.engine.alert.lifecycle.LifecycleClock;
 import io.connwatch.engine.alert.lifecycle.LifecycleLog;
+import io.connwatch.engine.alert.lifecycle.StoredPortBaselines;
 import io.connwatch.engine.alert.lifecycle.LifecycleSink;
 import io.connwatch.lifecycle.dispatch.GroupDispatcher;
 import io.connwatch.lifecycle.dispatch.Stages;
@@ -95,6 +96,7 @@ public final class ConnwatchService implements AutoCloseable {
             lifecycleLog = startLifecycleLog(config);
             engine = startEngine(config, sinks(config, console));
             engineRef.set(engine);
+            engine.usePortMemory(new StoredPortBaselines(lifecycleStore));
             refreshFeeds();
             watcher = startWatcher(config);
             vertx = startVertx(config);

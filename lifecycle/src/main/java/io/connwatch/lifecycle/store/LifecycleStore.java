@@ -47,6 +47,10 @@ public final class LifecycleStore implements AutoCloseable {
         store.<String, String>openMap(map).put(key, json);
     }
 
+    public String get(String map, String key) {
+        return store.<String, String>openMap(map).get(key);
+    }
+
     public void remove(String map, String key) {
         store.<String, String>openMap(map).remove(key);
     }
