@@ -48,10 +48,12 @@ final class RulePartition {
     private final PortBaseline ports = new PortBaseline();
     private long lastPublishedRaised;
     private long lastPublished;
+    private final RecordTap tap;
 
     RulePartition(int index, RuleSet ruleSet, AlertSink sink, Duration episodeGap, Clock wallClock, EngineStats stats,
-                  Duration retroWindow, int retroAddresses, MinuteRollup.Limits limits) {
+                  Duration retroWindow, int retroAddresses, MinuteRollup.Limits limits, RecordTap tap) {
         CompiledRules rules = ruleSet.rules();
+        this.tap = tap;
         this.rollup = new MinuteRollup(limits);
         this.sightings = new SightingMemory(retroWindow.toMillis(), retroAddresses);
         this.index = index;
@@ -104,6 +106,9 @@ final class RulePartition {
             if (judgeOnce) {
                 handles[i] = h;
             }
+        }
+        if (!batch.isEmpty()) {
+            tap.accepted(batch);
         }
         insertHistory(false);
         stats.historyRows.add(rollup.historyRows() - historyCounted);
