@@ -15,8 +15,11 @@ import io.connwatch.engine.ingest.file.FileReplay;
 import io.connwatch.engine.ingest.http.HttpIngest;
 import io.connwatch.engine.ingest.kafka.KafkaIngest;
 import io.connwatch.engine.rules.RuleCompilationException;
+import io.connwatch.engine.rules.RecordTap;
 import io.connwatch.engine.rules.RuleEngine;
 import io.connwatch.engine.rules.RulesWatcher;
+import io.connwatch.engine.workbook.WorkbookRoutes;
+import io.connwatch.engine.workbook.WorkbookStore;
 import io.connwatch.feeds.ThreatIntel;
 import io.connwatch.notify.Delivery;
 import io.vertx.core.Vertx;
@@ -54,6 +57,8 @@ public final class ConnwatchService implements AutoCloseable {
     private final ThreatIntel intel;
     private final EpisodeLog episodes;
     private final RuleEngine engine;
+    /** The web console's store of minute rollups, or null when the console is off. */
+    private final WorkbookStore workbooks;
     private final RulesWatcher watcher;
     private final Vertx vertx;
     private final KafkaIngest kafka;
@@ -66,6 +71,7 @@ public final class ConnwatchService implements AutoCloseable {
             delivery = startDelivery(config);
             intel = EngineAssembly.feeds(config, console);
             episodes = startEpisodeLog(config);
+            workbooks = config.console().enabled() ? new WorkbookStore(config.console().store(), this::fleetNewest) : null;
             engine = startEngine(config, sinks(config, console));
             refreshFeeds();
             watcher = startWatcher(config);
@@ -131,7 +137,14 @@ public final class ConnwatchService implements AutoCloseable {
     }
 
     private RuleEngine startEngine(ConnwatchConfig config, AlertSink outputs) throws RuleCompilationException {
-        return cleanup.add("the rule engine", EngineAssembly.engine(config, outputs, intel));
+        return cleanup.add("the rule engine", EngineAssembly.engine(config, outputs, intel::snapshot,
+            workbooks == null ? RecordTap.NONE : workbooks));
+    }
+
+    /** The engine's fleet event time, for the console's store (Long.MIN_VALUE until the engine runs). */
+    private long fleetNewest() {
+        RuleEngine e = engine;
+        return e == null ? Long.MIN_VALUE : e.fleetNewest();
     }
 
     /** Judges remembered connections again when a refresh adds indicators, and starts refreshing. */
@@ -211,6 +224,11 @@ public final class ConnwatchService implements AutoCloseable {
         server[0] = new HttpApiVerticle(new HttpApiVerticle.Settings(http.host(), http.port(), ingestRoute, admin, http.idleTimeout(),
             http.maxConnections(), http.requestTimeout()));
         HttpApiVerticle started = server[0];
+        if (workbooks != null) {
+            // the web console: workbook views over the store, static files under /console/
+            started.mount(new WorkbookRoutes(workbooks)::mount);
+            sections.put("console", this::consoleJson);
+        }
         try {
             vertx.deployVerticle(started).await();
         } catch (Exception e) { // await() rethrows the cause as it is: a taken port is a java.net.BindException
@@ -219,6 +237,13 @@ public final class ConnwatchService implements AutoCloseable {
         LOG.info("connwatch ingesting on http://{}:{}/ingest with {} rule partitions{}", http.host(), started.actualPort(),
             engine.partitionCount(), file == null ? "" : "; alerts also to " + file.file());
         return started.actualPort();
+    }
+
+    /** The console's store, for /stats. */
+    private JsonObject consoleJson() {
+        WorkbookStore.Stats s = workbooks.stats();
+        return new JsonObject().put("machines", s.machines()).put("machineMinutes", s.minutes()).put("records", s.records())
+            .put("tooOld", s.tooOld()).put("evicted", s.evicted());
     }
 
     /** Each alert output with its failures, for /stats. */
@@ -280,6 +305,11 @@ public final class ConnwatchService implements AutoCloseable {
 
     public IngestStats ingest() {
         return ingest;
+    }
+
+    /** The web console's store, or null when the console is off. */
+    public WorkbookStore workbooks() {
+        return workbooks;
     }
 
     /** Replays files into the running engine and waits until their records have been through the rules. */
