@@ -218,6 +218,9 @@ public final class ConnwatchService implements AutoCloseable {
         }
         sections.put("outputs", this::outputsJson);
         sections.put("http", () -> ingestRoute.defenceStats().mergeIn(server[0].connectionStats()));
+        if (workbooks != null) {
+            sections.put("console", this::consoleJson);
+        }
         engine.reportSkewBeyond(config.rules().bounds().clockSkew());
         AdminRoutes admin = new AdminRoutes(new AdminRoutes.Sources(engine, ingest, intel::status,
             Optional.of(watcher::requestReload), sections, this::problems));
@@ -227,7 +230,6 @@ public final class ConnwatchService implements AutoCloseable {
         if (workbooks != null) {
             // the web console: workbook views over the store, static files under /console/
             started.mount(new WorkbookRoutes(workbooks)::mount);
-            sections.put("console", this::consoleJson);
         }
         try {
             vertx.deployVerticle(started).await();

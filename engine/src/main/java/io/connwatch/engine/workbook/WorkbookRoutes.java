@@ -77,7 +77,7 @@ public final class WorkbookRoutes {
             ctx.response().putHeader("Content-Type", "text/javascript; charset=utf-8").putHeader("Cache-Control", "max-age=86400")
                 .end(echarts);
         });
-        router.get("/console/*").handler(StaticHandler.create("console").setIndexPage("index.html").setMaxAgeSeconds(60));
+        router.route("/console/*").handler(StaticHandler.create("console").setIndexPage("index.html").setMaxAgeSeconds(60));
     }
 
     private static void securityHeaders(RoutingContext ctx) {

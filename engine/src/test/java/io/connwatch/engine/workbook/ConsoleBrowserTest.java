@@ -65,6 +65,8 @@ class ConsoleBrowserTest {
         HttpResponse<String> bad = http.send(HttpRequest.newBuilder(URI.create(base + "/ingest"))
             .POST(HttpRequest.BodyPublishers.ofString(hostile)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, bad.statusCode(), bad.body());
+        String stats = http.send(HttpRequest.newBuilder(URI.create(base + "/stats")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertEquals(4_521L, new io.vertx.core.json.JsonObject(stats).getJsonObject("console").getLong("records"), stats);
     }
 
     @AfterAll

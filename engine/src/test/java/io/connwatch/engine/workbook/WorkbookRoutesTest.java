@@ -101,6 +101,8 @@ class WorkbookRoutesTest {
         HttpResponse<String> echarts = get(WorkbookRoutes.ECHARTS);
         assertEquals(200, echarts.statusCode());
         assertTrue(echarts.body().length() > 500_000, "the minified library");
+        assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(base + "/console/login.html")).method("HEAD",
+            HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding()).statusCode());
         assertEquals(302, http.send(HttpRequest.newBuilder(URI.create(base + "/console")).build(), HttpResponse.BodyHandlers.ofString())
             .statusCode());
     }
