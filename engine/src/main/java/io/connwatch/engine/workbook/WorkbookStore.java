@@ -60,6 +60,8 @@ public final class WorkbookStore implements RecordTap {
     private final ConcurrentHashMap<String, MachineSeries> machines = new ConcurrentHashMap<>();
     private final AtomicLong newestMinute = new AtomicLong(Long.MIN_VALUE);
     private final AtomicLong lastSweep = new AtomicLong(System.nanoTime());
+    private final AtomicLong lastFaultLog = new AtomicLong(System.nanoTime() - 120_000_000_000L);
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WorkbookStore.class);
     private final LongAdder records = new LongAdder();
     private final LongAdder tooOld = new LongAdder();
     private final LongAdder evicted = new LongAdder();
@@ -82,8 +84,24 @@ public final class WorkbookStore implements RecordTap {
         return limits;
     }
 
+    /**
+     * Adds a partition's batch. Never throws: the console is not worth failing ingest for, so a
+     * fault here is logged (once a minute at most) and the batch goes on through the rules.
+     */
     @Override
     public void accepted(List<MachineRecord> batch) {
+        try {
+            add(batch);
+        } catch (RuntimeException e) {
+            long now = System.nanoTime();
+            long last = lastFaultLog.get();
+            if (now - last > 60_000_000_000L && lastFaultLog.compareAndSet(last, now)) {
+                LOG.error("the console's workbook store could not take a batch (the rules still did)", e);
+            }
+        }
+    }
+
+    private void add(List<MachineRecord> batch) {
         int i = 0;
         int n = batch.size();
         long newest = Long.MIN_VALUE;

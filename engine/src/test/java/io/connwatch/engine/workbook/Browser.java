@@ -4,12 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -82,16 +80,8 @@ final class Browser implements AutoCloseable {
         return file;
     }
 
-    WebDriver web() {
-        return driver;
-    }
-
     @Override
     public void close() {
         driver.quit();
-    }
-
-    static String join(Object... parts) {
-        return String.join(" ", Arrays.stream(parts).map(String::valueOf).toList());
     }
 }
