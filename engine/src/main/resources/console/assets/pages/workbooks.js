@@ -138,6 +138,16 @@ function bars(categories, series, stack) {
   };
 }
 
+function timeBars(times, series) {
+  return {
+    ...BASE,
+    tooltip: { ...BASE.tooltip, axisPointer: { type: 'shadow' } },
+    xAxis: { ...timeAxis(times), boundaryGap: true },
+    yAxis: { type: 'value' },
+    series: series.map(s => ({ name: s.name, type: 'bar', stack: 'total', data: s.data }))
+  };
+}
+
 function pie(name, items) {
   return {
     animation: false,
@@ -199,7 +209,7 @@ const DRAW = {
         { key: 'secondHalfPercent', title: 'Second half %', num: true, format: pct },
         { key: 'trend', title: 'Trend', cell: r => el('span', { class: 'trend-' + r.trend }, text(r.trend)) }],
       d.table));
-    draw(charts, failed, { ...bars(d.times.map(x => x.slice(11, 16)), d.series.failed, true) });
+    draw(charts, failed, timeBars(d.times, d.series.failed));
     draw(charts, percent, lines(d.times, d.series.percentFailed, { yAxis: { max: 100 } }));
   },
 

@@ -1,62 +1,88 @@
 package io.connwatch.engine.workbook;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.function.ToLongFunction;
 
 /**
- * Counters by key for one machine-minute: at most {@code maxKeys} keys while the minute is open
- * (further keys add to one "other" row), cut to the top N by each ranking once it is sealed, the
- * rest folded into "other", and kept in two small arrays. Not thread-safe: its machine's lock
- * guards it.
+ * Counters by key for one machine-minute, in two flat arrays (keys, and their rows one after the
+ * other): at most {@code maxKeys} keys (further keys add to one "other" row), and once the minute
+ * is sealed, only the top N by each ranking, the rest folded into "other". Keys are usually the
+ * machine's shared instances, so a lookup is a short scan by identity, with no allocation; a hash
+ * index is built only when a minute has many keys. Not thread-safe: its machine's lock guards it.
  *
  * @param <K> the key (a remote address, a process, a port, a threat)
  */
 final class Keyed<K> {
+    /** Keys scanned before a minute gets a hash index. */
+    private static final int SCAN = 16;
+
     private final int columns;
-    private HashMap<K, long[]> open = new HashMap<>(8);
-    /** Once sealed: the keys kept and their rows, row i at {@code values[i * columns]}. */
-    private Object[] keys;
+    private Object[] keys = new Object[4];
     private long[] values;
+    private int size;
+    private HashMap<Object, Integer> index;
     private long[] other;
+    private boolean sealed;
 
     Keyed(int columns) {
         if (columns < 1 || columns > 7) {
             throw new IllegalArgumentException("1 to 7 columns");
         }
         this.columns = columns;
+        this.values = new long[4 * columns];
+    }
+
+    private int find(Object key) {
+        if (index != null) {
+            Integer i = index.get(key);
+            return i == null ? -1 : i;
+        }
+        for (int i = 0; i < size; i++) {
+            if (keys[i] == key) {
+                return i;
+            }
+        }
+        for (int i = 0; i < size; i++) {
+            if (keys[i].equals(key)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**
      * Adds one row's counts to the row of {@code key} (columns past this counter's are ignored):
-     * to its own, or to "other" when the open minute has no room for another key or the sealed
-     * minute did not keep it (a late row). Fixed arity: called per record, it must not allocate.
+     * to its own, or to "other" when the minute has no room for another key or was sealed without
+     * it (a late row). Fixed arity: called per record, it must not allocate.
      */
     void add(K key, int maxKeys, long c0, long c1, long c2, long c3, long c4, long c5, long c6) {
-        if (open == null) {
-            for (int i = 0; i < keys.length; i++) {
-                if (keys[i].equals(key)) {
-                    addTo(values, i * columns, c0, c1, c2, c3, c4, c5, c6);
-                    return;
-                }
-            }
-            addTo(other(), 0, c0, c1, c2, c3, c4, c5, c6);
-            return;
-        }
-        long[] r = open.get(key);
-        if (r == null) {
-            if (open.size() >= maxKeys) {
+        int i = find(key);
+        if (i < 0) {
+            if (sealed || size >= maxKeys) {
                 addTo(other(), 0, c0, c1, c2, c3, c4, c5, c6);
                 return;
             }
-            r = new long[columns];
-            open.put(key, r);
+            i = append(key);
         }
-        addTo(r, 0, c0, c1, c2, c3, c4, c5, c6);
+        addTo(values, i * columns, c0, c1, c2, c3, c4, c5, c6);
+    }
+
+    private int append(Object key) {
+        if (size == keys.length) {
+            keys = Arrays.copyOf(keys, size * 2);
+            values = Arrays.copyOf(values, size * 2 * columns);
+        }
+        keys[size] = key;
+        if (index != null) {
+            index.put(key, size);
+        } else if (size + 1 > SCAN) {
+            index = new HashMap<>(size * 4);
+            for (int j = 0; j <= size; j++) {
+                index.put(keys[j], j);
+            }
+        }
+        return size++;
     }
 
     private void addTo(long[] row, int at, long c0, long c1, long c2, long c3, long c4, long c5, long c6) {
@@ -89,56 +115,60 @@ final class Keyed<K> {
     }
 
     /**
-     * Keeps the top {@code n} keys by each ranking (their union; all keys without a ranking) and
-     * folds the rest into "other".
+     * Keeps the top {@code n} keys by each ranking (their union; all keys without a ranking),
+     * folds the rest into "other", and trims the arrays to what is kept.
      */
     @SafeVarargs
     final void seal(int n, ToLongFunction<long[]>... rankings) {
-        if (open == null) {
+        if (sealed) {
             return;
         }
-        List<Map.Entry<K, long[]>> entries = new ArrayList<>(open.entrySet());
-        Set<K> kept = new LinkedHashSet<>();
-        if (rankings.length == 0 || entries.size() <= n) {
-            entries.forEach(e -> kept.add(e.getKey()));
-        } else {
-            for (ToLongFunction<long[]> rank : rankings) {
-                entries.sort((a, b) -> Long.compare(rank.applyAsLong(b.getValue()), rank.applyAsLong(a.getValue())));
-                for (int i = 0; i < n; i++) {
-                    kept.add(entries.get(i).getKey());
-                }
-            }
-        }
-        keys = new Object[kept.size()];
-        values = new long[kept.size() * columns];
-        int i = 0;
-        for (K k : kept) {
-            keys[i] = k;
-            System.arraycopy(open.get(k), 0, values, i * columns, columns);
-            i++;
-        }
-        for (Map.Entry<K, long[]> e : entries) {
-            if (!kept.contains(e.getKey())) {
-                long[] o = other();
-                for (int c = 0; c < columns; c++) {
-                    o[c] += e.getValue()[c];
-                }
-            }
-        }
-        open = null;
-    }
-
-    /** Visits each key's row (read only), then "other" with a null key when it has counts. */
-    @SuppressWarnings("unchecked")
-    void forEach(Visitor<K> visitor) {
-        if (open != null) {
-            open.forEach(visitor::visit);
+        sealed = true;
+        index = null;
+        boolean[] keep = new boolean[size];
+        if (rankings.length == 0 || size <= n) {
+            Arrays.fill(keep, true);
         } else {
             long[] row = new long[columns];
-            for (int i = 0; i < keys.length; i++) {
-                System.arraycopy(values, i * columns, row, 0, columns);
-                visitor.visit((K) keys[i], row);
+            long[] score = new long[size];
+            Integer[] order = new Integer[size];
+            for (ToLongFunction<long[]> rank : rankings) {
+                for (int i = 0; i < size; i++) {
+                    System.arraycopy(values, i * columns, row, 0, columns);
+                    score[i] = rank.applyAsLong(row);
+                    order[i] = i;
+                }
+                Arrays.sort(order, (a, b) -> Long.compare(score[b], score[a]));
+                for (int i = 0; i < n; i++) {
+                    keep[order[i]] = true;
+                }
             }
+        }
+        int kept = 0;
+        for (int i = 0; i < size; i++) {
+            if (keep[i]) {
+                keys[kept] = keys[i];
+                System.arraycopy(values, i * columns, values, kept * columns, columns);
+                kept++;
+            } else {
+                long[] o = other();
+                for (int c = 0; c < columns; c++) {
+                    o[c] += values[i * columns + c];
+                }
+            }
+        }
+        size = kept;
+        keys = Arrays.copyOf(keys, kept);
+        values = Arrays.copyOf(values, kept * columns);
+    }
+
+    /** Visits each key's row (a copy), then "other" with a null key when it has counts. */
+    @SuppressWarnings("unchecked")
+    void forEach(Visitor<K> visitor) {
+        long[] row = new long[columns];
+        for (int i = 0; i < size; i++) {
+            System.arraycopy(values, i * columns, row, 0, columns);
+            visitor.visit((K) keys[i], row);
         }
         if (other != null) {
             visitor.visit(null, other);
