@@ -50,9 +50,17 @@ public final class HttpApiVerticle extends VerticleBase {
 
     private final Settings settings;
     private HttpServer server;
+    /** Routes more parts of the service add (the web console); mounted after the admin routes. */
+    private final java.util.List<java.util.function.Consumer<Router>> moreRoutes = new java.util.ArrayList<>();
 
     public HttpApiVerticle(Settings settings) {
         this.settings = settings;
+    }
+
+    /** Adds routes to mount after the admin routes; call before deploying. */
+    public HttpApiVerticle mount(java.util.function.Consumer<Router> routes) {
+        moreRoutes.add(routes);
+        return this;
     }
 
     @Override
@@ -61,6 +69,7 @@ public final class HttpApiVerticle extends VerticleBase {
         settings.security().mount(router);
         settings.ingest().mount(router);
         settings.admin().mount(router);
+        moreRoutes.forEach(m -> m.accept(router));
         // No decompression here: Netty would inflate on the event loop without a bound (a gzip bomb
         // stalls every route); the ingest route inflates on a worker within limits instead.
         server = vertx.createHttpServer(settings.security().applyTo(new HttpServerOptions().setHost(settings.host()).setPort(settings.port())

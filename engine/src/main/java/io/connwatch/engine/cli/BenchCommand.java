@@ -9,7 +9,9 @@ import io.connwatch.engine.facts.MachineRecord;
 import io.connwatch.engine.facts.RecordDecoder;
 import io.connwatch.engine.facts.Rejection;
 import io.connwatch.engine.devtools.DataGenerator;
+import io.connwatch.engine.rules.RecordTap;
 import io.connwatch.engine.rules.RuleEngine;
+import io.connwatch.engine.workbook.WorkbookStore;
 import io.connwatch.feeds.ThreatIntel;
 import io.connwatch.feeds.IndexBenchmark;
 import io.connwatch.feeds.IpIndex;
@@ -73,6 +75,13 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--topic-partitions", defaultValue = "4", description = "Partitions of the --kafka topic (default: ${DEFAULT-VALUE}).")
     int topicPartitions;
 
+    @Option(names = "--no-console", description = "Run the engine without the web console's workbook store (to measure what it costs).")
+    boolean noConsole;
+
+    @Option(names = "--workbook-memory", description = "Measure the heap the web console's workbook store keeps per machine-hour "
+        + "(the generated records fed to the store alone, no rules), instead of throughput.")
+    boolean workbookMemory;
+
     Supplier<ThreatSnapshot> syntheticIntel;
 
     @Override
@@ -89,6 +98,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (kafka != null) {
             return new KafkaBench(this, c).run();
+        }
+        if (workbookMemory) {
+            return workbookMemory(c);
         }
         System.err.printf(Locale.ROOT, "generating %,d records for %d machines...%n", warmup + records, machines);
         List<String> chunks = generate(warmup + records);
@@ -125,8 +137,10 @@ final class BenchCommand implements Callable<Integer> {
         };
         LongAdder rejected = new LongAdder();
         long n = 0;
+        WorkbookStore workbooks = noConsole || !c.console().enabled() ? null : new WorkbookStore(c.console().store());
         try (ThreatIntel intel = EngineAssembly.feeds(c, new java.io.PrintWriter(java.io.Writer.nullWriter()));
-             RuleEngine engine = EngineAssembly.engine(c, count, syntheticIntel != null ? syntheticIntel : intel::snapshot)) {
+             RuleEngine engine = EngineAssembly.engine(c, count, syntheticIntel != null ? syntheticIntel : intel::snapshot,
+                 workbooks == null ? RecordTap.NONE : workbooks)) {
             RecordDecoder decoder = new RecordDecoder();
             long start = System.nanoTime();
             CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
@@ -146,6 +160,55 @@ final class BenchCommand implements Callable<Integer> {
                 + "%,d facts held at end%n", label, n, secs, rate, alerts.sum(), rejected.sum(), engine.factCount());
             return rate;
         }
+    }
+
+    /**
+     * Feeds the generated records to a workbook store alone and reports the heap it keeps: the
+     * live heap after a full collection with the store held, minus the same without it.
+     */
+    private int workbookMemory(ConnwatchConfig c) {
+        WorkbookStore.Limits limits = c.console().store();
+        int total = warmup + records;
+        System.err.printf(Locale.ROOT, "generating %,d records for %d machines...%n", total, machines);
+        List<String> chunks = generate(total);
+        RecordDecoder decoder = new RecordDecoder();
+        // The text stays held through both measurements; records are decoded, fed and dropped chunk by chunk.
+        long before = liveHeap();
+        WorkbookStore store = new WorkbookStore(limits);
+        long nanos = 0;
+        long cpuNanos = 0;
+        long n = 0;
+        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        for (String chunk : chunks) {
+            List<MachineRecord> b = new ArrayList<>(batch);
+            decoder.decode("bench", chunk, RecordDecoder.Sink.of(b::add, r -> { }));
+            long cpu = threads.getCurrentThreadCpuTime();
+            long t = System.nanoTime();
+            store.accepted(b);
+            nanos += System.nanoTime() - t;
+            cpuNanos += threads.getCurrentThreadCpuTime() - cpu;
+            n += b.size();
+        }
+        double secs = nanos / 1e9;
+        System.out.printf(Locale.ROOT, "workbook store: %,.0f ns of this thread's CPU per record (%,.0f ns of wall time, GC included)%n",
+            (double) cpuNanos / n, (double) nanos / n);
+        long after = liveHeap();
+        WorkbookStore.Stats s = store.stats();
+        double machineHours = s.minutes() / 60.0;
+        System.out.printf(Locale.ROOT, "workbook store: %,d records in %.2f s (%,.0f records/s, one thread); %,d machines, %,d "
+                + "machine-minutes (%.1f machine-hours) held in %,d KiB: %,.0f KiB per machine-hour (top-n %d, max-keys %d)%n",
+            n, secs, n / secs, s.machines(), s.minutes(), machineHours, (after - before) >> 10,
+            (after - before) / 1024.0 / machineHours, limits.topN(), limits.maxKeys());
+        java.lang.ref.Reference.reachabilityFence(store);
+        java.lang.ref.Reference.reachabilityFence(chunks);
+        return 0;
+    }
+
+    private static long liveHeap() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return usedHeap();
     }
 
     private double decode(List<String> chunks, String label) {

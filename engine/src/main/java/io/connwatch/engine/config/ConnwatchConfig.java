@@ -29,9 +29,10 @@ import java.util.Set;
  * @param rules   where the rules are and how the engine keeps time
  * @param http    the HTTP ingest endpoint of {@code connwatch run}
  * @param outputs where alerts are written
+ * @param console the web console and the store of minute rollups its workbooks draw from
  */
 public record ConnwatchConfig(Rules rules, Http http, Outputs outputs, ThreatIntelSettings threatIntel, NotifySettings notifications,
-                              KafkaSettings kafka) {
+                              KafkaSettings kafka, ConsoleSettings console) {
     /** Threat-intelligence feeds and retro-matching. */
     public record ThreatIntelSettings(Duration retroWindow, int retroMaxAddresses, List<FeedConfig> feeds) {
         public ThreatIntelSettings {
@@ -41,12 +42,12 @@ public record ConnwatchConfig(Rules rules, Http http, Outputs outputs, ThreatInt
 
     /** The configuration with other rule settings (used by bench to override partitions). */
     public ConnwatchConfig withRules(Rules newRules) {
-        return new ConnwatchConfig(newRules, http, outputs, threatIntel, notifications, kafka);
+        return new ConnwatchConfig(newRules, http, outputs, threatIntel, notifications, kafka, console);
     }
 
     /** The configuration with other Kafka settings (bench and tests point it at a broker). */
     public ConnwatchConfig withKafka(KafkaSettings newKafka) {
-        return new ConnwatchConfig(rules, http, outputs, threatIntel, notifications, newKafka);
+        return new ConnwatchConfig(rules, http, outputs, threatIntel, notifications, newKafka, console);
     }
 
     /**
@@ -155,7 +156,7 @@ public record ConnwatchConfig(Rules rules, Http http, Outputs outputs, ThreatInt
             root = YAML.createObjectNode();
         }
         Settings r = Settings.root(root, problems);
-        r.only(Set.of("rules", "http", "outputs", "threat-intel", "notify", "kafka"));
+        r.only(Set.of("rules", "http", "outputs", "threat-intel", "notify", "kafka", "console"));
         Settings rules = r.section("rules", Set.of("directory", "partitions", "allowed-lateness", "episode-gap", "retention",
             "queued-batches", "idle-close", "watch", "machine-lag", "max-future", "clock-skew", "max-machines", "max-processes"));
         Settings retention = rules.section("retention", Set.of("records", "rollups"));
@@ -204,10 +205,11 @@ public record ConnwatchConfig(Rules rules, Http http, Outputs outputs, ThreatInt
             FeedSettings.read(intel));
         NotifySettings notifyConfig = NotifySettings.read(r.child("notify"));
         KafkaSettings kafkaConfig = KafkaSettings.read(r);
+        ConsoleSettings consoleConfig = ConsoleSettings.read(r);
         if (!problems.isEmpty()) {
             throw new ConfigException(source, problems);
         }
-        return new ConnwatchConfig(rulesConfig, httpConfig, outputsConfig, intelConfig, notifyConfig, kafkaConfig);
+        return new ConnwatchConfig(rulesConfig, httpConfig, outputsConfig, intelConfig, notifyConfig, kafkaConfig, consoleConfig);
     }
 
     private static EventRetention positive(Duration records, Duration rollups, Settings retention) {

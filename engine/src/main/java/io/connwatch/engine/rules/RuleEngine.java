@@ -122,6 +122,15 @@ public final class RuleEngine implements AutoCloseable {
      *              enriched with it before rules see them
      */
     public RuleEngine(RuleSet rules, AlertSink sink, Settings settings, Clock wallClock, Supplier<ThreatSnapshot> intel) {
+        this(rules, sink, settings, wallClock, intel, RecordTap.NONE);
+    }
+
+    /**
+     * @param tap sees each partition's share of every batch once enriched (the web console's
+     *            workbook store), on the partition's thread
+     */
+    public RuleEngine(RuleSet rules, AlertSink sink, Settings settings, Clock wallClock, Supplier<ThreatSnapshot> intel,
+                      RecordTap tap) {
         this.intel = intel;
         this.compiled = rules.rules();
         this.ruleSet = rules;
@@ -147,7 +156,7 @@ public final class RuleEngine implements AutoCloseable {
             // Sessions are created on their own thread, the only thread that ever touches them.
             int retroPerPartition = settings.retroMaxAddresses() / n;
             partitions[i] = call(threads[i], () -> new RulePartition(index, rules, sink, settings.episodeGap(), wallClock, stats,
-                settings.retroWindow(), retroPerPartition, settings.rollupLimits()));
+                settings.retroWindow(), retroPerPartition, settings.rollupLimits(), tap));
         }
     }
 

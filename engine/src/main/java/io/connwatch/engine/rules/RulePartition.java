@@ -48,6 +48,7 @@ final class RulePartition {
     private final PortBaseline ports = new PortBaseline();
     private long lastPublishedRaised;
     private long lastPublished;
+    private final RecordTap tap;
 
     /** Keeps the learned port baselines in {@code m} too (call on the partition's thread). */
     void portMemory(PortBaseline.Memory m) {
@@ -55,8 +56,9 @@ final class RulePartition {
     }
 
     RulePartition(int index, RuleSet ruleSet, AlertSink sink, Duration episodeGap, Clock wallClock, EngineStats stats,
-                  Duration retroWindow, int retroAddresses, MinuteRollup.Limits limits) {
+                  Duration retroWindow, int retroAddresses, MinuteRollup.Limits limits, RecordTap tap) {
         CompiledRules rules = ruleSet.rules();
+        this.tap = tap;
         this.rollup = new MinuteRollup(limits);
         this.sightings = new SightingMemory(retroWindow.toMillis(), retroAddresses);
         this.index = index;
@@ -109,6 +111,9 @@ final class RulePartition {
             if (judgeOnce) {
                 handles[i] = h;
             }
+        }
+        if (!batch.isEmpty()) {
+            tap.accepted(batch);
         }
         insertHistory(false);
         stats.historyRows.add(rollup.historyRows() - historyCounted);

@@ -27,8 +27,11 @@ import io.connwatch.engine.ingest.file.FileReplay;
 import io.connwatch.engine.ingest.http.HttpIngest;
 import io.connwatch.engine.ingest.kafka.KafkaIngest;
 import io.connwatch.engine.rules.RuleCompilationException;
+import io.connwatch.engine.rules.RecordTap;
 import io.connwatch.engine.rules.RuleEngine;
 import io.connwatch.engine.rules.RulesWatcher;
+import io.connwatch.engine.workbook.WorkbookRoutes;
+import io.connwatch.engine.workbook.WorkbookStore;
 import io.connwatch.feeds.ThreatIntel;
 import io.connwatch.notify.Delivery;
 import io.vertx.core.Vertx;
@@ -73,6 +76,8 @@ public final class ConnwatchService implements AutoCloseable {
     private final GroupDispatcher lifecycle;
     private final LifecycleSink lifecycleSink;
     private final LifecycleLog lifecycleLog;
+    /** The web console's store of minute rollups, or null when the console is off. */
+    private final WorkbookStore workbooks;
     private final RulesWatcher watcher;
     private final Vertx vertx;
     private final KafkaIngest kafka;
@@ -94,6 +99,7 @@ public final class ConnwatchService implements AutoCloseable {
                 this::notify, lifecycleStore, AckLinks.from(config.notifications().lifecycle().ackLinks())));
             lifecycleSink = new LifecycleSink(lifecycle, lifecycleClock, true);
             lifecycleLog = startLifecycleLog(config);
+            workbooks = config.console().enabled() ? new WorkbookStore(config.console().store(), this::fleetNewest) : null;
             engine = startEngine(config, sinks(config, console));
             engineRef.set(engine);
             engine.usePortMemory(new StoredPortBaselines(lifecycleStore));
@@ -182,7 +188,14 @@ public final class ConnwatchService implements AutoCloseable {
     }
 
     private RuleEngine startEngine(ConnwatchConfig config, AlertSink outputs) throws RuleCompilationException {
-        return cleanup.add("the rule engine", EngineAssembly.engine(config, outputs, intel));
+        return cleanup.add("the rule engine", EngineAssembly.engine(config, outputs, intel::snapshot,
+            workbooks == null ? RecordTap.NONE : workbooks));
+    }
+
+    /** The engine's fleet event time, for the console's store (Long.MIN_VALUE until the engine runs). */
+    private long fleetNewest() {
+        RuleEngine e = engine;
+        return e == null ? Long.MIN_VALUE : e.fleetNewest();
     }
 
     /** Judges remembered connections again when a refresh adds indicators, and starts refreshing. */
@@ -264,12 +277,19 @@ public final class ConnwatchService implements AutoCloseable {
         }
         sections.put("outputs", this::outputsJson);
         sections.put("http", () -> ingestRoute.defenceStats().mergeIn(server[0].connectionStats()));
+        if (workbooks != null) {
+            sections.put("console", this::consoleJson);
+        }
         engine.reportSkewBeyond(config.rules().bounds().clockSkew());
         AdminRoutes admin = new AdminRoutes(new AdminRoutes.Sources(engine, ingest, intel::status,
             Optional.of(watcher::requestReload), sections, this::problems), new ReloadLimit(http.maxReloadsPerMinute(), java.time.Clock.systemUTC()));
         server[0] = new HttpApiVerticle(new HttpApiVerticle.Settings(http.host(), http.port(), ingestRoute, admin, security,
             http.idleTimeout(), http.maxConnections(), http.requestTimeout()));
         HttpApiVerticle started = server[0];
+        if (workbooks != null) {
+            // the web console: workbook views over the store, static files under /console/
+            started.mount(new WorkbookRoutes(workbooks)::mount);
+        }
         try {
             vertx.deployVerticle(started).await();
         } catch (Exception e) { // await() rethrows the cause as it is: a taken port is a java.net.BindException
@@ -279,6 +299,13 @@ public final class ConnwatchService implements AutoCloseable {
             started.actualPort(),
             engine.partitionCount(), file == null ? "" : "; alerts also to " + file.file());
         return started.actualPort();
+    }
+
+    /** The console's store, for /stats. */
+    private JsonObject consoleJson() {
+        WorkbookStore.Stats s = workbooks.stats();
+        return new JsonObject().put("machines", s.machines()).put("machineMinutes", s.minutes()).put("records", s.records())
+            .put("tooOld", s.tooOld()).put("evicted", s.evicted());
     }
 
     /** Each alert output with its failures, for /stats. */
@@ -372,6 +399,11 @@ public final class ConnwatchService implements AutoCloseable {
             lifecycleClock.eventTime(false);
         }
         LOG.info("replayed {}: {} records accepted, {} rejected so far", files, ingest.accepted.sum(), ingest.rejected.sum());
+    }
+
+    /** The web console's store, or null when the console is off. */
+    public WorkbookStore workbooks() {
+        return workbooks;
     }
 
     /** Stops everything in the reverse order of starting; closing again does nothing. */

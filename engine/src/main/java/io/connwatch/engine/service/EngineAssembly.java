@@ -3,6 +3,7 @@ package io.connwatch.engine.service;
 import io.connwatch.engine.alert.sink.AlertSink;
 import io.connwatch.engine.config.ConnwatchConfig;
 import io.connwatch.engine.rules.RuleCompilationException;
+import io.connwatch.engine.rules.RecordTap;
 import io.connwatch.engine.rules.RuleEngine;
 import io.connwatch.engine.rules.RuleSet;
 import io.connwatch.feeds.FeedStatus;
@@ -25,8 +26,14 @@ public final class EngineAssembly {
     }
 
     public static RuleEngine engine(ConnwatchConfig config, AlertSink sink, Supplier<ThreatSnapshot> intel) throws RuleCompilationException {
+        return engine(config, sink, intel, RecordTap.NONE);
+    }
+
+    /** The same, with a tap that sees every batch the partitions take in (the web console's store). */
+    public static RuleEngine engine(ConnwatchConfig config, AlertSink sink, Supplier<ThreatSnapshot> intel, RecordTap tap)
+            throws RuleCompilationException {
         RuleSet set = RuleSet.load(config.rules().directory(), config.rules().retention());
-        return new RuleEngine(set, sink, config.rules().engineSettings(config.threatIntel()), Clock.systemUTC(), intel);
+        return new RuleEngine(set, sink, config.rules().engineSettings(config.threatIntel()), Clock.systemUTC(), intel, tap);
     }
 
     /** The configured feeds, loaded once now (a feed that fails is reported and retried later). */

@@ -23,6 +23,7 @@ class ConnwatchConfigTest {
         assertEquals(defaults.rules(), shipped.rules());
         assertEquals(defaults.http(), shipped.http());
         assertEquals(defaults.outputs(), shipped.outputs());
+        assertEquals(defaults.console(), shipped.console());
         assertEquals(defaults.threatIntel().retroWindow(), shipped.threatIntel().retroWindow());
         assertEquals(List.of("feodo", "rfc1918"), shipped.threatIntel().feeds().stream().map(FeedConfig::name).toList());
         FeedConfig feodo = shipped.threatIntel().feeds().get(0);

@@ -1,0 +1,265 @@
+package io.connwatch.engine.workbook;
+
+import io.connwatch.engine.facts.MachineRecord;
+import io.connwatch.engine.rules.RecordTap;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+
+/**
+ * A bounded in-memory store of per-machine, per-minute rollups of the records the engine takes in,
+ * for the web console's workbooks: links per direction, bytes, responses, the top remotes and
+ * processes, listening ports and malicious connections. Fed by the rule partitions through
+ * {@link RecordTap} (several at once: each machine has its own lock), read by the routes.
+ *
+ * <p><b>Bounds.</b> Each machine keeps the minutes within {@code retention} of its own newest; a
+ * machine whose newest minute is further behind the fleet than that is dropped; at most
+ * {@code maxMachines} machines are kept (beyond it the idlest are dropped); a minute sums at most
+ * {@code maxKeys} remotes, processes, ports and threats each (more count as "other"), and once
+ * its machine has moved on its remotes and processes are cut to the top {@code topN} by bytes and
+ * by links (the rest count as "other").
+ */
+public final class WorkbookStore implements RecordTap {
+    /**
+     * How much the store keeps.
+     *
+     * @param retention   minutes kept behind each machine's newest (and behind the fleet's)
+     * @param maxMachines machines kept at most; the idlest are dropped beyond it
+     * @param topN        remotes and processes kept per machine-minute, by bytes and by links each
+     * @param maxKeys     remotes, processes, ports and threats summed per machine-minute at most
+     */
+    public record Limits(Duration retention, int maxMachines, int topN, int maxKeys) {
+        public static final Duration DEFAULT_RETENTION = Duration.ofHours(6);
+        public static final int DEFAULT_MAX_MACHINES = 1_000;
+        public static final int DEFAULT_TOP_N = 5;
+        public static final int DEFAULT_MAX_KEYS = 200;
+        public static final Limits DEFAULT = new Limits(DEFAULT_RETENTION, DEFAULT_MAX_MACHINES, DEFAULT_TOP_N, DEFAULT_MAX_KEYS);
+
+        public Limits {
+            if (retention.toMinutes() < 1 || maxMachines < 1 || topN < 1 || maxKeys < topN) {
+                throw new IllegalArgumentException("retention at least 1m, maxMachines and topN at least 1, maxKeys at least topN");
+            }
+        }
+
+        int slots() {
+            return (int) Math.min(Integer.MAX_VALUE, retention.toMinutes());
+        }
+    }
+
+    static final long MINUTE = 60_000L;
+    private static final long SWEEP_EVERY_NANOS = 10_000_000_000L;
+
+    private final Limits limits;
+    private final LongSupplier fleetNewest;
+    private final ConcurrentHashMap<String, MachineSeries> machines = new ConcurrentHashMap<>();
+    private final AtomicLong newestMinute = new AtomicLong(Long.MIN_VALUE);
+    private final AtomicLong lastSweep = new AtomicLong(System.nanoTime());
+    private final AtomicLong lastFaultLog = new AtomicLong(System.nanoTime() - 120_000_000_000L);
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WorkbookStore.class);
+    private final LongAdder records = new LongAdder();
+    private final LongAdder tooOld = new LongAdder();
+    private final LongAdder evicted = new LongAdder();
+
+    public WorkbookStore(Limits limits) {
+        this(limits, () -> Long.MIN_VALUE);
+    }
+
+    /**
+     * @param fleetNewest the fleet's event time in epoch milliseconds (the engine's, which one
+     *                    machine's clock cannot move), or Long.MIN_VALUE when unknown: then the
+     *                    newest minute the store saw stands for it
+     */
+    public WorkbookStore(Limits limits, LongSupplier fleetNewest) {
+        this.limits = limits;
+        this.fleetNewest = fleetNewest;
+    }
+
+    public Limits limits() {
+        return limits;
+    }
+
+    /**
+     * Adds a partition's batch. Never throws: the console is not worth failing ingest for, so a
+     * fault here is logged (once a minute at most) and the batch goes on through the rules.
+     */
+    @Override
+    public void accepted(List<MachineRecord> batch) {
+        try {
+            add(batch);
+        } catch (RuntimeException e) {
+            long now = System.nanoTime();
+            long last = lastFaultLog.get();
+            if (now - last > 60_000_000_000L && lastFaultLog.compareAndSet(last, now)) {
+                LOG.error("the console's workbook store could not take a batch (the rules still did)", e);
+            }
+        }
+    }
+
+    private void add(List<MachineRecord> batch) {
+        int i = 0;
+        int n = batch.size();
+        long newest = Long.MIN_VALUE;
+        while (i < n) {
+            MachineRecord first = batch.get(i);
+            MachineSeries series = series(first.getMachine());
+            // One lock per run of rows of the same machine (inputs mostly come grouped by machine).
+            synchronized (series) {
+                do {
+                    MachineRecord r = batch.get(i);
+                    long minute = Math.floorDiv(r.getTimestamp(), MINUTE);
+                    if (series.add(r, minute, limits)) {
+                        newest = Math.max(newest, minute);
+                    } else {
+                        tooOld.increment();
+                    }
+                    i++;
+                } while (i < n && batch.get(i).getMachine().equals(series.machine));
+            }
+        }
+        records.add(n);
+        if (newest != Long.MIN_VALUE) {
+            newestMinute.accumulateAndGet(newest, Math::max);
+        }
+        long last = lastSweep.get();
+        long now = System.nanoTime();
+        if (now - last > SWEEP_EVERY_NANOS && lastSweep.compareAndSet(last, now)) {
+            sweep();
+        }
+    }
+
+    private MachineSeries series(String machine) {
+        MachineSeries s = machines.get(machine);
+        if (s != null) {
+            return s;
+        }
+        if (machines.size() >= limits.maxMachines()) {
+            evictIdlest();
+        }
+        return machines.computeIfAbsent(machine, m -> new MachineSeries(m, limits.slots()));
+    }
+
+    /** Drops the idlest sixteenth of the machines at once, so a flood of new names pays one pass per many machines. */
+    private synchronized void evictIdlest() {
+        if (machines.size() < limits.maxMachines()) {
+            return;
+        }
+        List<MachineSeries> all = new ArrayList<>(machines.values());
+        all.sort(Comparator.comparingLong(WorkbookStore::newestOf));
+        int drop = Math.max(1, all.size() / 16);
+        for (int i = 0; i < drop && i < all.size(); i++) {
+            if (machines.remove(all.get(i).machine, all.get(i))) {
+                evicted.increment();
+            }
+        }
+    }
+
+    private static long newestOf(MachineSeries s) {
+        synchronized (s) {
+            return s.newestMinute();
+        }
+    }
+
+    /** Drops machines whose newest minute is further behind the fleet than the retention. */
+    void sweep() {
+        long floor = fleetMinute() - limits.slots();
+        machines.values().removeIf(s -> {
+            if (newestOf(s) <= floor) {
+                evicted.increment();
+                return true;
+            }
+            return false;
+        });
+    }
+
+    /** The fleet's newest minute: the engine's fleet time when known, else the newest the store saw (Long.MIN_VALUE before any). */
+    public long fleetMinute() {
+        long fleet = fleetNewest.getAsLong();
+        long own = newestMinute.get();
+        if (fleet == Long.MIN_VALUE) {
+            return own;
+        }
+        return Math.min(own, Math.floorDiv(fleet, MINUTE));
+    }
+
+    /**
+     * Visits the minutes in [fromMinute, toMinute) of every machine that {@code machine} accepts,
+     * each machine under its lock, in no particular machine order.
+     */
+    void visit(Predicate<MachineInfo> machine, long fromMinute, long toMinute, MachineVisitor visitor) {
+        long floor = fleetMinute() - limits.slots();
+        for (MachineSeries s : machines.values()) {
+            synchronized (s) {
+                MachineInfo info = new MachineInfo(s.machine, s.computer(), s.newestMinute());
+                if (s.newestMinute() <= floor || !machine.test(info)) {
+                    continue;
+                }
+                visitor.begin(info);
+                s.forEach(Math.max(fromMinute, floor + 1), toMinute, visitor::minute);
+            }
+        }
+    }
+
+    /** What the visit of one machine is told. */
+    interface MachineVisitor {
+        void begin(MachineInfo machine);
+
+        void minute(MinuteBucket bucket);
+    }
+
+    /**
+     * A machine the store holds.
+     *
+     * @param machine      the Machine resource name ({@code m-...})
+     * @param computer     its Computer (FQDN) as last reported, or null
+     * @param newestMinute its newest minute (epoch minutes)
+     */
+    public record MachineInfo(String machine, String computer, long newestMinute) {
+        /** The Computer, or the Machine when the records carry none. */
+        public String label() {
+            return computer != null ? computer : machine;
+        }
+    }
+
+    /** The machines held now, most recently heard from first, at most {@code limit}. */
+    public List<MachineInfo> machines(int limit) {
+        long floor = fleetMinute() - limits.slots();
+        List<MachineInfo> out = new ArrayList<>();
+        for (MachineSeries s : machines.values()) {
+            synchronized (s) {
+                if (s.newestMinute() > floor) {
+                    out.add(new MachineInfo(s.machine, s.computer(), s.newestMinute()));
+                }
+            }
+        }
+        out.sort(Comparator.comparingLong(MachineInfo::newestMinute).reversed().thenComparing(MachineInfo::label));
+        return out.size() > limit ? out.subList(0, limit) : out;
+    }
+
+    /**
+     * The store's counters.
+     *
+     * @param machines machines held now
+     * @param minutes  machine-minutes held now
+     * @param records  records seen
+     * @param tooOld   records older than the retention behind their machine's newest (not kept)
+     * @param evicted  machines dropped: idle beyond the retention, or the idlest beyond max-machines
+     */
+    public record Stats(int machines, long minutes, long records, long tooOld, long evicted) {
+    }
+
+    public Stats stats() {
+        long minutes = 0;
+        for (MachineSeries s : machines.values()) {
+            synchronized (s) {
+                minutes += s.minutes();
+            }
+        }
+        return new Stats(machines.size(), minutes, records.sum(), tooOld.sum(), evicted.sum());
+    }
+}

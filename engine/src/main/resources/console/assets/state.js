@@ -1,0 +1,4 @@
+// What one page hands to the next within the console (no reload between pages).
+
+/** Matchers to prefill the next new-silence form with, taken from an alert's labels; null when none. */
+export const handoff = { silenceMatchers: null };
