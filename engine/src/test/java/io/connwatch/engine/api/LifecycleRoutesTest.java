@@ -327,6 +327,12 @@ class LifecycleRoutesTest {
         HttpResponse<String> foreign = send(null, "POST", "/ack", form(link, "x"), "Content-Type", "application/x-www-form-urlencoded",
             "Origin", "https://evil.example");
         assertEquals(403, foreign.statusCode(), "the Origin guard stays on the public route: " + foreign.body());
+        HttpResponse<String> opaque = send(null, "POST", "/ack", form(link, "x"), "Content-Type", "application/x-www-form-urlencoded",
+            "Origin", "null", "Sec-Fetch-Site", "cross-site");
+        assertEquals(403, opaque.statusCode(), "an opaque origin passes only when the browser says same-origin: " + opaque.body());
+        HttpResponse<String> opaqueUnsaid = send(null, "POST", "/ack", form(link, "x"), "Content-Type",
+            "application/x-www-form-urlencoded", "Origin", "null");
+        assertEquals(403, opaqueUnsaid.statusCode(), opaqueUnsaid.body());
         assertEquals(Map.of(), service.lifecycle().acknowledgements());
 
         // as a browser posts the page's form: the page's no-referrer policy makes its Origin null
