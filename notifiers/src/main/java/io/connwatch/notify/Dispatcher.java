@@ -3,6 +3,7 @@ package io.connwatch.notify;
 import io.connwatch.alert.Notification;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,6 +75,31 @@ public final class Dispatcher implements AutoCloseable {
         return workers.get(receiver).counters;
     }
 
+    /**
+     * A receiver's circuit as it stands, for the API: open (nothing is tried) until {@code openUntil},
+     * and paused until {@code pausedUntil} because the receiver said so (Retry-After).
+     *
+     * @param openUntil   when the circuit lets a trial through, or null when it is closed
+     * @param pausedUntil when the receiver's Retry-After ends, or null when it asked for no pause
+     */
+    public record Circuit(Instant openUntil, Instant pausedUntil) {
+        public boolean open() {
+            return openUntil != null;
+        }
+    }
+
+    /** The receiver's circuit now; null for an unknown receiver. */
+    public Circuit circuit(String receiver) {
+        Worker w = workers.get(receiver);
+        if (w == null) {
+            return null;
+        }
+        long now = clock.millis();
+        long paused = w.pausedUntil;
+        return new Circuit(w.breaker.isOpen(now) ? Instant.ofEpochMilli(w.breaker.openUntil()) : null,
+            paused > now ? Instant.ofEpochMilli(paused) : null);
+    }
+
     public List<String> receivers() {
         return new ArrayList<>(workers.keySet());
     }
@@ -98,7 +124,7 @@ public final class Dispatcher implements AutoCloseable {
         Thread thread;
         long lastSend = Long.MIN_VALUE / 2;
         /** Until when the receiver asked (Retry-After) not to be sent anything. */
-        long pausedUntil = Long.MIN_VALUE;
+        volatile long pausedUntil = Long.MIN_VALUE;
 
         Worker(Notifier notifier, ReceiverSettings settings) {
             this.notifier = notifier;

@@ -131,6 +131,22 @@ public final class Outbox implements AutoCloseable {
         durable();
     }
 
+    /** How many entries wait for each receiver (receivers with none are left out), without reading them. */
+    public synchronized Map<String, Integer> pendingCounts() {
+        Map<String, Integer> out = new java.util.TreeMap<>();
+        byReceiver.forEach((r, m) -> {
+            if (!m.isEmpty()) {
+                out.put(r, m.size());
+            }
+        });
+        return out;
+    }
+
+    /** How many entries wait for delivery, without reading them. */
+    public synchronized int pendingCount() {
+        return pending.size();
+    }
+
     public synchronized List<OutboxEntry> pending() {
         return pending.values().stream().map(Outbox::read).toList();
     }

@@ -26,6 +26,8 @@ import java.util.function.Supplier;
  * "ok" or "degraded"; what is wrong is in {@code /stats}.
  */
 public final class AdminRoutes {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AdminRoutes.class);
+
     /** Reloads the rules on request; completes with the outcome. */
     @FunctionalInterface
     public interface Reloader {
@@ -73,7 +75,15 @@ public final class AdminRoutes {
     /** Adds the routes to the router. */
     public void mount(Router router) {
         router.get("/health").handler(this::health);
-        router.get("/stats").handler(ctx -> json(ctx, 200, statsJson()));
+        // off the event loop: a section may wait for a lock (the lifecycle's) or count many things
+        router.get("/stats").handler(ctx -> ctx.vertx().executeBlocking(this::statsJson, false).onComplete(ar -> {
+            if (ar.succeeded()) {
+                json(ctx, 200, ar.result());
+            } else {
+                LOG.error("GET /stats failed: {}", ar.cause().toString());
+                json(ctx, 500, new JsonObject().put("error", "stats failed; see the service's log"));
+            }
+        }));
         router.get("/rules").handler(ctx -> json(ctx, 200, rulesJson()));
         sources.reload().ifPresent(reloader -> router.post("/admin/reload").handler(ctx -> reload(ctx, reloader, reloadLimit)));
         router.get("/feeds").handler(this::feeds);

@@ -30,11 +30,17 @@ public final class HttpApiVerticle extends VerticleBase {
      *                       whose request is not is closed; a new connection must bring its first request
      *                       head within this or 10 s, whichever is shorter (a silent or trickling client
      *                       holds no connection slot for long)
+     * @param lifecycle      the alert lifecycle's routes (alerts, silences, acknowledgements, delivery), or null for none
      */
     public record Settings(String host, int port, HttpIngest ingest, AdminRoutes admin, HttpSecurity security, Duration idleTimeout,
-                           int maxConnections, Duration headTimeout) {
+                           int maxConnections, Duration headTimeout, LifecycleRoutes lifecycle) {
         public Settings(String host, int port, HttpIngest ingest, AdminRoutes admin, HttpSecurity security) {
             this(host, port, ingest, admin, security, Duration.ofSeconds(120), 1_000, Duration.ofSeconds(60));
+        }
+
+        public Settings(String host, int port, HttpIngest ingest, AdminRoutes admin, HttpSecurity security, Duration idleTimeout,
+                        int maxConnections, Duration headTimeout) {
+            this(host, port, ingest, admin, security, idleTimeout, maxConnections, headTimeout, null);
         }
     }
 
@@ -70,6 +76,9 @@ public final class HttpApiVerticle extends VerticleBase {
         settings.ingest().mount(router);
         settings.admin().mount(router);
         moreRoutes.forEach(m -> m.accept(router));
+        if (settings.lifecycle() != null) {
+            settings.lifecycle().mount(router);
+        }
         // No decompression here: Netty would inflate on the event loop without a bound (a gzip bomb
         // stalls every route); the ingest route inflates on a worker within limits instead.
         server = vertx.createHttpServer(settings.security().applyTo(new HttpServerOptions().setHost(settings.host()).setPort(settings.port())

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** The {@code connwatch} command line: the service, replay, rule checks, data generation and benchmarks. */
 @Command(name = "connwatch", mixinStandardHelpOptions = true, version = "connwatch 0.1.0",
     description = "Security alerting rules engine for VM network connection data (VMConnection, VMBoundPort).",
-    subcommands = {RunCommand.class, ReplayCommand.class, ValidateRulesCommand.class, TestRulesCommand.class, ReloadCommand.class, FeedsCommand.class, NotifyCommand.class, GenerateCommand.class, KafkaCommand.class,
+    subcommands = {RunCommand.class, ReplayCommand.class, ValidateRulesCommand.class, TestRulesCommand.class, ReloadCommand.class, FeedsCommand.class, NotifyCommand.class, SilenceCommand.class, GenerateCommand.class, KafkaCommand.class,
         BenchCommand.class, CommandLine.HelpCommand.class})
 public final class ConnwatchCommand implements Runnable {
     /** Exit code for invalid rules or configuration. */

@@ -17,6 +17,9 @@ import io.connwatch.notify.email.EmailNotifier;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Instant;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -181,45 +184,102 @@ final class NotifyCommand implements Runnable {
         }
     }
 
+    /** Opens the outbox, or says in one line that a service holds it and its API cannot be used either; null then. */
+    static Outbox openOrNull(ConnwatchConfig c) {
+        try {
+            return NotifyAssembly.openOutbox(c.notifications());
+        } catch (IOException held) {
+            return null;
+        }
+    }
+
+    /** One dead letter as listed, from the outbox or from the API. */
+    record Listed(long id, String receiver, String groupKey, String status, String severity, int alerts, int attempts, String lastError,
+                  String alertId, String computer, String summary) {
+        static Listed of(OutboxEntry e) {
+            Notification n = e.notification();
+            Alert a = n.alerts().isEmpty() ? null : n.alerts().get(0).alert();
+            return new Listed(e.id(), e.receiver(), n.groupKey(), n.status().label(), n.worstSeverity().label(), n.alerts().size(),
+                e.attempts(), e.lastError(), a == null ? null : a.id(), a == null ? null : a.computer() != null ? a.computer() : a.machine(),
+                a == null ? null : a.summary());
+        }
+
+        static Listed of(JsonObject o) {
+            JsonObject a = o.getJsonObject("firstAlert");
+            return new Listed(o.getLong("id"), o.getString("receiver"), o.getString("groupKey"), o.getString("status"),
+                o.getString("severity"), o.getInteger("alerts"), o.getInteger("attempts"), o.getString("lastError"),
+                a == null ? null : a.getString("id"), a == null ? null : a.getString("computer"), a == null ? null : a.getString("summary"));
+        }
+    }
+
+    static void print(PrintWriter out, List<Listed> dead, int total, int pending) {
+        out.printf(Locale.ROOT, "%d dead letter(s), %d waiting for delivery%n", total, pending);
+        for (Listed e : dead) {
+            out.printf(Locale.ROOT, "%d  %s  %s  %s %s  alerts=%d  attempts=%d  %s%n", e.id(), oneLine(e.receiver(), LISTED_SUMMARY),
+                oneLine(e.groupKey(), LISTED_SUMMARY), e.status(), e.severity(), e.alerts(), e.attempts(),
+                oneLine(e.lastError(), Integer.MAX_VALUE));
+            if (e.alertId() != null) {
+                out.printf(Locale.ROOT, "    alert %s  %s  %s%n", oneLine(e.alertId(), LISTED_SUMMARY), oneLine(e.computer(), LISTED_SUMMARY),
+                    oneLine(e.summary(), LISTED_SUMMARY));
+            }
+        }
+        if (total > dead.size()) {
+            out.printf(Locale.ROOT, "(the first %d listed)%n", dead.size());
+        }
+        out.flush();
+    }
+
     @Command(name = "dead-letters", mixinStandardHelpOptions = true,
         description = "List the notifications given up on, with receiver, group, status, alert count, attempts and reason, then "
-            + "the first alert's id, computer and summary (the service must be stopped).")
+            + "the first alert's id, computer and summary (through the service's API while it runs).")
     static final class DeadLetters implements Callable<Integer> {
         @Mixin
         ConfigOption config;
+        @Mixin
+        ServiceApi.Options service;
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            try (Outbox o = NotifyAssembly.openOutbox(config.load().notifications())) {
-                List<OutboxEntry> dead = o.deadLetters();
-                out.printf(Locale.ROOT, "%d dead letter(s), %d waiting for delivery%n", dead.size(), o.pending().size());
-                for (OutboxEntry e : dead) {
-                    Notification n = e.notification();
-                    out.printf(Locale.ROOT, "%d  %s  %s  %s %s  alerts=%d  attempts=%d  %s%n", e.id(), oneLine(e.receiver(),
-                        LISTED_SUMMARY), oneLine(n.groupKey(), LISTED_SUMMARY), n.status().label(), n.worstSeverity().label(),
-                        n.alerts().size(), e.attempts(), oneLine(e.lastError(), Integer.MAX_VALUE));
-                    if (!n.alerts().isEmpty()) {
-                        Alert a = n.alerts().get(0).alert();
-                        out.printf(Locale.ROOT, "    alert %s  %s  %s%n", oneLine(a.id(), LISTED_SUMMARY),
-                            oneLine(a.computer() != null ? a.computer() : a.machine(), LISTED_SUMMARY),
-                            oneLine(a.summary(), LISTED_SUMMARY));
+            ConnwatchConfig c = config.load();
+            Outbox opened = openOrNull(c);
+            if (opened == null) {
+                try {
+                    ServiceApi.Answer a = ServiceApi.of(c, service).send("GET", "/api/v1/dead-letters?limit=10000", null);
+                    if (!a.ok()) {
+                        return SilenceCommand.fail(spec, a.error());
                     }
+                    JsonObject o = new JsonObject(a.body());
+                    List<Listed> dead = o.getJsonArray("deadLetters").stream().map(x -> Listed.of((JsonObject) x)).toList();
+                    print(out, dead, o.getInteger("total"), o.getInteger("pending"));
+                    return 0;
+                } catch (ServiceApi.Unreachable e) {
+                    return outboxHeld(spec, c, e);
                 }
             }
-            out.flush();
+            try (Outbox o = opened) {
+                List<OutboxEntry> dead = o.deadLetters();
+                print(out, dead.stream().map(Listed::of).toList(), dead.size(), o.pendingCount());
+            }
             return 0;
         }
     }
 
+    static int outboxHeld(CommandSpec spec, ConnwatchConfig c, ServiceApi.Unreachable e) {
+        return SilenceCommand.fail(spec, "the outbox in " + c.notifications().outbox() + " is in use (is connwatch running?) and its API "
+            + "cannot be used: " + e.getMessage());
+    }
+
     @Command(name = "replay", mixinStandardHelpOptions = true,
-        description = "Queue dead letters for delivery again (the service must be stopped; it delivers them at its next start); "
-            + "exit 1 if an id named is not a dead letter.")
+        description = "Queue dead letters for delivery again (through the service's API while it runs, with an admin token; "
+            + "otherwise it delivers them at its next start); exit 1 if an id named is not a dead letter.")
     static final class Replay implements Callable<Integer> {
         @Mixin
         ConfigOption config;
+        @Mixin
+        ServiceApi.Options service;
         @Spec
         CommandSpec spec;
         @Option(names = "--all", description = "Replay every dead letter.")
@@ -233,21 +293,40 @@ final class NotifyCommand implements Runnable {
                 spec.commandLine().getErr().println("name dead letters by id, or use --all");
                 return 2;
             }
-            try (Outbox o = NotifyAssembly.openOutbox(config.load().notifications())) {
-                Set<Long> dead = o.deadLetters().stream().map(OutboxEntry::id).collect(Collectors.toSet());
-                List<Long> missing = all ? List.of() : ids.stream().distinct().filter(id -> !dead.contains(id)).toList();
-                List<Long> found = ids.stream().distinct().filter(dead::contains).toList();
-                // replayDead takes an empty list as "all": name none found, replay none
-                int n = all ? o.replayDead(List.of(), System.currentTimeMillis())
-                    : found.isEmpty() ? 0 : o.replayDead(found, System.currentTimeMillis());
-                spec.commandLine().getOut().println(n + " dead letter(s) queued again");
-                spec.commandLine().getOut().flush();
-                if (!missing.isEmpty()) {
-                    spec.commandLine().getErr().println("not among the dead letters: "
-                        + missing.stream().map(String::valueOf).collect(Collectors.joining(", ")));
-                    spec.commandLine().getErr().flush();
-                    return 1;
+            ConnwatchConfig c = config.load();
+            Outbox opened = openOrNull(c);
+            int n;
+            List<Long> missing;
+            if (opened == null) {
+                try {
+                    JsonObject body = all ? new JsonObject().put("all", true) : new JsonObject().put("ids", new JsonArray(new ArrayList<>(ids)));
+                    ServiceApi.Answer a = ServiceApi.of(c, service).send("POST", "/api/v1/dead-letters/replay", body.encode());
+                    if (!a.ok()) {
+                        return SilenceCommand.fail(spec, a.error());
+                    }
+                    JsonObject o = new JsonObject(a.body());
+                    n = o.getInteger("replayed");
+                    missing = o.getJsonArray("notDeadLetters").stream().map(x -> ((Number) x).longValue()).toList();
+                } catch (ServiceApi.Unreachable e) {
+                    return outboxHeld(spec, c, e);
                 }
+            } else {
+                try (Outbox o = opened) {
+                    Set<Long> dead = o.deadLetters().stream().map(OutboxEntry::id).collect(Collectors.toSet());
+                    missing = all ? List.of() : ids.stream().distinct().filter(id -> !dead.contains(id)).toList();
+                    List<Long> found = ids.stream().distinct().filter(dead::contains).toList();
+                    // replayDead takes an empty list as "all": name none found, replay none
+                    n = all ? o.replayDead(List.of(), System.currentTimeMillis())
+                        : found.isEmpty() ? 0 : o.replayDead(found, System.currentTimeMillis());
+                }
+            }
+            spec.commandLine().getOut().println(n + " dead letter(s) queued again");
+            spec.commandLine().getOut().flush();
+            if (!missing.isEmpty()) {
+                spec.commandLine().getErr().println("not among the dead letters: "
+                    + missing.stream().map(String::valueOf).collect(Collectors.joining(", ")));
+                spec.commandLine().getErr().flush();
+                return 1;
             }
             return 0;
         }

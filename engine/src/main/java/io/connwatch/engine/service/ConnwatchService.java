@@ -19,6 +19,7 @@ import io.connwatch.engine.alert.sink.FanOutSink;
 import io.connwatch.engine.alert.sink.JsonlFileSink;
 import io.connwatch.engine.api.AdminRoutes;
 import io.connwatch.engine.api.HttpApiVerticle;
+import io.connwatch.engine.api.LifecycleRoutes;
 import io.connwatch.engine.api.ReloadLimit;
 import io.connwatch.engine.api.auth.HttpSecurity;
 import io.connwatch.engine.config.ConnwatchConfig;
@@ -73,6 +74,7 @@ public final class ConnwatchService implements AutoCloseable {
     private final LifecycleStore lifecycleStore;
     private final Stages stages;
     private final LifecycleClock lifecycleClock;
+    private final AckLinks ackLinks;
     private final GroupDispatcher lifecycle;
     private final LifecycleSink lifecycleSink;
     private final LifecycleLog lifecycleLog;
@@ -94,9 +96,10 @@ public final class ConnwatchService implements AutoCloseable {
             stages = LifecycleAssembly.stages(config.notifications().lifecycle(), lifecycleStore);
             lifecycleClock = new LifecycleClock(Clock.systemUTC(), () -> engineRef.get() == null ? Long.MIN_VALUE
                 : engineRef.get().watermark(), false);
+            ackLinks = AckLinks.from(config.notifications().lifecycle().ackLinks());
             lifecycle = cleanup.add("the alert lifecycle", LifecycleAssembly.dispatcher(config.notifications().lifecycle(),
                 () -> engineRef.get() == null ? null : engineRef.get().ruleSet(), stages, config.notifications()::sendResolved,
-                this::notify, lifecycleStore, AckLinks.from(config.notifications().lifecycle().ackLinks())));
+                this::notify, lifecycleStore, ackLinks));
             lifecycleSink = new LifecycleSink(lifecycle, lifecycleClock, true);
             lifecycleLog = startLifecycleLog(config);
             workbooks = config.console().enabled() ? new WorkbookStore(config.console().store(), this::fleetNewest) : null;
@@ -280,11 +283,14 @@ public final class ConnwatchService implements AutoCloseable {
         if (workbooks != null) {
             sections.put("console", this::consoleJson);
         }
+        LifecycleRoutes lifecycleRoutes = new LifecycleRoutes(new LifecycleRoutes.Sources(lifecycle, stages.silences(), delivery, ackLinks,
+            Clock.systemUTC()));
+        sections.put("lifecycle", lifecycleRoutes::statsJson);
         engine.reportSkewBeyond(config.rules().bounds().clockSkew());
         AdminRoutes admin = new AdminRoutes(new AdminRoutes.Sources(engine, ingest, intel::status,
             Optional.of(watcher::requestReload), sections, this::problems), new ReloadLimit(http.maxReloadsPerMinute(), java.time.Clock.systemUTC()));
         server[0] = new HttpApiVerticle(new HttpApiVerticle.Settings(http.host(), http.port(), ingestRoute, admin, security,
-            http.idleTimeout(), http.maxConnections(), http.requestTimeout()));
+            http.idleTimeout(), http.maxConnections(), http.requestTimeout(), lifecycleRoutes));
         HttpApiVerticle started = server[0];
         if (workbooks != null) {
             // the web console: workbook views over the store, static files under /console/

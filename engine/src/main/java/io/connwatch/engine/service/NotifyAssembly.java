@@ -31,7 +31,8 @@ public final class NotifyAssembly {
     public static Outbox openOutbox(NotifySettings n) throws IOException {
         try {
             return new Outbox(n.outbox());
-        } catch (IllegalStateException e) {
+        } catch (org.h2.mvstore.MVStoreException | IllegalStateException e) {
+            // MVStoreException (a locked file, a corrupt one) is no IllegalStateException in H2 2.x
             throw new IOException("cannot open the outbox in " + n.outbox() + " (is another connwatch using it?): " + e.getMessage(), e);
         }
     }

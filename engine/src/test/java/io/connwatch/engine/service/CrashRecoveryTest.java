@@ -144,13 +144,14 @@ class CrashRecoveryTest {
               jsonl: ""
             notify:
               outbox: %s
+              state: %s
               retry: {initial: 300ms, max: 1s}
               circuit-breaker: {failures: 1000}
               group-wait: 1s
               receivers:
                 - {name: hook, type: webhook, url: "http://127.0.0.1:%d/alerts"}
               default-receivers: [hook]
-            """.formatted(Path.of("..", "rules").toAbsolutePath(), TestTokens.authYaml().strip(), tmp.resolve("outbox"),
+            """.formatted(Path.of("..", "rules").toAbsolutePath(), TestTokens.authYaml().strip(), tmp.resolve("outbox"), tmp.resolve("lifecycle"),
                 receiver.getAddress().getPort()));
 
         int port = start(config);
@@ -197,13 +198,14 @@ class CrashRecoveryTest {
               properties: {session.timeout.ms: 6000, heartbeat.interval.ms: 1000}
             notify:
               outbox: %s
+              state: %s
               retry: {initial: 100ms, max: 1s}
               group-wait: 1s
               group-interval: 2s
               receivers:
                 - {name: hook, type: webhook, url: "http://127.0.0.1:%d/alerts"}
               default-receivers: [hook]
-            """.formatted(Path.of("..", "rules").toAbsolutePath(), TestTokens.authYaml().strip(), kafka.bootstrap(), topic, topic, topic, tmp.resolve("outbox"),
+            """.formatted(Path.of("..", "rules").toAbsolutePath(), TestTokens.authYaml().strip(), kafka.bootstrap(), topic, topic, topic, tmp.resolve("outbox"), tmp.resolve("lifecycle"),
             receiver.getAddress().getPort()));
         List<Map.Entry<String, String>> first = new ArrayList<>();
         for (int m = 0; m < 10; m++) {

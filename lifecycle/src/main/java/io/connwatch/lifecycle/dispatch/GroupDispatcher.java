@@ -19,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
@@ -718,18 +719,31 @@ public final class GroupDispatcher implements AutoCloseable {
         Map<String, Map<String, String>> firingLabels = firingLabels();
         List<GroupView> out = new ArrayList<>();
         for (Group g : groups.values()) {
-            Acknowledgement ack = acks.get(g.key);
-            List<AlertView> views = new ArrayList<>();
-            for (String fp : g.fingerprints) {
-                Tracked t = alerts.get(fp);
-                if (t != null) {
-                    views.add(view(fp, t, firingLabels, ack != null));
-                }
-            }
-            out.add(new GroupView(g.key, g.route.name(), g.labels, g.route.receivers(), views, ack, g.nextTick));
+            out.add(groupView(g, firingLabels));
         }
         out.sort(Comparator.comparing((GroupView v) -> -v.alerts().size()).thenComparing(GroupView::groupKey));
         return out;
+    }
+
+    /** One group as it stands at the lifecycle's time, or empty when there is no such group. */
+    public synchronized Optional<GroupView> group(String groupKey) {
+        Group g = groupKey == null ? null : groups.get(groupKey);
+        if (g == null) {
+            return Optional.empty();
+        }
+        return Optional.of(groupView(g, firingLabels()));
+    }
+
+    private GroupView groupView(Group g, Map<String, Map<String, String>> firingLabels) {
+        Acknowledgement ack = acks.get(g.key);
+        List<AlertView> views = new ArrayList<>();
+        for (String fp : g.fingerprints) {
+            Tracked t = alerts.get(fp);
+            if (t != null) {
+                views.add(view(fp, t, firingLabels, ack != null));
+            }
+        }
+        return new GroupView(g.key, g.route.name(), g.labels, g.route.receivers(), views, ack, g.nextTick);
     }
 
     /** Every tracked alert (firing, and resolved ones still remembered). */

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.MVStoreException;
 
 /**
  * The lifecycle's state on disk (an H2 MVStore file, the engine the outbox uses): maps of JSON
@@ -27,7 +28,8 @@ public final class LifecycleStore implements AutoCloseable {
         try {
             return new LifecycleStore(new MVStore.Builder().fileName(directory.resolve("lifecycle.mv.db").toString())
                 .autoCommitDisabled().open());
-        } catch (IllegalStateException e) {
+        } catch (MVStoreException | IllegalStateException e) {
+            // MVStoreException (a locked file, a corrupt one) is no IllegalStateException in H2 2.x
             throw new IOException("cannot open the lifecycle store in " + directory + " (is another connwatch using it?): "
                 + e.getMessage(), e);
         }

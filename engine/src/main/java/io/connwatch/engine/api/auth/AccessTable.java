@@ -67,6 +67,9 @@ public final class AccessTable {
         new Row("POST", "/api/v1/session", Access.PUBLIC),
         new Row("GET", "/api/v1/session", Access.SIGNED_IN),
         new Row("DELETE", "/api/v1/session", Access.SIGNED_IN),
+        // a signed acknowledgement link: the signature is the credential (Host and Origin are still checked)
+        new Row("GET", "/ack", Access.PUBLIC),
+        new Row("POST", "/ack", Access.PUBLIC),
         new Row("POST", "/ingest", Access.INGEST),
         new Row("GET", "/**", Access.READ),
         new Row("*", "/api/v1/silences/**", Access.OPERATE),

@@ -97,13 +97,21 @@ final class RequestGuard implements Handler<RoutingContext> {
         return !method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD);
     }
 
-    /** A present Origin that is not one of the allowed hosts, or a browser's own word that the request is cross-site. */
+    /**
+     * A present Origin that is not one of the allowed hosts, or a browser's own word that the
+     * request is cross-site. An opaque {@code Origin: null} passes only with the browser's
+     * {@code Sec-Fetch-Site: same-origin}: a page served with {@code Referrer-Policy: no-referrer}
+     * (the acknowledgement page) posts its form with {@code Origin: null}, and no other page can
+     * make the browser say same-origin.
+     */
     private boolean crossSite(HttpServerRequest req) {
         String origin = req.getHeader("Origin");
-        if (origin != null && !security.hosts().allowsOrigin(origin)) {
+        String site = req.getHeader("Sec-Fetch-Site");
+        if (origin != null && !security.hosts().allowsOrigin(origin)
+            && !(origin.trim().equals("null") && "same-origin".equalsIgnoreCase(site))) {
             return true;
         }
-        return "cross-site".equalsIgnoreCase(req.getHeader("Sec-Fetch-Site"));
+        return "cross-site".equalsIgnoreCase(site);
     }
 
     /** The token of {@code Bearer <token>}, or null for any other scheme. */

@@ -397,6 +397,14 @@ class HttpSecurityTest {
         cases.put("POST /api/v1/alerts//ack", AccessTable.Access.ADMIN);
         cases.put("POST /api/v1/alerts/a/b/ack", AccessTable.Access.ADMIN);
         cases.put("OPTIONS /ingest", AccessTable.Access.ADMIN);
+        cases.put("GET /ack", AccessTable.Access.PUBLIC);
+        cases.put("POST /ack", AccessTable.Access.PUBLIC);
+        cases.put("PUT /ack", AccessTable.Access.ADMIN);
+        cases.put("POST /ack/x", AccessTable.Access.ADMIN);
+        cases.put("POST /api/v1/groups/default:%7Bcomputer%3D%22web-01%22%7D/ack", AccessTable.Access.OPERATE);
+        cases.put("POST /api/v1/groups/a%2Fb/ack", AccessTable.Access.OPERATE);
+        cases.put("POST /api/v1/dead-letters/replay", AccessTable.Access.ADMIN);
+        cases.put("POST /api/v1/dead-letters/drop", AccessTable.Access.ADMIN);
         Map<String, AccessTable.Access> actual = new LinkedHashMap<>();
         cases.keySet().forEach(c -> actual.put(c, t.access(c.split(" ")[0], c.split(" ")[1])));
         assertEquals(cases, actual);
