@@ -292,6 +292,7 @@ public final class ConnwatchService implements AutoCloseable {
         server[0] = new HttpApiVerticle(new HttpApiVerticle.Settings(http.host(), http.port(), ingestRoute, admin, security,
             http.idleTimeout(), http.maxConnections(), http.requestTimeout(), lifecycleRoutes));
         HttpApiVerticle started = server[0];
+        started.mount(new io.connwatch.engine.api.OpenApiDocument()::mount);
         if (workbooks != null) {
             // the web console: workbook views over the store, static files under /console/
             started.mount(new WorkbookRoutes(workbooks)::mount);
