@@ -23,7 +23,7 @@ import java.util.Map;
  * engine's rollups add; rules only read.
  */
 public final class TopRemotes {
-    /** Slots per minute: more than a window shows, so a remote that is second in every minute can lead the window. */
+    /** Slots per minute: more than a window shows (5), so a remote just below a minute's first five still counts. */
     static final int SLOTS = 8;
     /** A minute without such links. */
     static final TopRemotes NONE = new TopRemotes();
@@ -118,7 +118,7 @@ public final class TopRemotes {
         return describe(minutes, n, unit, unit);
     }
 
-    /** As {@link #describe(Collection, int, String)}, with the unit for a count of one and for more: {@code link}, {@code links}. */
+    /** As {@link #describe(Collection, int, String)}, with the unit for one and for more: {@code link}, {@code links}. */
     public static List<String> describe(Collection<? extends TopRemotes> minutes, int n, String one, String many) {
         Map<Remote, Long> sums = new HashMap<>();
         boolean exact = true;
