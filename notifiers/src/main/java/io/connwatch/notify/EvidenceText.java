@@ -15,7 +15,8 @@ import java.util.stream.Collectors;
 /**
  * Evidence as a person reads it: each kind the engine and the shipped rules produce
  * ({@code VMConnection}, {@code ThreatIntel}, {@code FailureWindow}, ...) named in words, with the
- * values that tell what happened ({@code Failed connections: failed 120, usual 4.2, window 5 min});
+ * values that tell what happened ({@code Failed connections: failed 120, usual 4.2, window 5 min,
+ * top remotes: 10.1.0.7:445 (120 failed), ...});
  * a kind it does not know is named by splitting its name into words and listing its columns.
  */
 public final class EvidenceText {
@@ -74,15 +75,17 @@ public final class EvidenceText {
         Map.entry("AdminMinute", new Kind(f -> "Administrative-port connections in one minute", List.of(
             col("internal hosts", "Targets")))),
         Map.entry("FailureWindow", new Kind(f -> "Failed connections", List.of(
-            col("failed", "FailedInWindow"), col("usual", "BaselineFailedPerWindow"), col("window", EvidenceText::window, "Window")))),
+            col("failed", "FailedInWindow"), col("usual", "BaselineFailedPerWindow"), col("window", EvidenceText::window, "Window"),
+            col("top remotes", "TopRemotes")))),
         Map.entry("FailureRatio", new Kind(f -> "Connection failure ratio", List.of(
             col("failed", v -> plain(v) + "%", "PercentFailed"), col("failed links", "Failed"), col("established", "Established"),
-            col("window", EvidenceText::window, "Window")))),
+            col("window", EvidenceText::window, "Window"), col("top remotes", "TopRemotes")))),
         Map.entry("FanOut", new Kind(f -> "Fan-out to many remotes", List.of(
             col("remote IPs", "DistinctRemotes"), col("ports", "DistinctPorts"), col("failed rows", "FailedRows"),
-            col("outbound rows", "OutboundRows"), col("window", EvidenceText::window, "Window")))),
+            col("outbound rows", "OutboundRows"), col("window", EvidenceText::window, "Window"), col("top remotes", "TopRemotes")))),
         Map.entry("AdminFanOut", new Kind(f -> "Administrative-port fan-out", List.of(
-            col("internal hosts", "DistinctInternalTargets"), col("window", EvidenceText::window, "Window")))),
+            col("internal hosts", "DistinctInternalTargets"), col("window", EvidenceText::window, "Window"),
+            col("top remotes", "TopRemotes")))),
         Map.entry("Baseline", new Kind(f -> "Usual traffic", List.of(
             col("usual sent per minute", EvidenceText::bytes, "MeanBytesSentPerMinute"),
             col("learned over", v -> plain(v) + " min", "Minutes")))));

@@ -61,6 +61,21 @@ class EvidenceTextTest {
             "Window", "PT10M")), "Fan-out to many remotes: remote IPs 40, ports 12, failed rows 30, outbound rows 45, window 10 min");
         expected.put(new Evidence("AdminFanOut", T, Map.of("DistinctInternalTargets", 6, "Window", "PT10M")),
             "Administrative-port fan-out: internal hosts 6, window 10 min");
+        // window rules name their top remotes since they have them; evidence from before still reads as above
+        List<String> top = List.of("10.1.0.7:445 (120 failed)", "93.184.216.34:443 (5 failed)");
+        expected.put(new Evidence("FailureWindow", T, Map.of("FailedInWindow", 125L, "BaselineFailedPerWindow", 4.2, "Window", "PT5M",
+            "TopRemotes", top)),
+            "Failed connections: failed 125, usual 4.2, window 5 min, top remotes 10.1.0.7:445 (120 failed), 93.184.216.34:443 (5 failed)");
+        expected.put(new Evidence("FailureRatio", T, Map.of("Failed", 125L, "Established", 30L, "PercentFailed", 80.6, "Window", "PT10M",
+            "TopRemotes", top)), "Connection failure ratio: failed 80.6%, failed links 125, established 30, window 10 min, "
+                + "top remotes 10.1.0.7:445 (120 failed), 93.184.216.34:443 (5 failed)");
+        expected.put(new Evidence("FanOut", T, Map.of("DistinctRemotes", 40, "DistinctPorts", 1, "FailedRows", 40L, "OutboundRows", 40L,
+            "Window", "PT5M", "TopRemotes", List.of("203.0.113.1:445 (at least 1 failed)", "[2001:db8::7]:445 (at least 1 failed)"))),
+            "Fan-out to many remotes: remote IPs 40, ports 1, failed rows 40, outbound rows 40, window 5 min, "
+                + "top remotes 203.0.113.1:445 (at least 1 failed), [2001:db8::7]:445 (at least 1 failed)");
+        expected.put(new Evidence("AdminFanOut", T, Map.of("DistinctInternalTargets", 9, "Window", "PT10M",
+            "TopRemotes", List.of("10.0.5.99:3389 (12 links)", "10.0.5.1:445 (1 link)"))),
+            "Administrative-port fan-out: internal hosts 9, window 10 min, top remotes 10.0.5.99:3389 (12 links), 10.0.5.1:445 (1 link)");
         expected.put(new Evidence("Baseline", T, Map.of("MeanBytesSentPerMinute", 1500L, "Minutes", 60L)),
             "Usual traffic: usual sent per minute 1.5 KB, learned over 60 min");
         expected.forEach((e, text) -> assertEquals(text, EvidenceText.sentence(e, 1000), e.kind()));

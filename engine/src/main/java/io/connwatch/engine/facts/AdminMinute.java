@@ -11,10 +11,12 @@ import java.util.Set;
  */
 public final class AdminMinute extends MinuteRollupFact {
     private final Set<IpAddress> targets;
+    private final TopRemotes topTargets;
 
-    AdminMinute(String machine, String computer, long timestamp, Set<IpAddress> targets) {
+    AdminMinute(String machine, String computer, long timestamp, Set<IpAddress> targets, TopRemotes topTargets) {
         super(machine, computer, timestamp);
         this.targets = targets;
+        this.topTargets = topTargets;
     }
 
     @Override
@@ -31,6 +33,11 @@ public final class AdminMinute extends MinuteRollupFact {
     /** The internal hosts reached this minute. */
     public Set<IpAddress> getTargets() {
         return targets;
+    }
+
+    /** The hosts and administrative ports with the most links (established, failed, or open) this minute. */
+    public TopRemotes getTopTargets() {
+        return topTargets;
     }
 
     @Override

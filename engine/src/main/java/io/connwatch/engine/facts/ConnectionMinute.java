@@ -14,6 +14,8 @@ abstract sealed class ConnectionMinute extends MinuteRollupFact permits MachineM
     long linksFailed;
     long bytesSent;
     long bytesReceived;
+    /** The remotes with the most failed links this minute; null until a row has failed links. */
+    TopRemotes failedRemotes;
 
     ConnectionMinute(String machine, String computer, long minuteStartMillis) {
         super(machine, computer, minuteStartMillis);
@@ -27,6 +29,12 @@ abstract sealed class ConnectionMinute extends MinuteRollupFact permits MachineM
         linksFailed += c.linksFailed;
         bytesSent += c.bytesSent;
         bytesReceived += c.bytesReceived;
+        if (c.linksFailed > 0) {
+            if (failedRemotes == null) {
+                failedRemotes = new TopRemotes();
+            }
+            failedRemotes.add(c.remoteIp, c.destinationPort, c.linksFailed);
+        }
     }
 
     /** VMConnection rows summed into this minute. */
@@ -52,6 +60,11 @@ abstract sealed class ConnectionMinute extends MinuteRollupFact permits MachineM
 
     public long getBytesReceived() {
         return bytesReceived;
+    }
+
+    /** The remote IPs and ports with the most failed links this minute (none when no link failed), for window rules' evidence. */
+    public TopRemotes getFailedRemotes() {
+        return failedRemotes != null ? failedRemotes : TopRemotes.NONE;
     }
 
     /** The counters as evidence columns, in the order every connection minute lists them. */

@@ -16,9 +16,10 @@ public final class FanOutMinute extends MinuteRollupFact {
     private final Set<Integer> ports;
     private final long failedRows;
     private final long outboundRows;
+    private final TopRemotes failedRemotes;
 
     FanOutMinute(String machine, String computer, String process, String processName, long timestamp, Set<IpAddress> remotes,
-                 Set<Integer> ports, long failedRows, long outboundRows) {
+                 Set<Integer> ports, long failedRows, long outboundRows, TopRemotes failedRemotes) {
         super(machine, computer, timestamp);
         this.process = process;
         this.processName = processName;
@@ -26,6 +27,7 @@ public final class FanOutMinute extends MinuteRollupFact {
         this.ports = ports;
         this.failedRows = failedRows;
         this.outboundRows = outboundRows;
+        this.failedRemotes = failedRemotes;
     }
 
     @Override
@@ -69,6 +71,11 @@ public final class FanOutMinute extends MinuteRollupFact {
 
     public long getOutboundRows() {
         return outboundRows;
+    }
+
+    /** The remote IPs and ports with the most failed links this minute. */
+    public TopRemotes getFailedRemotes() {
+        return failedRemotes;
     }
 
     @Override

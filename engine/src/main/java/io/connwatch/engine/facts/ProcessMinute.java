@@ -44,7 +44,7 @@ public final class ProcessMinute extends ConnectionMinute {
         distinctRemotes = remoteSet.size();
         distinctPorts = portSet.size();
         FanOutMinute fanOut = failedRows == 0 ? null : new FanOutMinute(machine, computer, process, processName, timestamp,
-            java.util.Set.copyOf(remoteSet), java.util.Set.copyOf(portSet), failedRows, outboundRows);
+            java.util.Set.copyOf(remoteSet), java.util.Set.copyOf(portSet), failedRows, outboundRows, getFailedRemotes());
         remoteSet = null;
         portSet = null;
         return fanOut;

@@ -50,8 +50,8 @@ class AlertSubjectTest {
         Alert machine = on(new MachineMinute("m-1", "m-1.contoso.com", MINUTE));
         assertEquals("m-1.contoso.com", machine.computer());
         assertNull(machine.process());
-        assertNull(on(new AdminMinute("m-1", "m-1.contoso.com", MINUTE, Set.of())).process());
-        assertNull(on(new FanOutMinute("m-1", "m-1.contoso.com", "p-1a2b", "nmap", MINUTE, Set.of(), Set.of(), 1, 1)).process(),
+        assertNull(on(new AdminMinute("m-1", "m-1.contoso.com", MINUTE, Set.of(), TopRemotes.NONE)).process());
+        assertNull(on(new FanOutMinute("m-1", "m-1.contoso.com", "p-1a2b", "nmap", MINUTE, Set.of(), Set.of(), 1, 1, TopRemotes.NONE)).process(),
             "fan-out rules name the process themselves");
     }
 

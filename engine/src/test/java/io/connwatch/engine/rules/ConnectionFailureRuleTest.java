@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.connwatch.alert.Alert;
+import io.connwatch.alert.Evidence;
 import io.connwatch.alert.Severity;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,6 +60,48 @@ class ConnectionFailureRuleTest {
         List<Alert> processSpikes = h.alerts(SPIKE_PROCESS);
         assertEquals(1, processSpikes.size(), processSpikes.toString());
         assertEquals("backup", processSpikes.get(0).process());
+    }
+
+    /** The fields of the alert's evidence of that kind. */
+    private static Map<String, Object> evidence(Alert a, String kind) {
+        return a.evidence().stream().filter(e -> e.kind().equals(kind)).map(Evidence::fields).findFirst()
+            .orElseThrow(() -> new AssertionError("no " + kind + " in " + a.evidence()));
+    }
+
+    @Test
+    void aSpikesEvidenceNamesTheRemoteThatFailedMostFirst() {
+        for (int m = 0; m < 60; m++) {
+            minute(m, "m-1", 100, 1, 0); // app: 1 failed link a minute to 93.184.216.34:443
+        }
+        for (int m = 60; m < 66; m++) {
+            minute(m, "m-1", 100, 1, 20); // and now backup: 20 a minute to 10.0.0.9:445
+        }
+        h.drain();
+        List<Alert> spikes = h.alerts(SPIKE_MACHINE);
+        assertEquals(1, spikes.size(), h.alerts().toString());
+        Map<String, Object> window = evidence(spikes.get(0), "FailureWindow");
+        long failed = ((Number) window.get("FailedInWindow")).longValue();
+        // the 5-minute window holds app's 5 and backup's 20 a minute since the spike began
+        assertEquals(List.of("10.0.0.9:445 (" + (failed - 5) + " failed)", "93.184.216.34:443 (5 failed)"), window.get("TopRemotes"));
+        assertEquals(0, (failed - 5) % 20, "whole minutes of backup's failures: " + failed);
+        List<Alert> processSpikes = h.alerts(SPIKE_PROCESS);
+        assertEquals(1, processSpikes.size(), processSpikes.toString());
+        Map<String, Object> processWindow = evidence(processSpikes.get(0), "FailureWindow");
+        assertEquals(List.of("10.0.0.9:445 (" + processWindow.get("FailedInWindow") + " failed)"), processWindow.get("TopRemotes"));
+    }
+
+    @Test
+    void aRatioAlertNamesTheFailingRemotes() {
+        for (int m = 0; m < 10; m++) {
+            minute(m, "m-1", 2, 3, 1); // 3 a minute to 93.184.216.34:443, 1 to 10.0.0.9:445
+        }
+        h.drain();
+        List<Alert> ratio = h.alerts(RATIO);
+        assertEquals(1, ratio.size(), ratio.toString());
+        Map<String, Object> fields = evidence(ratio.get(0), "FailureRatio");
+        long minutes = ((Number) fields.get("Failed")).longValue() / 4;
+        assertEquals(List.of("93.184.216.34:443 (" + 3 * minutes + " failed)", "10.0.0.9:445 (" + minutes + " failed)"),
+            fields.get("TopRemotes"));
     }
 
     @Test
