@@ -52,7 +52,7 @@ function state(status) {
 }
 
 /** A matcher as the API reads it in a filter: name, operator and the value quoted as Matcher.quote does. */
-export function matcherText(m) {
+function matcherText(m) {
   return m.name + m.op + '"' + String(m.value).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n') + '"';
 }
 
