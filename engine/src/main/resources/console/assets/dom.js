@@ -40,11 +40,11 @@ export function replace(node, ...children) {
 
 /**
  * A table: columns as {key, title, num?, format?(value,row), cell?(row) -> node|text}, rows as
- * objects; rowClass?(row) names a class for a row.
+ * objects; rowClass?(row) names a class for a row, rowData?(row) gives its data-* attributes.
  */
-export function table(name, columns, rows, rowClass) {
+export function table(name, columns, rows, rowClass, rowData) {
   const head = el('tr', {}, columns.map(c => el('th', { class: c.num ? 'num' : null }, c.title)));
-  const body = el('tbody', {}, rows.map(r => el('tr', { class: rowClass ? rowClass(r) : null },
+  const body = el('tbody', {}, rows.map(r => el('tr', { class: rowClass ? rowClass(r) : null, dataset: rowData ? rowData(r) : null },
     columns.map(c => el('td', { class: [c.num ? 'num' : '', c.cls || ''].join(' ').trim() || null },
       c.cell ? c.cell(r) : (c.format ? c.format(r[c.key], r) : text(r[c.key])))))));
   return el('table', { dataset: { table: name } }, el('thead', {}, head), body);

@@ -1,5 +1,5 @@
 import { auth, del, get, post, problem } from '../api.js';
-import { el, notice, replace, table, time } from '../dom.js';
+import { el, notice, replace, table, text, time } from '../dom.js';
 import { handoff } from '../state.js';
 
 const OPS = ['=', '!=', '=~', '!~'];
@@ -9,8 +9,14 @@ export function render(main, params) {
     return renderForm(main);
   }
   const body = el('div', { id: 'silences' });
+  const message = el('p', { id: 'silences-message', class: 'message' });
   replace(main, el('h1', {}, 'Silences'),
-    el('p', {}, el('a', { href: '#/silences/new', id: 'new-silence' }, 'New silence')), body);
+    el('p', {}, el('a', { href: '#/silences/new', id: 'new-silence' }, 'New silence')), message, body);
+  if (handoff.createdSilence) {
+    message.className = 'muted';
+    message.textContent = 'Silence ' + handoff.createdSilence + ' created.';
+    handoff.createdSilence = null;
+  }
   const load = async () => {
     const r = await get('/api/v1/silences');
     if (r.status === 404) {
@@ -18,28 +24,42 @@ export function render(main, params) {
       body.dataset.state = 'unavailable';
       return;
     }
-    if (!r.ok || !Array.isArray(r.data)) {
+    if (!r.ok || !r.data || !Array.isArray(r.data.silences)) {
       replace(body, notice('Silences could not be loaded: ' + problem(r)));
       return;
     }
+    const list = r.data.silences;
     body.dataset.state = 'loaded';
-    replace(body, r.data.length === 0 ? notice('No silences.') : table('silences', [
-      { key: 'id', title: 'Id' },
-      { key: 'matchers', title: 'Matchers', format: ms => (ms || []).map(m => m.name + m.op + '"' + m.value + '"').join(', ') },
+    replace(body, list.length === 0 ? notice('No silences.') : table('silences', [
+      { key: 'id', title: 'Id', cls: 'silence-id' },
+      { key: 'matchers', title: 'Matchers', format: ms => (ms || []).map(matcherText).join(', ') },
       { key: 'startsAt', title: 'Starts', format: time }, { key: 'endsAt', title: 'Ends', format: time },
       { key: 'createdBy', title: 'By' }, { key: 'comment', title: 'Comment' },
-      { key: 'status', title: 'Status', format: s => (s && typeof s === 'object' ? s.state : s) },
-      { key: 'id', title: '', cell: s => el('button', { class: 'danger', onclick: () => expire(s.id, load) }, 'Expire') }],
-    r.data));
+      { key: 'status', title: 'State', cls: 'silence-state', format: state },
+      { key: 'id', title: '', cell: s => state(s.status) === 'expired' ? null
+        : el('button', { class: 'danger expire', onclick: () => expire(s.id, message, load) }, 'Expire') }],
+    list, s => 'silence-' + state(s.status), s => ({ silenceId: s.id, state: state(s.status) })),
+    r.data.truncated ? notice('Showing ' + list.length + ' of ' + r.data.total + ' silences.') : null);
   };
   load();
   const timer = setInterval(load, 10000);
   return () => clearInterval(timer);
 }
 
-async function expire(id, reload) {
+/** {status: {state: "active"}} in Alertmanager's form. */
+function state(status) {
+  return status && typeof status === 'object' ? text(status.state) : text(status);
+}
+
+/** A matcher as the API reads it in a filter: name, operator and the value quoted as Matcher.quote does. */
+function matcherText(m) {
+  return m.name + m.op + '"' + String(m.value).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n') + '"';
+}
+
+async function expire(id, message, reload) {
   const r = await del('/api/v1/silences/' + encodeURIComponent(id));
-  if (!r.ok) alert('Not expired: ' + problem(r));
+  message.className = r.ok ? 'muted' : 'message';
+  message.textContent = r.ok ? 'Silence ' + id + ' expired.' : 'Not expired: ' + problem(r);
   reload();
 }
 
@@ -66,23 +86,26 @@ function renderForm(main) {
   const starts = el('input', { type: 'datetime-local', id: 'starts', value: localInput(now) });
   const ends = el('input', { type: 'datetime-local', id: 'ends', value: localInput(new Date(now.getTime() + 2 * 3600000)) });
   const createdBy = el('input', { type: 'text', id: 'created-by', value: auth.name || '' });
-  const comment = el('textarea', { id: 'comment', rows: '2' });
+  const comment = el('textarea', { id: 'comment', rows: '2', required: true });
   const preview = el('div', { id: 'preview' });
   const message = el('p', { id: 'silence-message', class: 'message' });
   const matchers = () => [...rows.querySelectorAll('.matcher-row')].map(r => ({
     name: r.querySelector('.m-name').value.trim(), op: r.querySelector('.m-op').value, value: r.querySelector('.m-value').value
   })).filter(m => m.name !== '');
   const doPreview = async () => {
-    const query = matchers().map(m => 'filter=' + encodeURIComponent(m.name + m.op + JSON.stringify(m.value))).join('&');
+    const query = matchers().map(m => 'filter=' + encodeURIComponent(matcherText(m))).join('&');
     const r = await get('/api/v1/alerts' + (query ? '?' + query : ''));
     if (r.status === 404) {
       replace(preview, notice('Previewing is not available on this server.'));
-    } else if (!r.ok || !Array.isArray(r.data)) {
+    } else if (!r.ok || !r.data || !Array.isArray(r.data.alerts)) {
       replace(preview, notice('Preview failed: ' + problem(r)));
     } else {
-      replace(preview, el('p', {}, r.data.length + ' alert(s) match'), table('preview', [
-        { key: 'status', title: 'Status' }, { key: 'annotations', title: 'Summary', format: a => (a && a.summary) || '' },
-        { key: 'labels', title: 'Labels', format: l => Object.entries(l || {}).map(([k, v]) => k + '=' + v).join(', ') }], r.data));
+      const list = r.data.alerts;
+      replace(preview, el('p', { id: 'preview-count' }, r.data.total + ' alert(s) match' + (r.data.truncated ? ', ' + list.length + ' shown' : '')),
+        table('preview', [
+          { key: 'state', title: 'State' }, { key: 'annotations', title: 'Summary', format: a => (a && a.summary) || '' },
+          { key: 'labels', title: 'Labels', format: l => Object.entries(l || {}).map(([k, v]) => k + '=' + v).join(', ') }],
+        list, null, a => ({ fingerprint: a.fingerprint })));
     }
   };
   const submit = async event => {
@@ -93,9 +116,12 @@ function renderForm(main) {
       return;
     }
     const body = { matchers: ms, startsAt: new Date(starts.value).toISOString(), endsAt: new Date(ends.value).toISOString(),
-      createdBy: createdBy.value, comment: comment.value };
+      comment: comment.value };
+    // left empty, the server records the signed-in name
+    if (createdBy.value.trim() !== '') body.createdBy = createdBy.value;
     const r = await post('/api/v1/silences', body);
     if (r.ok) {
+      handoff.createdSilence = r.data && r.data.silenceID;
       location.hash = '#/silences';
     } else {
       message.textContent = r.status === 404 ? 'Silences are not available on this server.' : 'Not saved: ' + problem(r);

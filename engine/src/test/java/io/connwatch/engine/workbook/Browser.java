@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -65,7 +67,29 @@ final class Browser implements AutoCloseable {
     }
 
     WebDriverWait waiting() {
-        return new WebDriverWait(driver, Duration.ofSeconds(30));
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+        // the console redraws its pages every few seconds: an element found just before a redraw is found again
+        wait.ignoring(StaleElementReferenceException.class);
+        return wait;
+    }
+
+    /** Clicks the element, finding it again when a redraw replaced it between finding and clicking. */
+    void click(By by) {
+        waiting().until(d -> {
+            d.findElement(by).click();
+            return true;
+        });
+    }
+
+    /**
+     * Signs in to the console at {@code base} through its sign-in page with {@code token}, from
+     * wherever the browser is, and waits for the console's page.
+     */
+    void signIn(String base, String token) {
+        driver.get(base + "/console/login.html");
+        driver.findElement(By.id("token")).sendKeys(token);
+        driver.findElement(By.id("login-submit")).click();
+        waiting().until(d -> d.getCurrentUrl().contains("/console/index.html"));
     }
 
     Object script(String js, Object... args) {

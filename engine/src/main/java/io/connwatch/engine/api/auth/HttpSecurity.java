@@ -1,5 +1,6 @@
 package io.connwatch.engine.api.auth;
 
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -13,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -28,6 +30,9 @@ public final class HttpSecurity {
     public static final String CSRF_HEADER = "X-CSRF-Token";
     /** POST signs in (token in the body), GET tells who is signed in, DELETE signs out. */
     public static final String SESSION_PATH = "/api/v1/session";
+    /** Where a browser opening the console without a valid session is sent. */
+    public static final String CONSOLE_LOGIN = "/console/login.html";
+    private static final Set<String> CONSOLE_PAGES = Set.of("/console", "/console/", "/console/index.html");
     static final String PRINCIPAL_KEY = "connwatch.principal";
     static final String SESSION_KEY = "connwatch.session";
 
@@ -165,9 +170,29 @@ public final class HttpSecurity {
     }
 
     static void unauthorized(RoutingContext ctx, boolean presented) {
+        if (consolePageOpened(ctx)) {
+            // a person opening the console (or whose session ended) gets its sign-in page, not JSON;
+            // the browser keeps the #/route for the sign-in page to return to
+            ctx.response().setStatusCode(303).putHeader("Location", CONSOLE_LOGIN).putHeader("Cache-Control", "no-store").end();
+            return;
+        }
         ctx.response().putHeader("WWW-Authenticate", presented ? "Bearer realm=\"connwatch\", error=\"invalid_token\"" : "Bearer realm=\"connwatch\"");
         refuse(ctx, 401, presented ? "the token or session is not valid"
             : "sign in: send Authorization: Bearer <token> (or the console's session cookie)");
+    }
+
+    /**
+     * A browser opening the console's page itself (a navigation, not a script's request):
+     * {@code GET /console}, {@code /console/} or {@code /console/index.html}.
+     */
+    private static boolean consolePageOpened(RoutingContext ctx) {
+        HttpServerRequest req = ctx.request();
+        if (!req.method().equals(HttpMethod.GET) || !CONSOLE_PAGES.contains(ctx.normalizedPath())) {
+            return false;
+        }
+        String mode = req.getHeader("Sec-Fetch-Mode");
+        String accept = req.getHeader("Accept");
+        return mode != null ? mode.equalsIgnoreCase("navigate") : accept != null && accept.contains("text/html");
     }
 
     static void tooManyFailures(RoutingContext ctx, long retryAfterSeconds) {

@@ -315,6 +315,32 @@ class HttpSecurityTest {
     }
 
     @Test
+    void aBrowserOpeningTheConsoleWithoutASessionIsSentToItsSignInPageAndEverythingElseStaysJson() throws Exception {
+        start();
+        for (String page : List.of("/console", "/console/", "/console/index.html")) {
+            HttpResponse<String> opened = send("GET", page, null, "Sec-Fetch-Mode", "navigate", "Accept", "text/html");
+            assertEquals(303, opened.statusCode(), page);
+            assertEquals("/console/login.html", opened.headers().firstValue("Location").orElseThrow(), page);
+            assertEquals("", opened.body());
+        }
+        assertEquals(303, send("GET", "/console/", null, "Cookie", HttpSecurity.SESSION_COOKIE + "=ended-session-0123456789abcdef",
+            "Sec-Fetch-Mode", "navigate").statusCode(), "an ended session too");
+        assertEquals(303, send("GET", "/console/", null, "Accept", "text/html,application/xhtml+xml").statusCode(),
+            "a browser that sends no Sec-Fetch-Mode");
+        // a script's request, an API path, a change, or a client asking for JSON: the refusal as before
+        assertEquals(401, send("GET", "/console/", null, "Sec-Fetch-Mode", "cors", "Accept", "text/html").statusCode());
+        assertEquals(401, send("GET", "/stats", null, "Sec-Fetch-Mode", "navigate", "Accept", "text/html").statusCode());
+        assertEquals(401, send("GET", "/console/rules.html", null, "Sec-Fetch-Mode", "navigate").statusCode());
+        assertEquals(401, send("POST", "/console/", "", "Sec-Fetch-Mode", "navigate", "Accept", "text/html").statusCode());
+        HttpResponse<String> json = send("GET", "/console/", null, "Accept", "application/json");
+        assertEquals(401, json.statusCode());
+        assertTrue(new JsonObject(json.body()).getString("error").contains("sign in"), json.body());
+        // signed in, the guard lets the page through (no console is mounted on this server: 404)
+        assertEquals(404, send("GET", "/console/", null, "Sec-Fetch-Mode", "navigate", "Authorization", "Bearer " + TestTokens.READ)
+            .statusCode());
+    }
+
+    @Test
     void aSessionEndsAfterTwelveHoursAndSignInAcceptsAFormButNoWrongToken() throws Exception {
         start();
         HttpResponse<String> form = send("POST", "/api/v1/session", "token=" + TestTokens.READ,
