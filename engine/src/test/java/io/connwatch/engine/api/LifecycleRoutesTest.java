@@ -397,10 +397,15 @@ class LifecycleRoutesTest {
         status.set(400);
         ingestWildcardBind("m-2", "web-02");
         await().until(() -> get(TestTokens.READ, "/api/v1/dead-letters").getInteger("total") >= 1);
+        status.set(200); // later messages of the group are delivered, not dead-lettered
+        java.util.Set<Long> before = new java.util.HashSet<>();
+        get(TestTokens.READ, "/api/v1/dead-letters").getJsonArray("deadLetters").forEach(o -> before.add(((JsonObject) o).getLong("id")));
         HttpResponse<String> dropped = send(TestTokens.ADMIN, "POST", "/api/v1/dead-letters/drop", "{\"all\": true}");
         assertEquals(200, dropped.statusCode(), dropped.body());
-        assertTrue(new JsonObject(dropped.body()).getInteger("dropped") >= 1, dropped.body());
-        assertEquals(0, get(TestTokens.READ, "/api/v1/dead-letters").getInteger("total"));
+        assertTrue(new JsonObject(dropped.body()).getInteger("dropped") >= before.size(), dropped.body());
+        // every letter listed before the drop is gone (one in flight when the receiver turned healthy may follow)
+        get(TestTokens.READ, "/api/v1/dead-letters").getJsonArray("deadLetters")
+            .forEach(o -> assertTrue(!before.contains(((JsonObject) o).getLong("id")), "dropped letter still listed: " + o));
         HttpResponse<String> neither = send(TestTokens.ADMIN, "POST", "/api/v1/dead-letters/drop", "{}");
         assertEquals(400, neither.statusCode());
         assertEquals("ids", new JsonObject(neither.body()).getString("field"));
