@@ -5,13 +5,15 @@ import java.time.Duration;
 /**
  * Stops hammering a receiver that is down: after {@code failures} failed deliveries in a row the
  * circuit opens for {@code openFor}; then one trial delivery is let through (half-open), and its
- * outcome closes or reopens it. Not thread-safe: one per receiver, used by its dispatcher thread.
+ * outcome closes or reopens it. Not thread-safe: one per receiver, used by its dispatcher thread
+ * ({@link #isOpen} may be asked from any thread).
  */
 public final class CircuitBreaker {
     private final int threshold;
     private final long openForMillis;
     private int consecutiveFailures;
-    private long openUntil;
+    /** Volatile: the metrics read it from other threads. */
+    private volatile long openUntil;
 
     public CircuitBreaker(int failures, Duration openFor) {
         this.threshold = failures;
