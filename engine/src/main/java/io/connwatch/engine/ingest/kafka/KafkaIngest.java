@@ -94,6 +94,11 @@ public final class KafkaIngest extends VerticleBase {
         public boolean paused() {
             return paused;
         }
+
+        /** Records behind the end of the assigned partitions, as of the last end-offset check. */
+        public long lag() {
+            return lag;
+        }
     }
 
     private final KafkaSettings settings;
