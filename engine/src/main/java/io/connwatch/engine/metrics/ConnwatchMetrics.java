@@ -127,14 +127,34 @@ public final class ConnwatchMetrics implements DeliveryObserver, AutoCloseable {
             .baseUnit("seconds").description("When the rules in force were loaded (start or last successful reload), Unix time"));
         seconds("connwatch.reload.duration", "How long the last successful reload paused the partitions (0 before one)", engine,
             e -> e.lastReload() == null ? 0 : e.lastReload().millis() / 1000.0);
+        // a series for every rule in force from the start (at 0), and for any other rule that fired or failed since
         Set<String> fires = new HashSet<>();
         Set<String> errors = new HashSet<>();
         beforeScrape.add(() -> {
-            newKeys(s.firesByRule, fires).forEach(rule -> counter("connwatch.rule.fires", "Rule activations fired", s.firesByRule.get(rule),
-                LongAdder::sum, "rule", rule));
-            newKeys(s.errorsByRule, errors).forEach(rule -> counter("connwatch.rule.errors", "Rule consequences that threw",
-                s.errorsByRule.get(rule), LongAdder::sum, "rule", rule.isEmpty() ? "unknown" : rule));
+            List<String> inForce = engine.rules().ruleNames();
+            for (String rule : union(inForce, s.firesByRule.keySet())) {
+                if (fires.add(rule)) {
+                    counter("connwatch.rule.fires", "Rule activations fired", s.firesByRule, m -> sum(m, rule), "rule", rule);
+                }
+            }
+            for (String rule : union(inForce, s.errorsByRule.keySet())) {
+                if (errors.add(rule)) {
+                    counter("connwatch.rule.errors", "Rule consequences that threw", s.errorsByRule, m -> sum(m, rule),
+                        "rule", rule.isEmpty() ? "unknown" : rule);
+                }
+            }
         });
+    }
+
+    private static List<String> union(List<String> a, Set<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+
+    private static double sum(Map<String, LongAdder> counts, String key) {
+        LongAdder n = counts.get(key);
+        return n == null ? 0 : n.sum();
     }
 
     /** Alerts that reached the outputs, by rule and severity. */

@@ -180,7 +180,9 @@ class MetricsEndpointTest {
         assertEquals(1.0, value(m, "connwatch_alerts_published_total", Map.of("rule", "malicious-remote-ip-outbound", "severity", "critical")));
         assertEquals(1.0, value(m, "connwatch_alerts_published_total", Map.of("rule", "unexpected-wildcard-bind", "severity", "medium")));
         assertTrue(value(m, "connwatch_rule_fires_total", Map.of("rule", "malicious-remote-ip-outbound")) >= 1);
-        assertFalse(sampleNames(m).contains("connwatch_rule_errors_total"), "no rule failed, so no series yet");
+        assertEquals(0.0, value(m, "connwatch_rule_errors_total", Map.of("rule", "malicious-remote-ip-outbound")),
+            "every rule in force has its series from the start");
+        assertEquals(0.0, value(m, "connwatch_rule_fires_total", Map.of("rule", "exfiltration-volume")));
         assertEquals(1.0, value(m, "connwatch_config_last_reload_successful", Map.of()));
         assertTrue(value(m, "connwatch_rules_loaded", Map.of()) >= 12);
         double lag = value(m, "connwatch_watermark_lag_seconds", Map.of());
