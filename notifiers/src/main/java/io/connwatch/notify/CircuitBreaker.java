@@ -12,6 +12,7 @@ public final class CircuitBreaker {
     private final int threshold;
     private final long openForMillis;
     private int consecutiveFailures;
+    /** Volatile: the metrics read it from other threads. */
     private volatile long openUntil;
 
     public CircuitBreaker(int failures, Duration openFor) {

@@ -32,6 +32,25 @@ public final class Dispatcher implements AutoCloseable {
         public static final ReceiverSettings DEFAULT = new ReceiverSettings(Duration.ZERO, 5, Duration.ofMinutes(1));
     }
 
+    /** Why a delivery attempt failed; a metric label, so a closed set. */
+    public enum FailureReason {
+        /** Worth another try: an I/O error, a timeout, a 5xx without Retry-After. */
+        TEMPORARY,
+        /** The receiver said when to come back (Retry-After on 429 or 503). */
+        RATE_LIMITED,
+        /** Another try cannot help: other 4xx, rejected recipients, bad credentials. */
+        PERMANENT;
+
+        /** The name as a label value: {@code temporary}, {@code rate_limited}, {@code permanent}. */
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        static FailureReason of(DeliveryException e) {
+            return !e.retryable() ? PERMANENT : e.retryAfter() != null ? RATE_LIMITED : TEMPORARY;
+        }
+    }
+
     /** Counters per receiver. */
     public static final class Counters {
         /** Notifications delivered. */
@@ -42,17 +61,37 @@ public final class Dispatcher implements AutoCloseable {
         public final AtomicLong failures = new AtomicLong();
         /** Notifications moved to the dead letters. */
         public final AtomicLong deadLettered = new AtomicLong();
+        private final Map<FailureReason, AtomicLong> failuresByReason = new java.util.EnumMap<>(FailureReason.class);
+
+        Counters() {
+            for (FailureReason r : FailureReason.values()) {
+                failuresByReason.put(r, new AtomicLong());
+            }
+        }
+
+        /** Failed delivery attempts for this reason (they add up to {@link #failures}). */
+        public long failures(FailureReason reason) {
+            return failuresByReason.get(reason).get();
+        }
     }
 
     private final Outbox outbox;
     private final RetryPolicy retry;
     private final Clock clock;
+    private final DeliveryObserver observer;
     private final Map<String, Worker> workers = new LinkedHashMap<>();
 
     public Dispatcher(Outbox outbox, List<Notifier> notifiers, Map<String, ReceiverSettings> settings, RetryPolicy retry, Clock clock) {
+        this(outbox, notifiers, settings, retry, clock, DeliveryObserver.NONE);
+    }
+
+    /** A dispatcher that also tells {@code observer} of every attempt (the metrics' delivery latency). */
+    public Dispatcher(Outbox outbox, List<Notifier> notifiers, Map<String, ReceiverSettings> settings, RetryPolicy retry, Clock clock,
+                      DeliveryObserver observer) {
         this.outbox = outbox;
         this.retry = retry;
         this.clock = clock;
+        this.observer = observer;
         for (Notifier n : notifiers) {
             workers.put(n.name(), new Worker(n, settings.getOrDefault(n.name(), ReceiverSettings.DEFAULT)));
         }
@@ -102,6 +141,11 @@ public final class Dispatcher implements AutoCloseable {
 
     public List<String> receivers() {
         return new ArrayList<>(workers.keySet());
+    }
+
+    /** True while the receiver's circuit breaker holds deliveries back after failures in a row. */
+    public boolean circuitOpen(String receiver) {
+        return workers.get(receiver).breaker.isOpen(clock.millis());
     }
 
     @Override
@@ -211,13 +255,18 @@ public final class Dispatcher implements AutoCloseable {
             }
             Notification n = due.get(0).notification();
             lastSend = now;
+            long started = System.nanoTime();
             try {
                 notifier.deliver(n);
+                observer.attempted(notifier.name(), System.nanoTime() - started, null);
                 outbox.delivered(due);
                 breaker.success();
                 counters.delivered.incrementAndGet();
                 counters.alertsDelivered.addAndGet(n.alerts().size());
             } catch (DeliveryException e) {
+                FailureReason reason = FailureReason.of(e);
+                observer.attempted(notifier.name(), System.nanoTime() - started, reason);
+                counters.failuresByReason.get(reason).incrementAndGet();
                 counters.failures.incrementAndGet();
                 long at = clock.millis();
                 int attempts = due.get(0).attempts() + 1;

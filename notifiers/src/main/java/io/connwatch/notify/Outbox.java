@@ -36,6 +36,9 @@ public final class Outbox implements AutoCloseable {
     private final MVMap<String, Long> meta;
     /** The pending entries by receiver, oldest first: the store is the durable copy, this the fast one. */
     private final Map<String, java.util.TreeMap<Long, OutboxEntry>> byReceiver = new java.util.HashMap<>();
+    /** The dead letters' receivers by id, and how many each receiver has: counted without reading the entries. */
+    private final Map<Long, String> deadReceivers = new java.util.HashMap<>();
+    private final Map<String, Integer> deadCounts = new java.util.HashMap<>();
 
     /** Opens (or creates) the outbox in {@code directory}. */
     public Outbox(Path directory) throws IOException {
@@ -46,6 +49,20 @@ public final class Outbox implements AutoCloseable {
         this.meta = store.openMap("meta");
         for (String v : pending.values()) {
             index(read(v));
+        }
+        dead.forEach((id, v) -> buried(id, read(v).receiver()));
+    }
+
+    private void buried(long id, String receiver) {
+        if (deadReceivers.put(id, receiver) == null) {
+            deadCounts.merge(receiver, 1, Integer::sum);
+        }
+    }
+
+    private void unburied(long id) {
+        String receiver = deadReceivers.remove(id);
+        if (receiver != null) {
+            deadCounts.computeIfPresent(receiver, (r, n) -> n == 1 ? null : n - 1);
         }
     }
 
@@ -127,6 +144,7 @@ public final class Outbox implements AutoCloseable {
             unindex(e);
             dead.put(e.id(), write(new OutboxEntry(e.id(), e.receiver(), e.notification(), e.attempts() + 1, e.nextAttemptAt(),
                 e.queuedAt(), reason)));
+            buried(e.id(), e.receiver());
         }
         durable();
     }
@@ -151,6 +169,23 @@ public final class Outbox implements AutoCloseable {
         return pending.values().stream().map(Outbox::read).toList();
     }
 
+    /** How many entries wait for the receiver. */
+    public synchronized int pendingCount(String receiver) {
+        java.util.TreeMap<Long, OutboxEntry> m = byReceiver.get(receiver);
+        return m == null ? 0 : m.size();
+    }
+
+    /** The receiver's oldest waiting entry (the one it delivers next), if any. */
+    public synchronized java.util.Optional<OutboxEntry> oldestPending(String receiver) {
+        java.util.TreeMap<Long, OutboxEntry> m = byReceiver.get(receiver);
+        return m == null || m.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(m.firstEntry().getValue());
+    }
+
+    /** How many dead letters the receiver has. */
+    public synchronized int deadCount(String receiver) {
+        return deadCounts.getOrDefault(receiver, 0);
+    }
+
     public synchronized List<OutboxEntry> deadLetters() {
         return dead.values().stream().map(Outbox::read).toList();
     }
@@ -166,6 +201,7 @@ public final class Outbox implements AutoCloseable {
         int n = 0;
         for (Long id : chosen) {
             String v = dead.remove(id);
+            unburied(id);
             if (v != null) {
                 OutboxEntry e = read(v);
                 OutboxEntry again = new OutboxEntry(id, e.receiver(), e.notification(), 0, now, e.queuedAt(), e.lastError());
@@ -188,6 +224,7 @@ public final class Outbox implements AutoCloseable {
         List<Long> chosen = ids.isEmpty() ? new ArrayList<>(dead.keySet()) : ids;
         int n = 0;
         for (Long id : chosen) {
+            unburied(id);
             if (dead.remove(id) != null) {
                 n++;
             }

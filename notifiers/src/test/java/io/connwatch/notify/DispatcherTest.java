@@ -1,6 +1,7 @@
 package io.connwatch.notify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,6 +30,8 @@ class DispatcherTest {
     private LoopbackHttp receiver;
     private Delivery delivery;
     private final MutableClock clock = new MutableClock(T0);
+    /** What the dispatcher told its observer, as receiver:outcome. */
+    private final List<String> attempts = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
@@ -50,7 +53,11 @@ class DispatcherTest {
         assertEquals(List.of(), problems);
         Outbox outbox = new Outbox(dir);
         Dispatcher d = new Dispatcher(outbox, List.of(hook), Map.of("hook", new Dispatcher.ReceiverSettings(Duration.ZERO, 1,
-            Duration.ofMinutes(1))), new RetryPolicy(Duration.ofSeconds(1), Duration.ofSeconds(20), 2, 0.2, 10), clock);
+            Duration.ofMinutes(1))), new RetryPolicy(Duration.ofSeconds(1), Duration.ofSeconds(20), 2, 0.2, 10), clock,
+            (receiverName, nanos, failure) -> {
+                assertTrue(nanos > 0, "an attempt takes some time");
+                attempts.add(receiverName + ":" + (failure == null ? "delivered" : failure.label()));
+            });
         delivery = new Delivery(new Router(List.of(), List.of("hook")), outbox, d, clock);
         d.start();
         return delivery;
@@ -79,6 +86,10 @@ class DispatcherTest {
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> d.outbox().pending().isEmpty());
         assertEquals(2, receiver.requests().size());
         assertEquals(1, d.dispatcher().counters("hook").delivered.get());
+        assertEquals(1, d.dispatcher().counters("hook").failures(Dispatcher.FailureReason.RATE_LIMITED));
+        assertEquals(0, d.dispatcher().counters("hook").failures(Dispatcher.FailureReason.TEMPORARY));
+        assertEquals(List.of("hook:rate_limited", "hook:delivered"), attempts);
+        assertFalse(d.dispatcher().circuitOpen("hook"));
     }
 
     @Test
@@ -108,6 +119,8 @@ class DispatcherTest {
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> d.outbox().pending().stream().allMatch(e -> e.attempts() == 1));
         long next = d.outbox().pending().get(0).nextAttemptAt() - T0.toEpochMilli();
         assertTrue(next >= 800 && next <= 1200, "backoff with jitter: " + next);
+        assertTrue(d.dispatcher().circuitOpen("hook"), "open at the first failure that counts (failures: 1)");
+        assertEquals(1, d.dispatcher().counters("hook").failures(Dispatcher.FailureReason.TEMPORARY));
 
         clock.advance(Duration.ofSeconds(59)); // the retry is due, but the circuit is open for a minute
         d.dispatcher().wake("hook");
@@ -115,6 +128,22 @@ class DispatcherTest {
         d.dispatcher().wake("hook");
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> d.outbox().pending().isEmpty());
         assertEquals(2, receiver.requests().size());
+        assertFalse(d.dispatcher().circuitOpen("hook"), "closed by the delivery that went through");
+        assertEquals(List.of("hook:temporary", "hook:delivered"), attempts);
+    }
+
+    @Test
+    void aPermanentFailureIsCountedByItsReasonAndBuried() throws Exception {
+        receiver.answer(r -> LoopbackHttp.Answer.of(400, ""));
+        Delivery d = delivery();
+        d.accept(Samples.alert("a1", Severity.HIGH));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> d.outbox().deadCount("hook") == 1);
+        Dispatcher.Counters c = d.dispatcher().counters("hook");
+        assertEquals(1, c.failures(Dispatcher.FailureReason.PERMANENT));
+        assertEquals(1, c.failures.get());
+        assertEquals(1, c.deadLettered.get());
+        assertEquals(0, d.outbox().pendingCount("hook"));
+        assertEquals(List.of("hook:permanent"), attempts);
     }
 
     @Test

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.awaitility.Awaitility;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
@@ -133,22 +134,42 @@ class OutboxTest {
             assertEquals(List.of(pending.get(0)), o.due("siem", 1000, 10));
             assertEquals(List.of(pending.get(1)), o.due("hook", 2000, 1), "oldest first, at most max");
             assertEquals(Long.MAX_VALUE, o.nextDue("nobody"));
+            assertEquals(1, o.pendingCount("siem"));
+            assertEquals(2, o.pendingCount("hook"));
+            assertEquals(0, o.pendingCount("nobody"));
+            assertEquals(Optional.of(pending.get(1)), o.oldestPending("hook"));
+            assertEquals(Optional.empty(), o.oldestPending("nobody"));
         }
     }
 
     @Test
     void deadLettersCanBePurgedByIdOrAll() throws Exception {
+        List<OutboxEntry> queued;
         try (Outbox o = new Outbox(dir)) {
-            List<OutboxEntry> queued = o.enqueue(List.of(Samples.notification("hook", Samples.alert("a", Severity.LOW)),
+            queued = o.enqueue(List.of(Samples.notification("hook", Samples.alert("a", Severity.LOW)),
                 Samples.notification("hook", Samples.alert("b", Severity.LOW)), Samples.notification("hook", Samples.alert("c", Severity.LOW))),
                 0);
             o.bury(queued, "hook: HTTP 400");
+            assertEquals(3, o.deadCount("hook"));
+            assertEquals(0, o.pendingCount("hook"));
             assertEquals(1, o.purgeDead(List.of(queued.get(1).id(), 999L)));
+            assertEquals(2, o.deadCount("hook"));
             assertEquals(List.of(queued.get(0).id(), queued.get(2).id()), o.deadLetters().stream().map(OutboxEntry::id).toList());
         }
         try (Outbox o = new Outbox(dir)) {
             assertEquals(2, o.deadLetters().size(), "a purge is durable, and only of the ones named");
-            assertEquals(2, o.purgeDead(List.of()));
+            assertEquals(2, o.deadCount("hook"), "counted again from the file");
+            assertEquals(1, o.replayDead(List.of(queued.get(0).id()), 5));
+            assertEquals(1, o.deadCount("hook"));
+            assertEquals(1, o.pendingCount("hook"));
+            assertEquals(1, o.purgeDead(List.of()));
+            assertEquals(0, o.deadCount("hook"));
+            assertEquals(0, o.deadCount("nobody"));
+            o.delivered(o.pending());
+            o.enqueue(Samples.notification("hook", Samples.alert("d", Severity.LOW)), 6);
+            o.bury(o.pending(), "again");
+            assertEquals(1, o.deadCount("hook"));
+            assertEquals(1, o.purgeDead(List.of()));
             assertEquals(List.of(), o.deadLetters());
         }
     }

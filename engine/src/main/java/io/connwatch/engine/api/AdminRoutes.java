@@ -62,6 +62,7 @@ public final class AdminRoutes {
 
     private final Sources sources;
     private final ReloadLimit reloadLimit;
+    private final List<java.util.function.Consumer<Router>> more = new java.util.ArrayList<>();
 
     public AdminRoutes(Sources sources) {
         this(sources, new ReloadLimit(ReloadLimit.DEFAULT_PER_MINUTE, java.time.Clock.systemUTC()));
@@ -70,6 +71,12 @@ public final class AdminRoutes {
     public AdminRoutes(Sources sources, ReloadLimit reloadLimit) {
         this.sources = sources;
         this.reloadLimit = reloadLimit;
+    }
+
+    /** Mounts these routes too, after its own: other parts' routes on the same server (metrics, readiness). */
+    public AdminRoutes with(java.util.function.Consumer<Router> routes) {
+        more.add(routes);
+        return this;
     }
 
     /** Adds the routes to the router. */
@@ -87,6 +94,7 @@ public final class AdminRoutes {
         router.get("/rules").handler(ctx -> json(ctx, 200, rulesJson()));
         sources.reload().ifPresent(reloader -> router.post("/admin/reload").handler(ctx -> reload(ctx, reloader, reloadLimit)));
         router.get("/feeds").handler(this::feeds);
+        more.forEach(m -> m.accept(router));
     }
 
     private static void reload(RoutingContext ctx, Reloader reloader, ReloadLimit limit) {

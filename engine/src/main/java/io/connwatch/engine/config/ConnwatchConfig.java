@@ -10,6 +10,7 @@ import io.connwatch.engine.api.ReloadLimit;
 import io.connwatch.engine.api.auth.HttpSecurity;
 import io.connwatch.feeds.FeedConfig;
 import io.connwatch.engine.ingest.http.HttpIngest;
+import io.connwatch.engine.metrics.Readiness;
 import io.connwatch.engine.rules.EventRetention;
 import io.connwatch.engine.rules.RuleEngine;
 import java.io.IOException;
@@ -30,9 +31,10 @@ import java.util.Set;
  * @param http    the HTTP ingest endpoint of {@code connwatch run}
  * @param outputs where alerts are written
  * @param console the web console and the store of minute rollups its workbooks draw from
+ * @param ready   when {@code GET /ready} says the service is not ready
  */
 public record ConnwatchConfig(Rules rules, Http http, Outputs outputs, ThreatIntelSettings threatIntel, NotifySettings notifications,
-                              KafkaSettings kafka, ConsoleSettings console) {
+                              KafkaSettings kafka, ConsoleSettings console, Readiness.Settings ready) {
     /** Threat-intelligence feeds and retro-matching. */
     public record ThreatIntelSettings(Duration retroWindow, int retroMaxAddresses, List<FeedConfig> feeds) {
         public ThreatIntelSettings {
@@ -42,12 +44,12 @@ public record ConnwatchConfig(Rules rules, Http http, Outputs outputs, ThreatInt
 
     /** The configuration with other rule settings (used by bench to override partitions). */
     public ConnwatchConfig withRules(Rules newRules) {
-        return new ConnwatchConfig(newRules, http, outputs, threatIntel, notifications, kafka, console);
+        return new ConnwatchConfig(newRules, http, outputs, threatIntel, notifications, kafka, console, ready);
     }
 
     /** The configuration with other Kafka settings (bench and tests point it at a broker). */
     public ConnwatchConfig withKafka(KafkaSettings newKafka) {
-        return new ConnwatchConfig(rules, http, outputs, threatIntel, notifications, newKafka, console);
+        return new ConnwatchConfig(rules, http, outputs, threatIntel, notifications, newKafka, console, ready);
     }
 
     /**
@@ -156,7 +158,7 @@ public record ConnwatchConfig(Rules rules, Http http, Outputs outputs, ThreatInt
             root = YAML.createObjectNode();
         }
         Settings r = Settings.root(root, problems);
-        r.only(Set.of("rules", "http", "outputs", "threat-intel", "notify", "kafka", "console"));
+        r.only(Set.of("rules", "http", "outputs", "threat-intel", "notify", "kafka", "console", "ready"));
         Settings rules = r.section("rules", Set.of("directory", "partitions", "allowed-lateness", "episode-gap", "retention",
             "queued-batches", "idle-close", "watch", "machine-lag", "max-future", "clock-skew", "max-machines", "max-processes"));
         Settings retention = rules.section("retention", Set.of("records", "rollups"));
@@ -206,10 +208,30 @@ public record ConnwatchConfig(Rules rules, Http http, Outputs outputs, ThreatInt
         NotifySettings notifyConfig = NotifySettings.read(r.child("notify"));
         KafkaSettings kafkaConfig = KafkaSettings.read(r);
         ConsoleSettings consoleConfig = ConsoleSettings.read(r);
+        Readiness.Settings readyConfig = ready(r.section("ready", Set.of("check-interval", "rule-error-window", "max-rule-errors",
+            "delivery-stuck", "ingest-stall", "kafka-lag-rising-checks")));
         if (!problems.isEmpty()) {
             throw new ConfigException(source, problems);
         }
-        return new ConnwatchConfig(rulesConfig, httpConfig, outputsConfig, intelConfig, notifyConfig, kafkaConfig, consoleConfig);
+        return new ConnwatchConfig(rulesConfig, httpConfig, outputsConfig, intelConfig, notifyConfig, kafkaConfig, consoleConfig, readyConfig);
+    }
+
+    private static Readiness.Settings ready(Settings s) {
+        Readiness.Settings d = Readiness.Settings.DEFAULT;
+        return new Readiness.Settings(s.positiveDuration("check-interval", d.checkInterval()),
+            notNegative(s, "rule-error-window", d.ruleErrorWindow()), s.integer("max-rule-errors", d.maxRuleErrors(), 0, Integer.MAX_VALUE),
+            notNegative(s, "delivery-stuck", d.deliveryStuck()), notNegative(s, "ingest-stall", d.ingestStall()),
+            s.integer("kafka-lag-rising-checks", d.kafkaLagRisingChecks(), 0, 1_000_000));
+    }
+
+    /** A duration where 0s turns something off. */
+    private static Duration notNegative(Settings s, String key, Duration def) {
+        Duration v = s.duration(key, def);
+        if (v.isNegative()) {
+            s.problem(key, "must be 0s (off) or positive");
+            return def;
+        }
+        return v;
     }
 
     private static EventRetention positive(Duration records, Duration rollups, Settings retention) {

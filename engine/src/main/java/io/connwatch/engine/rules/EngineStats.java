@@ -1,5 +1,8 @@
 package io.connwatch.engine.rules;
 
+import java.util.Collections;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /** Counters the engine keeps while it runs; read from any thread. */
@@ -24,6 +27,25 @@ public final class EngineStats {
     public final LongAdder alertsRaised = new LongAdder();
     public final LongAdder alertsPublished = new LongAdder();
     public final LongAdder lateDetections = new LongAdder();
-    /** The names of the rules that fired at least once (for test-rules --coverage and /rules). */
-    public final java.util.Set<String> firedRules = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Fires by rule name (the rules are the configuration's, so the keys are bounded). */
+    public final ConcurrentHashMap<String, LongAdder> firesByRule = new ConcurrentHashMap<>();
+    /** Failed consequences by rule name. */
+    public final ConcurrentHashMap<String, LongAdder> errorsByRule = new ConcurrentHashMap<>();
+    /** The names of the rules that fired at least once (for test-rules --coverage and /rules); a view of {@link #firesByRule}. */
+    public final Set<String> firedRules = Collections.unmodifiableSet(firesByRule.keySet());
+
+    /** Counts one fire of the rule. */
+    public void fired(String rule) {
+        LongAdder n = firesByRule.get(rule);
+        if (n == null) {
+            n = firesByRule.computeIfAbsent(rule, k -> new LongAdder());
+        }
+        n.increment();
+    }
+
+    /** Counts one failed consequence of the rule (or of an unknown rule, named {@code ""}). */
+    public void ruleError(String rule) {
+        ruleErrors.increment();
+        errorsByRule.computeIfAbsent(rule, k -> new LongAdder()).increment();
+    }
 }

@@ -99,6 +99,8 @@ public final class RuleEngine implements AutoCloseable {
     /** The rules and data files in force (replaced by a reload). */
     private volatile RuleSet ruleSet;
     private volatile Reload lastReload;
+    /** When the rules in force were loaded: at start, then by each successful reload. */
+    private volatile java.time.Instant lastLoaded = java.time.Instant.now();
     private final FleetClock fleet;
     private final Clock wallClock;
     private final long maxFutureMillis;
@@ -379,6 +381,11 @@ public final class RuleEngine implements AutoCloseable {
         return lastReload;
     }
 
+    /** When the rules in force were loaded: when the engine started, or by the last reload that succeeded. */
+    public java.time.Instant lastLoaded() {
+        return lastLoaded;
+    }
+
     /**
      * Reloads the rules directory while facts keep flowing: the new rules and data files are
      * first checked in full beside the running ones; if anything is wrong the running rules go on
@@ -434,6 +441,7 @@ public final class RuleEngine implements AutoCloseable {
                 Reload r = new Reload(java.time.Instant.now(), next.releaseId().getVersion(), next.ruleNames(),
                     (System.nanoTime() - start) / 1_000_000, List.of());
                 lastReload = r;
+                lastLoaded = r.at();
                 return r;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -69,7 +69,7 @@ final class RulePartition {
         session.addEventListener(new org.kie.api.event.rule.DefaultAgendaEventListener() {
             @Override
             public void afterMatchFired(org.kie.api.event.rule.AfterMatchFiredEvent event) {
-                stats.firedRules.add(event.getMatch().getRule().getName());
+                stats.fired(event.getMatch().getRule().getName());
             }
         });
         this.alerts = new Alerts(sink, new EpisodeDeduplicator(episodeGap), wallClock);
@@ -256,10 +256,20 @@ final class RulePartition {
                 }
                 // A failing consequence must not stop the engine or the other rules: count it,
                 // log it, and fire again so the remaining activations still run.
-                stats.ruleErrors.increment();
+                stats.ruleError(failedRule(e));
                 LOG.error("partition {}: a rule consequence failed: {}", index, rootMessage(e), e);
             }
         }
+    }
+
+    /** The rule whose consequence threw, or "" when the exception does not say. */
+    private static String failedRule(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.kie.api.runtime.rule.ConsequenceException c && c.getRule() != null) {
+                return c.getRule().getName();
+            }
+        }
+        return "";
     }
 
     private static String rootMessage(Throwable e) {

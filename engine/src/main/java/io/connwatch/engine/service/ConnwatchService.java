@@ -20,6 +20,10 @@ import io.connwatch.engine.alert.sink.JsonlFileSink;
 import io.connwatch.engine.api.AdminRoutes;
 import io.connwatch.engine.api.HttpApiVerticle;
 import io.connwatch.engine.api.LifecycleRoutes;
+import io.connwatch.engine.api.MetricsRoutes;
+import io.connwatch.engine.alert.sink.CountingSink;
+import io.connwatch.engine.metrics.ConnwatchMetrics;
+import io.connwatch.engine.metrics.Readiness;
 import io.connwatch.engine.api.ReloadLimit;
 import io.connwatch.engine.api.auth.HttpSecurity;
 import io.connwatch.engine.config.ConnwatchConfig;
@@ -62,7 +66,10 @@ public final class ConnwatchService implements AutoCloseable {
     private static final Duration EPISODE_LOG_START = Duration.ofSeconds(60);
 
     private final CleanupStack cleanup = new CleanupStack();
+    private final ConnwatchMetrics metrics = cleanup.add("the metrics", new ConnwatchMetrics(Clock.systemUTC()));
+    private Readiness readiness;
     private FanOutSink outputs;
+    private CountingSink counted;
     private final IngestStats ingest = new IngestStats();
     private final String clientId = clientId();
     private final JsonlFileSink file;
@@ -110,6 +117,7 @@ public final class ConnwatchService implements AutoCloseable {
             watcher = startWatcher(config);
             vertx = startVertx(config);
             kafka = startKafka(config);
+            startMetrics(config);
             httpPort = startHttp(config);
         } catch (RuleCompilationException | IOException | RuntimeException e) {
             cleanup.close();
@@ -128,7 +136,7 @@ public final class ConnwatchService implements AutoCloseable {
     }
 
     private Delivery startDelivery(ConnwatchConfig config) throws IOException {
-        Delivery d = NotifyAssembly.start(config);
+        Delivery d = NotifyAssembly.start(config, metrics);
         if (d == null) {
             return null;
         }
@@ -151,7 +159,8 @@ public final class ConnwatchService implements AutoCloseable {
         // The lifecycle groups, times and routes alerts to the receivers through the outbox.
         sinks.add(lifecycleSink);
         outputs = new FanOutSink(sinks);
-        return episodes == null ? outputs : new EpisodeLogSink(outputs, episodes);
+        counted = new CountingSink(outputs);
+        return episodes == null ? counted : new EpisodeLogSink(counted, episodes);
     }
 
     /** Shares silences, acknowledgements and the notification log with the consumer group's other instances. */
@@ -265,6 +274,28 @@ public final class ConnwatchService implements AutoCloseable {
         return k;
     }
 
+    /** Binds every part's counters to the metrics, and checks readiness every ready.check-interval (off the event loop). */
+    private void startMetrics(ConnwatchConfig config) {
+        metrics.bindIngest(ingest);
+        metrics.bindEngine(engine);
+        metrics.bindAlerts(counted);
+        metrics.bindOutputs(outputs);
+        if (delivery != null) {
+            metrics.bindDelivery(delivery);
+        }
+        metrics.bindLifecycle(lifecycle, stages.silences());
+        metrics.bindFeeds(intel);
+        if (kafka != null) {
+            metrics.bindKafka(kafka);
+        }
+        readiness = new Readiness(config.ready(), new Readiness.Inputs(engine.stats().ruleErrors::sum, ingest.accepted::sum, delivery,
+            kafka == null ? null : kafka.stats()::lag), Clock.systemUTC());
+        metrics.bindReadiness(readiness);
+        long timer = vertx.setPeriodic(config.ready().checkInterval().toMillis(), id -> vertx.executeBlocking(readiness::check, false)
+            .onFailure(t -> LOG.error("readiness check failed: {}", t.toString())));
+        cleanup.push("the readiness timer", () -> vertx.cancelTimer(timer));
+    }
+
     /** The HTTP server, deployed on Vert.x (closing Vert.x undeploys it); returns its port, or -1 when HTTP is off. */
     private int startHttp(ConnwatchConfig config) throws IOException {
         ConnwatchConfig.Http http = config.http();
@@ -286,9 +317,12 @@ public final class ConnwatchService implements AutoCloseable {
         LifecycleRoutes lifecycleRoutes = new LifecycleRoutes(new LifecycleRoutes.Sources(lifecycle, stages.silences(), delivery, ackLinks,
             Clock.systemUTC()));
         sections.put("lifecycle", lifecycleRoutes::statsJson);
+        sections.put("readiness", readiness::json);
+        metrics.bindHttp(() -> server[0] == null ? new JsonObject() : sections.get("http").get());
         engine.reportSkewBeyond(config.rules().bounds().clockSkew());
         AdminRoutes admin = new AdminRoutes(new AdminRoutes.Sources(engine, ingest, intel::status,
-            Optional.of(watcher::requestReload), sections, this::problems), new ReloadLimit(http.maxReloadsPerMinute(), java.time.Clock.systemUTC()));
+            Optional.of(watcher::requestReload), sections, this::problems), new ReloadLimit(http.maxReloadsPerMinute(), java.time.Clock.systemUTC()))
+            .with(new MetricsRoutes(metrics, readiness)::mount);
         server[0] = new HttpApiVerticle(new HttpApiVerticle.Settings(http.host(), http.port(), ingestRoute, admin, security,
             http.idleTimeout(), http.maxConnections(), http.requestTimeout(), lifecycleRoutes));
         HttpApiVerticle started = server[0];
@@ -386,6 +420,14 @@ public final class ConnwatchService implements AutoCloseable {
 
     public IngestStats ingest() {
         return ingest;
+    }
+
+    public ConnwatchMetrics metrics() {
+        return metrics;
+    }
+
+    public Readiness readiness() {
+        return readiness;
     }
 
     /**

@@ -24,6 +24,8 @@ class ConnwatchConfigTest {
         assertEquals(defaults.http(), shipped.http());
         assertEquals(defaults.outputs(), shipped.outputs());
         assertEquals(defaults.console(), shipped.console());
+        assertEquals(defaults.ready(), shipped.ready());
+        assertEquals(io.connwatch.engine.metrics.Readiness.Settings.DEFAULT, defaults.ready());
         assertEquals(defaults.threatIntel().retroWindow(), shipped.threatIntel().retroWindow());
         assertEquals(List.of("feodo", "rfc1918"), shipped.threatIntel().feeds().stream().map(FeedConfig::name).toList());
         FeedConfig feodo = shipped.threatIntel().feeds().get(0);
@@ -135,6 +137,26 @@ class ConnwatchConfigTest {
         assertTrue(e.problems().contains("http.enabled: expected true or false, got 'maybe'"), e.problems().toString());
         assertTrue(e.problems().stream().anyMatch(p -> p.startsWith("output: unknown setting")), e.problems().toString());
         assertTrue(e.problems().stream().anyMatch(p -> p.startsWith("rules.retention:")), e.problems().toString());
+    }
+
+    @Test
+    void readinessThresholdsAreTypedAndZeroTurnsACheckOff() throws Exception {
+        ConnwatchConfig c = ConnwatchConfig.parse("t", """
+            ready:
+              check-interval: 5s
+              rule-error-window: 0s
+              max-rule-errors: 3
+              delivery-stuck: 2m
+              ingest-stall: 15m
+              kafka-lag-rising-checks: 0
+            """, Map.of());
+        assertEquals(new io.connwatch.engine.metrics.Readiness.Settings(Duration.ofSeconds(5), Duration.ZERO, 3, Duration.ofMinutes(2),
+            Duration.ofMinutes(15), 0), c.ready());
+        ConfigException e = assertThrows(ConfigException.class, () -> ConnwatchConfig.parse("t", """
+            ready: {check-interval: 0s, delivery-stuck: -1m, kafka-lag-rising-checks: -2}
+            """, Map.of()));
+        assertEquals(List.of("ready.check-interval: must be positive", "ready.delivery-stuck: must be 0s (off) or positive",
+            "ready.kafka-lag-rising-checks: -2 is outside 0..1000000"), e.problems());
     }
 
     @Test

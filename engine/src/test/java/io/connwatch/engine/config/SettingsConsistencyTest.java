@@ -121,7 +121,9 @@ class SettingsConsistencyTest {
             "kafka: {" + KAFKA + ", security-protocol: SSL, ssl-endpoint-identification: %s}",
             c -> !"".equals(c.kafka().client().properties().get("ssl.endpoint.identification.algorithm"))),
         new Setting("kafka.max-poll-records", Kind.NUMBER, "kafka: {" + KAFKA + ", max-poll-records: %s}", c -> c.kafka().maxPollRecords()),
-        new Setting("kafka.rewind", Kind.DURATION, "kafka: {" + KAFKA + ", rewind: %s}", c -> c.kafka().rewind()));
+        new Setting("kafka.rewind", Kind.DURATION, "kafka: {" + KAFKA + ", rewind: %s}", c -> c.kafka().rewind()),
+        new Setting("ready.ingest-stall", Kind.DURATION, "ready: {ingest-stall: %s}", c -> c.ready().ingestStall()),
+        new Setting("ready.max-rule-errors", Kind.NUMBER, "ready: {max-rule-errors: %s}", c -> c.ready().maxRuleErrors()));
 
     /** Written as in a file: YAML's boolean words bare and quoted, a quoted number, a duration, a word. */
     static final List<String> ODD_VALUES = List.of("yes", "on", "off", "OFF", "'Yes'", "\"5\"", "5m", "abc");
@@ -181,7 +183,8 @@ class SettingsConsistencyTest {
             Arguments.of("notify.routes[0].match.colour",
                 "notify: {receivers: [" + HOOK + "], routes: [{receivers: [hook], match: {colour: red}}]}"),
             Arguments.of("kafka.colour", "kafka: {" + KAFKA + ", colour: red}"),
-            Arguments.of("kafka.topics[0].colour", "kafka: {bootstrap-servers: 'b:9092', topics: [{name: t, colour: red}]}"));
+            Arguments.of("kafka.topics[0].colour", "kafka: {bootstrap-servers: 'b:9092', topics: [{name: t, colour: red}]}"),
+            Arguments.of("ready.colour", "ready: {colour: red}"));
     }
 
     @ParameterizedTest(name = "{0}")

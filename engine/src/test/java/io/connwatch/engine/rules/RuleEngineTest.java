@@ -166,6 +166,9 @@ class RuleEngineTest {
             h.feed(Rows.boundPort("2024-05-01T10:00:00Z", "m-1").set("Ip", "0.0.0.0"),
                 Rows.boundPort("2024-05-01T10:00:00Z", "m-2").set("Ip", "0.0.0.0").set("Port", 8080)).drain();
             assertTrue(h.engine().stats().ruleErrors.sum() >= 1);
+            assertEquals(h.engine().stats().ruleErrors.sum(), h.engine().stats().errorsByRule.get("throws").sum(), "counted by rule");
+            assertEquals(java.util.Set.of("throws"), h.engine().stats().errorsByRule.keySet());
+            assertEquals(2, h.engine().stats().firesByRule.get("unexpected-wildcard-bind").sum());
             assertEquals(2, h.alerts("unexpected-wildcard-bind").size(), h.alerts().toString());
         }
     }

@@ -15,7 +15,7 @@ import java.util.Locale;
 public final class AccessTable {
     /** What a request must bring. */
     public enum Access {
-        /** Nothing: liveness and the console's login page. */
+        /** Nothing: liveness, readiness and the console's login page. */
         PUBLIC,
         /** A valid token or session, whatever its roles. */
         SIGNED_IN,
@@ -61,6 +61,8 @@ public final class AccessTable {
     /** The service's table. Add rows for new routes here, above the two catch-all rows at the end. */
     public static final AccessTable DEFAULT = new AccessTable(List.of(
         new Row("GET", "/health", Access.PUBLIC),
+        // readiness for orchestrators, as liveness: only "ready" or "not ready" (the reasons are in /stats)
+        new Row("GET", "/ready", Access.PUBLIC),
         new Row("GET", "/console/login.html", Access.PUBLIC),
         new Row("GET", "/console/assets/**", Access.PUBLIC),
         // checks the token in its body itself, counting failures like the bearer check does

@@ -56,7 +56,7 @@ public final class FileReplay {
             decoder.decode(name, in, new RecordDecoder.Sink() {
                 @Override
                 public void record(MachineRecord record) {
-                    stats.accepted.increment();
+                    stats.accepted(IngestStats.Source.FILE, record);
                     batch.add(record);
                     if (batch.size() == BATCH) {
                         submit();
@@ -65,7 +65,7 @@ public final class FileReplay {
 
                 @Override
                 public void rejected(Rejection rejection) {
-                    stats.rejected(rejection);
+                    stats.rejected(IngestStats.Source.FILE, rejection);
                     onRejected.accept(rejection);
                 }
             });
@@ -74,7 +74,7 @@ public final class FileReplay {
         } catch (IOException e) {
             submit();
             Rejection r = new Rejection(name, "file", null, "cannot read: " + e.getMessage());
-            stats.rejected(r);
+            stats.rejected(IngestStats.Source.FILE, r);
             onRejected.accept(r);
             return false;
         }

@@ -301,9 +301,9 @@ public final class HttpIngest {
                 json(ctx, 503, new JsonObject().put("error", "the rule engine is busy; retry the same body after Retry-After seconds"));
                 return;
             }
-            stats.accepted.add(d.records.size());
-            d.rejections.forEach(stats::rejected);
-            stats.rejected.add(d.rejectedCount - d.rejections.size());
+            stats.accepted(IngestStats.Source.HTTP, d.records);
+            d.rejections.forEach(r -> stats.rejected(IngestStats.Source.HTTP, r));
+            stats.rejected(IngestStats.Source.HTTP, d.rejectedCount - d.rejections.size());
             JsonArray listed = new JsonArray();
             for (Rejection r : d.rejections.subList(0, Math.min(MAX_LISTED_REJECTIONS, d.rejections.size()))) {
                 listed.add(new JsonObject().put("location", r.location()).put("field", r.field()).put("reason", r.reason()));

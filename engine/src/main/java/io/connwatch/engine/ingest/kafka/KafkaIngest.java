@@ -94,6 +94,11 @@ public final class KafkaIngest extends VerticleBase {
         public boolean paused() {
             return paused;
         }
+
+        /** Records behind the end of the assigned partitions, as of the last end-offset check. */
+        public long lag() {
+            return lag;
+        }
     }
 
     private final KafkaSettings settings;
@@ -359,9 +364,9 @@ public final class KafkaIngest extends VerticleBase {
             }
             batch.add(d.tp, d.record.offset(), d.record.timestamp());
             facts.addAll(d.facts);
-            ingest.accepted.add(d.facts.size());
+            ingest.accepted(IngestStats.Source.KAFKA, d.facts);
             if (!d.rejected.isEmpty()) {
-                d.rejected.forEach(ingest::rejected);
+                d.rejected.forEach(r -> ingest.rejected(IngestStats.Source.KAFKA, r));
                 LOG.warn("rejected {}{}", d.rejected.get(0).message(),
                     d.rejected.size() > 1 ? " (and " + (d.rejected.size() - 1) + " more)" : "");
                 if (deadLetters != null) {

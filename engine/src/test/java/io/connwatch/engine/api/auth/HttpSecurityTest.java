@@ -12,6 +12,9 @@ import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.read.ListAppender;
 import io.connwatch.engine.api.AdminRoutes;
 import io.connwatch.engine.api.HttpApiVerticle;
+import io.connwatch.engine.api.MetricsRoutes;
+import io.connwatch.engine.metrics.ConnwatchMetrics;
+import io.connwatch.engine.metrics.Readiness;
 import io.connwatch.engine.api.ReloadLimit;
 import io.connwatch.engine.ingest.IngestStats;
 import io.connwatch.engine.ingest.http.HttpIngest;
@@ -62,6 +65,7 @@ class HttpSecurityTest {
     private RulesWatcher watcher;
     private IngestStats stats;
     private HttpApiVerticle verticle;
+    private ConnwatchMetrics metrics;
     private int port;
 
     private void start(HttpSecurity.Settings settings) throws Exception {
@@ -69,8 +73,12 @@ class HttpSecurityTest {
             RuleEngine.Settings.defaults(1), Clock.systemUTC());
         watcher = new RulesWatcher(engine, RuleHarness.SHIPPED_RULES);
         stats = new IngestStats();
+        metrics = new ConnwatchMetrics(clock);
+        metrics.bindIngest(stats);
+        Readiness readiness = new Readiness(Readiness.Settings.DEFAULT, new Readiness.Inputs(engine.stats().ruleErrors::sum,
+            stats.accepted::sum, null, null), clock);
         AdminRoutes admin = new AdminRoutes(new AdminRoutes.Sources(engine, stats, List::of, Optional.of(watcher::requestReload), Map.of()),
-            new ReloadLimit(1_000, clock));
+            new ReloadLimit(1_000, clock)).with(new MetricsRoutes(metrics, readiness)::mount);
         vertx = Vertx.vertx();
         verticle = new HttpApiVerticle(new HttpApiVerticle.Settings("127.0.0.1", 0, new HttpIngest(engine, stats, 1 << 20), admin,
             new HttpSecurity(settings, AccessTable.DEFAULT, clock)));
@@ -92,6 +100,9 @@ class HttpSecurityTest {
         }
         if (engine != null) {
             engine.close();
+        }
+        if (metrics != null) {
+            metrics.close();
         }
     }
 
@@ -138,6 +149,9 @@ class HttpSecurityTest {
         String[] tokens = {null, WRONG, TestTokens.READ, TestTokens.OPERATE, TestTokens.INGEST, TestTokens.ADMIN};
         List<String> table = List.of(
             "GET /health                          200 200 200 200 200 200",
+            "GET /ready                           200 200 200 200 200 200",
+            "GET /metrics                         401 401 200 200 403 200",
+            "POST /metrics                        401 401 403 403 403 405",
             "GET /stats                           401 401 200 200 403 200",
             "GET /rules                           401 401 200 200 403 200",
             "GET /feeds                           401 401 200 200 403 200",
@@ -416,6 +430,9 @@ class HttpSecurityTest {
         cases.put("HEAD /stats", AccessTable.Access.READ);
         cases.put("GET /health/", AccessTable.Access.PUBLIC);
         cases.put("POST /health", AccessTable.Access.ADMIN);
+        cases.put("GET /ready", AccessTable.Access.PUBLIC);
+        cases.put("DELETE /ready", AccessTable.Access.ADMIN);
+        cases.put("GET /metrics", AccessTable.Access.READ);
         cases.put("GET /console/assets", AccessTable.Access.PUBLIC);
         cases.put("GET /console/assets/css/app.css", AccessTable.Access.PUBLIC);
         cases.put("GET /console/login.html/x", AccessTable.Access.READ);

@@ -71,7 +71,9 @@ class FileReplayTest {
     private void assertOneRejectionOnLine1And3Records(long reachedRules, String reasonStart) {
         assertEquals(3, reachedRules, rejections.toString());
         assertEquals(3, stats.accepted.sum());
+        assertEquals(3, stats.accepted(IngestStats.Source.FILE, io.connwatch.engine.facts.Table.VM_CONNECTION));
         assertEquals(1, stats.rejected.sum(), rejections.toString());
+        assertEquals(1, stats.rejected(IngestStats.Source.FILE));
         assertTrue(rejections.get(0).location().startsWith("line 1"), rejections.get(0).message());
         assertTrue(rejections.get(0).reason().startsWith(reasonStart), rejections.get(0).message());
     }

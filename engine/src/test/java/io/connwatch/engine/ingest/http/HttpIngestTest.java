@@ -91,6 +91,10 @@ class HttpIngestTest {
         JsonObject s = client.get("/stats").send().await().bodyAsJsonObject();
         assertEquals(2L, s.getLong("accepted"));
         assertEquals(1L, s.getLong("rejected"));
+        assertEquals(1L, stats.accepted(IngestStats.Source.HTTP, io.connwatch.engine.facts.Table.VM_CONNECTION));
+        assertEquals(1L, stats.accepted(IngestStats.Source.HTTP, io.connwatch.engine.facts.Table.VM_BOUND_PORT));
+        assertEquals(1L, stats.rejected(IngestStats.Source.HTTP));
+        assertEquals(0L, stats.rejected(IngestStats.Source.FILE));
         assertEquals(1L, s.getLong("alertsPublished"));
         assertEquals(200, client.get("/health").send().await().statusCode());
     }
