@@ -193,6 +193,14 @@ public final class AdminRoutes {
         JsonObject o = new JsonObject().put("version", rules.releaseId().getVersion()).put("directory", rules.directory().toString())
             .put("rules", new JsonArray(rules.ruleNames()))
             .put("files", new JsonArray(rules.files().stream().map(Object::toString).toList()));
+        // fires and failed consequences per rule since start (every rule in force, 0 when none)
+        JsonObject perRule = new JsonObject();
+        for (String name : rules.ruleNames()) {
+            java.util.concurrent.atomic.LongAdder f = engine.stats().firesByRule.get(name);
+            java.util.concurrent.atomic.LongAdder e = engine.stats().errorsByRule.get(name);
+            perRule.put(name, new JsonObject().put("fires", f == null ? 0 : f.sum()).put("errors", e == null ? 0 : e.sum()));
+        }
+        o.put("stats", perRule);
         RuleEngine.Reload last = engine.lastReload();
         if (last != null) {
             o.put("lastReload", reloadJson(last));

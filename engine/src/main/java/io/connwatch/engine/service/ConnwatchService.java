@@ -327,6 +327,7 @@ public final class ConnwatchService implements AutoCloseable {
             http.idleTimeout(), http.maxConnections(), http.requestTimeout(), lifecycleRoutes));
         HttpApiVerticle started = server[0];
         started.mount(new io.connwatch.engine.api.OpenApiDocument()::mount);
+        started.mount(new io.connwatch.engine.api.FeedRoutes(intel)::mount);
         if (workbooks != null) {
             // the web console: workbook views over the store, static files under /console/
             started.mount(new WorkbookRoutes(workbooks)::mount);

@@ -109,7 +109,7 @@ class AdminRoutesTest {
         assertEquals(200, rules.statusCode());
         assertEquals("application/json", rules.getHeader("Content-Type"));
         JsonObject r = rules.bodyAsJsonObject();
-        assertEquals(List.of("version", "directory", "rules", "files"), List.copyOf(r.fieldNames()));
+        assertEquals(List.of("version", "directory", "rules", "files", "stats"), List.copyOf(r.fieldNames()));
         assertEquals("1", r.getString("version"));
         assertTrue(r.getJsonArray("rules").contains("unexpected-wildcard-bind"), r.encode());
         assertEquals(404, reload().statusCode());
@@ -127,7 +127,7 @@ class AdminRoutesTest {
         assertEquals(engine.rules().ruleNames().size(), body.getInteger("rules"));
         assertEquals(0, body.getJsonArray("problems").size());
         JsonObject rules = get("/rules").bodyAsJsonObject();
-        assertEquals(List.of("version", "directory", "rules", "files", "lastReload"), List.copyOf(rules.fieldNames()));
+        assertEquals(List.of("version", "directory", "rules", "files", "stats", "lastReload"), List.copyOf(rules.fieldNames()));
         assertEquals(body, rules.getJsonObject("lastReload"));
     }
 }
