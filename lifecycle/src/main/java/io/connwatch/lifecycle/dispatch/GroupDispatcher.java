@@ -174,6 +174,8 @@ public final class GroupDispatcher implements AutoCloseable {
     private final Map<String, LogEntry> log = new HashMap<>();
     private final Map<String, Acknowledgement> acks = new HashMap<>();
     private Instant now = Instant.EPOCH;
+    private static final Duration GC_EVERY = Duration.ofMinutes(1);
+    private Instant lastGc = Instant.EPOCH;
     private java.util.function.Consumer<Replica> replicator = r -> { };
     private boolean applyingReplica;
 
@@ -404,7 +406,12 @@ public final class GroupDispatcher implements AutoCloseable {
             }
         }
         now = to;
-        gc();
+        // Forgetting old resolved alerts and log entries walks every one of them: once a minute of
+        // lifecycle time is enough, not on every alert and repeat.
+        if (!now.isBefore(lastGc.plus(GC_EVERY))) {
+            lastGc = now;
+            gc();
+        }
     }
 
     private Instant nextResolve() {
