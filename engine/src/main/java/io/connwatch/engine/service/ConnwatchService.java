@@ -14,6 +14,7 @@ import io.connwatch.lifecycle.dispatch.GroupDispatcher;
 import io.connwatch.lifecycle.dispatch.Stages;
 import io.connwatch.lifecycle.store.LifecycleStore;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
 import io.connwatch.engine.alert.sink.FanOutSink;
 import io.connwatch.engine.alert.sink.JsonlFileSink;
@@ -242,7 +243,7 @@ public final class ConnwatchService implements AutoCloseable {
         // The lifecycle's timers (group waits and intervals, resolves, repeats), off the event loop.
         long tick = v.setPeriodic(1000, id -> v.executeBlocking(() -> {
             lifecycleSink.tick();
-            stages.silences().gc(lifecycle.now());
+            stages.silences().gc(Instant.now()); // silences are wall-clock objects, whatever time the lifecycle follows
             return null;
         }, false).onFailure(t -> LOG.error("lifecycle tick failed: {}", t.toString())));
         cleanup.push("the lifecycle timer", () -> v.cancelTimer(tick));
