@@ -36,6 +36,7 @@ public final class Settings {
     private final JsonNode node;
     private final String where;
     private final List<String> problems;
+    private final Path base;
 
     /**
      * @param node     the section (an object node; anything else reads as empty)
@@ -43,14 +44,46 @@ public final class Settings {
      * @param problems where problems are added
      */
     public Settings(JsonNode node, String where, List<String> problems) {
+        this(node, where, problems, Path.of(""));
+    }
+
+    /**
+     * @param base the directory relative file names resolve against ({@link #file}, {@code <key>-file} secrets)
+     */
+    public Settings(JsonNode node, String where, List<String> problems, Path base) {
         this.node = node == null || !node.isObject() ? JsonNodeFactory.instance.objectNode() : node;
         this.where = where;
         this.problems = problems;
+        this.base = base;
     }
 
-    /** The root of a configuration file. */
+    /** The root of a configuration file whose relative file names are relative to the working directory. */
     public static Settings root(JsonNode node, List<String> problems) {
         return new Settings(node, "", problems);
+    }
+
+    /** The root of a configuration file whose relative file names resolve against {@code base}. */
+    public static Settings root(JsonNode node, List<String> problems, Path base) {
+        return new Settings(node, "", problems, base);
+    }
+
+    /** The directory relative file names resolve against ({@code ""}: the working directory). */
+    public Path base() {
+        return base;
+    }
+
+    /** Resolves a file name from the configuration against {@link #base()}; absolute names stay as they are. */
+    public Path resolve(String file) {
+        return base.resolve(file);
+    }
+
+    /**
+     * A file or directory name, resolved against {@link #base()}; {@code def} when absent (resolved
+     * too; null stays null). An explicit empty string reads as absent.
+     */
+    public Path file(String key, String def) {
+        String v = string(key, def);
+        return v == null ? null : resolve(v);
     }
 
     /** The dotted path of this section. */
@@ -65,7 +98,7 @@ public final class Settings {
 
     /** The same section reported under another path (a list entry once its name is known). */
     public Settings at(String newWhere) {
-        return new Settings(node, newWhere, problems);
+        return new Settings(node, newWhere, problems, base);
     }
 
     /** How many problems the whole configuration has so far (to tell whether reading a part added any). */
@@ -99,7 +132,7 @@ public final class Settings {
         if (n != null && !n.isObject()) {
             problem(key, "expected a section of settings");
         }
-        return new Settings(n, path(key), problems);
+        return new Settings(n, path(key), problems, base);
     }
 
     /** A nested section whose keys must be among {@code allowed}. */
@@ -119,7 +152,7 @@ public final class Settings {
             problem(key, "expected a section of settings");
             return Optional.empty();
         }
-        return Optional.of(new Settings(n, path(key), problems));
+        return Optional.of(new Settings(n, path(key), problems, base));
     }
 
     /** A list of sections, each reported as {@code key[i]}; entries that are not sections are problems. */
@@ -145,11 +178,11 @@ public final class Settings {
             JsonNode e = n.get(i);
             String at = path(key) + "[" + i + "]";
             if (e.isObject()) {
-                out.add(new Settings(e, at, problems));
+                out.add(new Settings(e, at, problems, base));
             } else if (shorthand != null && e.isValueNode() && !e.isNull()) {
                 ObjectNode o = JsonNodeFactory.instance.objectNode();
                 o.set(shorthand, e);
-                out.add(new Settings(o, at, problems));
+                out.add(new Settings(o, at, problems, base));
             } else {
                 problems.add(at + ": expected a section of settings");
             }
@@ -187,7 +220,7 @@ public final class Settings {
         }
         if (file != null) {
             try {
-                return Files.readString(Path.of(file)).strip();
+                return Files.readString(resolve(file)).strip();
             } catch (IOException e) {
                 problem(key + "-file", "cannot read " + file + ": " + e.getClass().getSimpleName());
                 return null;

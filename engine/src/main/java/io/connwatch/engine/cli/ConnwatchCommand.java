@@ -6,7 +6,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code connwatch} command line: the service, replay, rule checks, data generation and benchmarks. */
-@Command(name = "connwatch", mixinStandardHelpOptions = true, version = "connwatch 0.1.0",
+@Command(name = "connwatch", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
     description = "Security alerting rules engine for VM network connection data (VMConnection, VMBoundPort).",
     subcommands = {RunCommand.class, ReplayCommand.class, ValidateRulesCommand.class, TestRulesCommand.class, ReloadCommand.class, FeedsCommand.class, NotifyCommand.class, SilenceCommand.class, GenerateCommand.class, KafkaCommand.class,
         BenchCommand.class, CommandLine.HelpCommand.class})

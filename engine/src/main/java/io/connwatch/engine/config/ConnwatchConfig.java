@@ -25,16 +25,19 @@ import java.util.Set;
 
 /**
  * The whole configuration, parsed once from one YAML file into typed values and validated with
- * every problem reported together. Relative paths are resolved against the working directory.
+ * every problem reported together. Relative file names resolve against {@code home}: the top-level
+ * {@code home} setting, itself relative to the directory of the configuration file, or the working
+ * directory when the file sets none.
  *
  * @param rules   where the rules are and how the engine keeps time
  * @param http    the HTTP ingest endpoint of {@code connwatch run}
  * @param outputs where alerts are written
  * @param console the web console and the store of minute rollups its workbooks draw from
  * @param ready   when {@code GET /ready} says the service is not ready
+ * @param home    the directory relative file names were resolved against (absolute)
  */
 public record ConnwatchConfig(Rules rules, Http http, Outputs outputs, ThreatIntelSettings threatIntel, NotifySettings notifications,
-                              KafkaSettings kafka, ConsoleSettings console, Readiness.Settings ready) {
+                              KafkaSettings kafka, ConsoleSettings console, Readiness.Settings ready, Path home) {
     /** Threat-intelligence feeds and retro-matching. */
     public record ThreatIntelSettings(Duration retroWindow, int retroMaxAddresses, List<FeedConfig> feeds) {
         public ThreatIntelSettings {
@@ -44,12 +47,12 @@ public record ConnwatchConfig(Rules rules, Http http, Outputs outputs, ThreatInt
 
     /** The configuration with other rule settings (used by bench to override partitions). */
     public ConnwatchConfig withRules(Rules newRules) {
-        return new ConnwatchConfig(newRules, http, outputs, threatIntel, notifications, kafka, console, ready);
+        return new ConnwatchConfig(newRules, http, outputs, threatIntel, notifications, kafka, console, ready, home);
     }
 
     /** The configuration with other Kafka settings (bench and tests point it at a broker). */
     public ConnwatchConfig withKafka(KafkaSettings newKafka) {
-        return new ConnwatchConfig(rules, http, outputs, threatIntel, notifications, newKafka, console, ready);
+        return new ConnwatchConfig(rules, http, outputs, threatIntel, notifications, newKafka, console, ready, home);
     }
 
     /**
@@ -141,10 +144,20 @@ public record ConnwatchConfig(Rules rules, Http http, Outputs outputs, ThreatInt
         } catch (IOException e) {
             throw new ConfigException(file.toString(), List.of("cannot read: " + e));
         }
-        return parse(file.toString(), text, env);
+        Path dir = file.toAbsolutePath().getParent();
+        return parse(file.toString(), text, env, dir);
     }
 
+    /** Parses a configuration whose relative names (and {@code home}) are relative to the working directory. */
     public static ConnwatchConfig parse(String source, String text, Map<String, String> env) throws ConfigException {
+        return parse(source, text, env, Path.of(""));
+    }
+
+    /**
+     * Parses a configuration read from a file in {@code dir}: {@code home} (default: the working
+     * directory) is relative to {@code dir}, every other relative file name to {@code home}.
+     */
+    public static ConnwatchConfig parse(String source, String text, Map<String, String> env, Path dir) throws ConfigException {
         List<String> problems = new ArrayList<>();
         String substituted = EnvSubstitution.apply(text, env, problems);
         JsonNode root;
@@ -157,15 +170,21 @@ public record ConnwatchConfig(Rules rules, Http http, Outputs outputs, ThreatInt
         if (root == null || root.isNull() || root.isMissingNode()) {
             root = YAML.createObjectNode();
         }
-        Settings r = Settings.root(root, problems);
-        r.only(Set.of("rules", "http", "outputs", "threat-intel", "notify", "kafka", "console", "ready"));
+        JsonNode homeNode = root.path("home");
+        Path home = homeNode.isValueNode() && !homeNode.asText().isBlank()
+            ? dir.resolve(homeNode.asText()).toAbsolutePath().normalize() : Path.of("");
+        Settings r = Settings.root(root, problems, home);
+        if (homeNode.isValueNode() && !homeNode.asText().isBlank() && !Files.isDirectory(home)) {
+            r.problem("home", "no such directory: " + home);
+        }
+        r.only(Set.of("home", "rules", "http", "outputs", "threat-intel", "notify", "kafka", "console", "ready"));
         Settings rules = r.section("rules", Set.of("directory", "partitions", "allowed-lateness", "episode-gap", "retention",
             "queued-batches", "idle-close", "watch", "machine-lag", "max-future", "clock-skew", "max-machines", "max-processes"));
         Settings retention = rules.section("retention", Set.of("records", "rollups"));
         Duration records = retention.duration("records", EventRetention.DEFAULT.records());
         Duration rollups = retention.duration("rollups", EventRetention.DEFAULT.rollups());
         Rules rulesConfig = new Rules(
-            Path.of(rules.string("directory", "rules")),
+            rules.file("directory", "rules"),
             rules.integer("partitions", 0, 0, 256),
             rules.duration("allowed-lateness", RuleEngine.Settings.DEFAULT_ALLOWED_LATENESS),
             rules.duration("episode-gap", RuleEngine.Settings.DEFAULT_EPISODE_GAP),
@@ -199,7 +218,7 @@ public record ConnwatchConfig(Rules rules, Http http, Outputs outputs, ThreatInt
         Settings outputs = r.section("outputs", Set.of("console", "jsonl"));
         // an explicit empty jsonl turns the file off; absent means the default file
         String jsonl = outputs.has("jsonl") ? outputs.string("jsonl", null) : "data/alerts.jsonl";
-        Outputs outputsConfig = new Outputs(outputs.bool("console", true), jsonl == null ? null : Path.of(jsonl));
+        Outputs outputsConfig = new Outputs(outputs.bool("console", true), jsonl == null ? null : r.resolve(jsonl));
         Settings intel = r.section("threat-intel", Set.of("retro-window", "retro-max-addresses", "feeds"));
         ThreatIntelSettings intelConfig = new ThreatIntelSettings(
             intel.duration("retro-window", RuleEngine.Settings.DEFAULT_RETRO_WINDOW),
@@ -213,7 +232,8 @@ public record ConnwatchConfig(Rules rules, Http http, Outputs outputs, ThreatInt
         if (!problems.isEmpty()) {
             throw new ConfigException(source, problems);
         }
-        return new ConnwatchConfig(rulesConfig, httpConfig, outputsConfig, intelConfig, notifyConfig, kafkaConfig, consoleConfig, readyConfig);
+        return new ConnwatchConfig(rulesConfig, httpConfig, outputsConfig, intelConfig, notifyConfig, kafkaConfig, consoleConfig, readyConfig,
+            home.toAbsolutePath());
     }
 
     private static Readiness.Settings ready(Settings s) {

@@ -78,7 +78,7 @@ final class FeedSettings {
             if (f.problemCount() > before) {
                 continue;
             }
-            out.add(new FeedConfig(name, format, path == null ? null : Path.of(path), uri, interval, timeout, maxBytes, headers,
+            out.add(new FeedConfig(name, format, path == null ? null : f.resolve(path), uri, interval, timeout, maxBytes, headers,
                 new FeedDefaults(type, severity, confidence, tlp, f.string("description", null)), csv));
         }
         return out;

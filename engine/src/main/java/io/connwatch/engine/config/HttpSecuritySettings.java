@@ -34,7 +34,7 @@ final class HttpSecuritySettings {
         List<String> hosts = http.has("allowed-hosts") ? allowedHosts(http) : AllowedHosts.defaults(listenHost);
         Settings auth = http.section("auth", Set.of("tokens", "admin-token-file", "session-ttl", "max-sessions", "max-failures-per-minute"));
         return new HttpSecurity.Settings(hosts, tokens(auth),
-            Path.of(auth.string("admin-token-file", HttpSecurity.Settings.DEFAULT_ADMIN_TOKEN_FILE.toString())),
+            auth.file("admin-token-file", HttpSecurity.Settings.DEFAULT_ADMIN_TOKEN_FILE.toString()),
             auth.positiveDuration("session-ttl", HttpSecurity.Settings.DEFAULT_SESSION_TTL),
             auth.integer("max-sessions", HttpSecurity.Settings.DEFAULT_MAX_SESSIONS, 1, 1_000_000),
             auth.integer("max-failures-per-minute", HttpSecurity.Settings.DEFAULT_MAX_FAILURES_PER_MINUTE, 1, 1_000_000),
@@ -133,7 +133,7 @@ final class HttpSecuritySettings {
         if (file == null) {
             return null;
         }
-        Path p = Path.of(file);
+        Path p = tls.resolve(file);
         try {
             if (!new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1).contains("-----BEGIN ")) {
                 tls.problem(key, file + " is not a PEM file");

@@ -98,7 +98,7 @@ public record LifecycleSettings(Path state, List<Route> routes, Route root, Dura
         String stateDir = s.string("state", null);
         String sibling = outbox.getFileName() == null || outbox.getFileName().toString().equals("outbox") ? "lifecycle"
             : outbox.getFileName() + "-lifecycle";
-        Path state = stateDir != null ? Path.of(stateDir) : outbox.resolveSibling(sibling);
+        Path state = stateDir != null ? s.resolve(stateDir) : outbox.resolveSibling(sibling);
         List<String> groupBy = s.has("group-by") ? s.strings("group-by") : List.of("computer");
         Timing rootTiming = timing(s, Timing.DEFAULT);
         Route.Updates rootUpdates = updates(s, Route.Updates.ON_ESCALATION);

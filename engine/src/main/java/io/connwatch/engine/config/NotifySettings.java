@@ -106,9 +106,8 @@ public record NotifySettings(Path outbox, Path templates, RetryPolicy retry, int
     /** Reads the section ({@link #defaults()} when it is empty). */
     static NotifySettings read(Settings s) {
         s.only(KEYS);
-        Path outbox = Path.of(s.string("outbox", "data/outbox"));
-        String templatesDir = s.string("templates", null);
-        Path templates = templatesDir == null ? null : Path.of(templatesDir);
+        Path outbox = s.file("outbox", "data/outbox");
+        Path templates = s.file("templates", null);
         Settings r = s.section("retry", Set.of("initial", "max", "multiplier", "jitter", "max-attempts"));
         RetryPolicy retry = RetryPolicy.DEFAULT;
         Duration initial = r.duration("initial", RetryPolicy.DEFAULT.initial());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import io.connwatch.feeds.FeedConfig;
@@ -14,12 +15,17 @@ import io.connwatch.feeds.TlpLevel;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ConnwatchConfigTest {
     @Test
     void theShippedConfigurationIsValidMatchesTheDefaultsAndNamesItsExampleFeeds() throws Exception {
         ConnwatchConfig shipped = ConnwatchConfig.load(Path.of("..", "config", "connwatch.yaml"), Map.of());
-        ConnwatchConfig defaults = ConnwatchConfig.defaults();
+        // its `home: ..` is the checkout, whatever the working directory: the defaults taken from there
+        Path checkout = Path.of("..").toAbsolutePath().normalize();
+        assertEquals(checkout, shipped.home());
+        ConnwatchConfig defaults = ConnwatchConfig.parse("(defaults)", "home: " + checkout, Map.of());
+        assertEquals(checkout.resolve("rules"), shipped.rules().directory());
         assertEquals(defaults.rules(), shipped.rules());
         assertEquals(defaults.http(), shipped.http());
         assertEquals(defaults.outputs(), shipped.outputs());
@@ -30,7 +36,33 @@ class ConnwatchConfigTest {
         assertEquals(List.of("feodo", "rfc1918"), shipped.threatIntel().feeds().stream().map(FeedConfig::name).toList());
         FeedConfig feodo = shipped.threatIntel().feeds().get(0);
         assertEquals(ThreatType.C2, feodo.defaults().threatType(), "the format's default");
-        assertEquals(Path.of("config/feeds/feodo-ipblocklist.csv"), feodo.path());
+        assertEquals(checkout.resolve("config/feeds/feodo-ipblocklist.csv"), feodo.path());
+    }
+
+    @Test
+    void relativePathsComeFromHomeWhichIsRelativeToTheFileElseFromTheWorkingDirectory(@TempDir Path dir) throws Exception {
+        Path etc = Files.createDirectories(dir.resolve("etc"));
+        Path state = Files.createDirectories(dir.resolve("state"));
+        Path file = Files.writeString(etc.resolve("c.yaml"), "home: ../state\nrules: {directory: /srv/rules}\n");
+        ConnwatchConfig c = ConnwatchConfig.load(file, Map.of());
+        assertEquals(state, c.home());
+        assertEquals(Path.of("/srv/rules"), c.rules().directory(), "absolute paths stay");
+        assertEquals(state.resolve("data/alerts.jsonl"), c.outputs().jsonl());
+        assertEquals(state.resolve("data/outbox"), c.notifications().outbox());
+        assertEquals(state.resolve("data/lifecycle"), c.notifications().lifecycle().state());
+
+        Path envHome = Files.writeString(etc.resolve("e.yaml"), "home: ${CONNWATCH_HOME:-..}\n");
+        assertEquals(dir, ConnwatchConfig.load(envHome, Map.of()).home());
+        assertEquals(state, ConnwatchConfig.load(envHome, Map.of("CONNWATCH_HOME", state.toString())).home());
+
+        Path none = Files.writeString(etc.resolve("n.yaml"), "rules: {partitions: 1}\n");
+        ConnwatchConfig wd = ConnwatchConfig.load(none, Map.of());
+        assertEquals(Path.of("").toAbsolutePath(), wd.home());
+        assertEquals(Path.of("rules"), wd.rules().directory(), "without home: the working directory, as before");
+
+        Path missing = Files.writeString(etc.resolve("m.yaml"), "home: ../nowhere\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConnwatchConfig.load(missing, Map.of()));
+        assertTrue(e.getMessage().contains("home: no such directory: " + dir.resolve("nowhere")), e.getMessage());
     }
 
     @Test

@@ -69,8 +69,8 @@ public record WebhookConfig(String name, URI url, Map<String, String> headers, S
         String keystore = s.string("client-keystore", null);
         WebhookConfig c = new WebhookConfig(name, uri, s.map("headers"), s.secret("bearer-token", false), s.string("basic-user", null),
             s.secret("basic-password", false), s.secret("signing-secret", false), s.duration("timeout", DEFAULT_TIMEOUT),
-            s.integer("max-batch", DEFAULT_MAX_BATCH, 1, 1000), new HttpSupport.Tls(caFile == null ? null : Path.of(caFile),
-            keystore == null ? null : Path.of(keystore), s.secret("client-keystore-password", false)),
+            s.integer("max-batch", DEFAULT_MAX_BATCH, 1, 1000), new HttpSupport.Tls(caFile == null ? null : s.resolve(caFile),
+            keystore == null ? null : s.resolve(keystore), s.secret("client-keystore-password", false)),
             Integer.parseInt(s.choice("payload-version", String.valueOf(DEFAULT_PAYLOAD_VERSION), List.of("1", "2"))),
             s.integer("max-alerts", DEFAULT_MAX_ALERTS, 0, 1_000_000), s.bool(SEND_RESOLVED, DEFAULT_SEND_RESOLVED));
         if (c.bearerToken() != null && c.basicUser() != null) {
