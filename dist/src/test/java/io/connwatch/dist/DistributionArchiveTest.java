@@ -58,7 +58,7 @@ class DistributionArchiveTest {
         Result r = run(elsewhere, Map.of(), home.resolve("bin/connwatch").toString(), "--version");
         assertEquals(0, r.code(), r.output());
         assertTrue(r.output().startsWith("connwatch " + VERSION + " (commit "), r.output());
-        Result git = run(SOURCE, Map.of(), "git", "rev-parse", "--short=7", "HEAD");
+        Result git = run(SOURCE, Map.of(), "git", "log", "-1", "--format=%h");
         assumeTrue(git.code() == 0, "not built from a git clone");
         assertTrue(r.output().contains("(commit " + git.output().strip()), r.output() + " vs HEAD " + git.output());
     }

@@ -7,7 +7,7 @@ import picocli.CommandLine.IVersionProvider;
 
 /** The version {@code connwatch --version} prints: the release and the commit the build was made from. */
 public final class BuildVersion implements IVersionProvider {
-    static final String RESOURCE = "/connwatch-git.properties";
+    static final String RESOURCE = "/connwatch-build.properties";
 
     /** One line: {@code connwatch 0.1.0 (commit 1a2b3c4, 2026-12-01T05:45:00Z)}, "-dirty" when built from uncommitted changes. */
     public static String line() {
@@ -19,14 +19,13 @@ public final class BuildVersion implements IVersionProvider {
         } catch (IOException e) {
             // an unreadable resource reads as an unknown build
         }
-        String version = p.getProperty("git.build.version", "unknown");
-        String commit = p.getProperty("git.commit.id.abbrev", "");
-        if (commit.isBlank()) {
+        String version = p.getProperty("version", "unknown");
+        String[] head = p.getProperty("head", "").strip().split(" ", 2);
+        if (head[0].isBlank()) {
             return "connwatch " + version + " (commit unknown: built outside a git clone)";
         }
-        String dirty = Boolean.parseBoolean(p.getProperty("git.dirty", "false")) ? "-dirty" : "";
-        String time = p.getProperty("git.commit.time", "");
-        return "connwatch " + version + " (commit " + commit + dirty + (time.isBlank() ? "" : ", " + time) + ")";
+        String dirty = Boolean.parseBoolean(p.getProperty("dirty", "false")) ? "-dirty" : "";
+        return "connwatch " + version + " (commit " + head[0] + dirty + (head.length > 1 ? ", " + head[1] : "") + ")";
     }
 
     @Override
