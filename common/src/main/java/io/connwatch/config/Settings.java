@@ -37,6 +37,16 @@ public final class Settings {
     private final String where;
     private final List<String> problems;
     private final Path base;
+    private final Map<String, Read> reads;
+
+    /**
+     * One setting as the code reads it, for the generated configuration reference.
+     *
+     * @param kind what it takes ("duration > 0", "integer 1..65535", "one of a, b", ...)
+     * @param def  its default (null: none)
+     */
+    public record Read(String kind, Object def) {
+    }
 
     /**
      * @param node     the section (an object node; anything else reads as empty)
@@ -51,10 +61,36 @@ public final class Settings {
      * @param base the directory relative file names resolve against ({@link #file}, {@code <key>-file} secrets)
      */
     public Settings(JsonNode node, String where, List<String> problems, Path base) {
+        this(node, where, problems, base, null);
+    }
+
+    private Settings(JsonNode node, String where, List<String> problems, Path base, Map<String, Read> reads) {
         this.node = node == null || !node.isObject() ? JsonNodeFactory.instance.objectNode() : node;
         this.where = where;
         this.problems = problems;
         this.base = base;
+        this.reads = reads;
+    }
+
+    /**
+     * The root of a configuration whose every setting read is noted in {@code reads} (by dotted
+     * path, list entries as written: {@code notify.receivers[ops].url}), the first way it is read
+     * winning: what the configuration reference is generated from.
+     */
+    public static Settings recording(JsonNode node, List<String> problems, Path base, Map<String, Read> reads) {
+        return new Settings(node, "", problems, base, reads);
+    }
+
+    /** The kind of a key {@link #only} accepts that nothing has read (yet). */
+    public static final String ACCEPTED = "(accepted)";
+
+    private void note(String key, String kind, Object def) {
+        if (reads != null) {
+            Read r = reads.get(path(key));
+            if (r == null || r.kind().equals(ACCEPTED)) {
+                reads.put(path(key), new Read(kind, def));
+            }
+        }
     }
 
     /** The root of a configuration file whose relative file names are relative to the working directory. */
@@ -82,6 +118,7 @@ public final class Settings {
      * too; null stays null). An explicit empty string reads as absent.
      */
     public Path file(String key, String def) {
+        note(key, "path", def);
         String v = string(key, def);
         return v == null ? null : resolve(v);
     }
@@ -98,7 +135,7 @@ public final class Settings {
 
     /** The same section reported under another path (a list entry once its name is known). */
     public Settings at(String newWhere) {
-        return new Settings(node, newWhere, problems, base);
+        return new Settings(node, newWhere, problems, base, reads);
     }
 
     /** How many problems the whole configuration has so far (to tell whether reading a part added any). */
@@ -118,6 +155,9 @@ public final class Settings {
 
     /** Flags keys outside {@code allowed}. */
     public void only(Set<String> allowed) {
+        if (reads != null) {
+            allowed.stream().sorted().forEach(k -> reads.putIfAbsent(path(k), new Read(ACCEPTED, null)));
+        }
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!allowed.contains(k)) {
@@ -128,11 +168,12 @@ public final class Settings {
 
     /** A nested section; empty when absent, and empty with a problem when not a section. */
     public Settings child(String key) {
+        note(key, "section", null);
         JsonNode n = value(key);
         if (n != null && !n.isObject()) {
             problem(key, "expected a section of settings");
         }
-        return new Settings(n, path(key), problems, base);
+        return new Settings(n, path(key), problems, base, reads);
     }
 
     /** A nested section whose keys must be among {@code allowed}. */
@@ -144,6 +185,7 @@ public final class Settings {
 
     /** A nested section when given: empty when absent or null, and empty with a problem when not a section. */
     public Optional<Settings> optionalChild(String key) {
+        note(key, "section", null);
         JsonNode n = value(key);
         if (n == null) {
             return Optional.empty();
@@ -152,7 +194,7 @@ public final class Settings {
             problem(key, "expected a section of settings");
             return Optional.empty();
         }
-        return Optional.of(new Settings(n, path(key), problems, base));
+        return Optional.of(new Settings(n, path(key), problems, base, reads));
     }
 
     /** A list of sections, each reported as {@code key[i]}; entries that are not sections are problems. */
@@ -165,6 +207,7 @@ public final class Settings {
      * for a section with only {@code shorthand} set to it (e.g. a topic given by name alone).
      */
     public List<Settings> list(String key, String shorthand) {
+        note(key, shorthand == null ? "list of sections" : "list of sections (or of " + shorthand + " values)", null);
         JsonNode n = value(key);
         List<Settings> out = new ArrayList<>();
         if (n == null) {
@@ -178,11 +221,11 @@ public final class Settings {
             JsonNode e = n.get(i);
             String at = path(key) + "[" + i + "]";
             if (e.isObject()) {
-                out.add(new Settings(e, at, problems, base));
+                out.add(new Settings(e, at, problems, base, reads));
             } else if (shorthand != null && e.isValueNode() && !e.isNull()) {
                 ObjectNode o = JsonNodeFactory.instance.objectNode();
                 o.set(shorthand, e);
-                out.add(new Settings(o, at, problems, base));
+                out.add(new Settings(o, at, problems, base, reads));
             } else {
                 problems.add(at + ": expected a section of settings");
             }
@@ -197,12 +240,14 @@ public final class Settings {
 
     /** A text value; {@code def} when absent or blank. */
     public String string(String key, String def) {
+        note(key, "text", def);
         String t = scalar(key);
         return t == null || t.isBlank() ? def : t;
     }
 
     /** A text value that must be given. */
     public String required(String key) {
+        note(key, "text, required", null);
         String v = string(key, null);
         if (v == null && !isContainer(key)) {
             problem(key, "missing");
@@ -212,6 +257,8 @@ public final class Settings {
 
     /** A secret: the value of {@code key}, or the content (stripped) of the file named by {@code key-file}. */
     public String secret(String key, boolean required) {
+        note(key, required ? "secret, required (or " + key + "-file)" : "secret (or " + key + "-file)", null);
+        note(key + "-file", "path of a file holding " + key, null);
         String v = string(key, null);
         String file = string(key + "-file", null);
         if (v != null && file != null) {
@@ -234,6 +281,7 @@ public final class Settings {
 
     /** A boolean: true, yes or on; false, no or off (any case, quoted or not). */
     public boolean bool(String key, boolean def) {
+        note(key, "boolean", def);
         String t = string(key, null);
         if (t == null) {
             return def;
@@ -248,16 +296,19 @@ public final class Settings {
 
     /** A whole number in {@code min..max}, also when quoted. */
     public int integer(String key, int def, int min, int max) {
+        note(key, range("integer", min, max, Integer.MAX_VALUE), def);
         return (int) whole(key, def, min, max, Integer.MAX_VALUE);
     }
 
     /** A whole number in {@code min..max}, also when quoted. */
     public long longValue(String key, long def, long min, long max) {
+        note(key, range("integer", min, max, Long.MAX_VALUE), def);
         return whole(key, def, min, max, Long.MAX_VALUE);
     }
 
     /** A decimal number, also when quoted (its range is the caller's to check). */
     public double decimal(String key, double def) {
+        note(key, "number", def);
         String t = string(key, null);
         if (t == null) {
             return def;
@@ -277,11 +328,13 @@ public final class Settings {
 
     /** A duration as {@link Durations#parse} reads it ({@code 250ms}, {@code 90s}, {@code 5m}, {@code 2h}, {@code 1d}, ISO-8601). */
     public Duration duration(String key, Duration def) {
+        note(key, "duration", def);
         return value(key, def, Durations::parse);
     }
 
     /** A duration that must be longer than zero. */
     public Duration positiveDuration(String key, Duration def) {
+        note(key, "duration > 0", def);
         Duration d = duration(key, null);
         if (d == null) {
             return def;
@@ -295,6 +348,7 @@ public final class Settings {
 
     /** One of a few words (any case); the answer is spelled as in {@code allowed}. */
     public String choice(String key, String def, List<String> allowed) {
+        note(key, "one of " + String.join(", ", allowed), def);
         String t = string(key, null);
         if (t == null) {
             return def;
@@ -310,6 +364,7 @@ public final class Settings {
 
     /** A value read by {@code parser}, whose {@link IllegalArgumentException} message becomes the problem. */
     public <T> T value(String key, T def, Function<String, T> parser) {
+        note(key, "text", def);
         String t = string(key, null);
         if (t == null) {
             return def;
@@ -324,17 +379,20 @@ public final class Settings {
 
     /** A glob ({@link Glob}) as a pattern, or null when absent. */
     public Pattern glob(String key) {
+        note(key, "glob", null);
         String t = string(key, null);
         return t == null ? null : Glob.compile(t);
     }
 
     /** A list of globs ({@link Glob}) as patterns. */
     public List<Pattern> globs(String key) {
+        note(key, "list of globs", null);
         return strings(key).stream().map(Glob::compile).toList();
     }
 
     /** A list of text values, written as a list or as one comma-separated value. */
     public List<String> strings(String key) {
+        note(key, "list of text", null);
         JsonNode n = value(key);
         List<String> out = new ArrayList<>();
         if (n == null) {
@@ -362,6 +420,7 @@ public final class Settings {
 
     /** Text values by name ({@code key: value} pairs), in the order written. */
     public Map<String, String> map(String key) {
+        note(key, "map of text", null);
         JsonNode n = value(key);
         Map<String, String> out = new LinkedHashMap<>();
         if (n == null) {
@@ -391,6 +450,10 @@ public final class Settings {
             case "false", "no", "off", "n" -> Boolean.FALSE;
             default -> null;
         };
+    }
+
+    private static String range(String type, long min, long max, long typeMax) {
+        return max >= typeMax ? type + " >= " + min : type + " " + min + ".." + max;
     }
 
     private JsonNode value(String key) {

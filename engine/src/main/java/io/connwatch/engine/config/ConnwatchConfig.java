@@ -158,6 +158,22 @@ public record ConnwatchConfig(Rules rules, Http http, Outputs outputs, ThreatInt
      * directory) is relative to {@code dir}, every other relative file name to {@code home}.
      */
     public static ConnwatchConfig parse(String source, String text, Map<String, String> env, Path dir) throws ConfigException {
+        return parse(source, text, env, dir, null);
+    }
+
+    /**
+     * Every setting that reading {@code text} (a valid configuration) looks at, by dotted path in
+     * the order read, with what it takes and its default: the source of docs/configuration.md.
+     */
+    public static Map<String, Settings.Read> settingsRead(String text, Path dir) throws ConfigException {
+        Map<String, Settings.Read> reads = new java.util.LinkedHashMap<>();
+        reads.put("home", new Settings.Read("path", null));
+        parse("(reference)", text, Map.of(), dir, reads);
+        return reads;
+    }
+
+    private static ConnwatchConfig parse(String source, String text, Map<String, String> env, Path dir, Map<String, Settings.Read> reads)
+        throws ConfigException {
         List<String> problems = new ArrayList<>();
         String substituted = EnvSubstitution.apply(text, env, problems);
         JsonNode root;
@@ -173,7 +189,7 @@ public record ConnwatchConfig(Rules rules, Http http, Outputs outputs, ThreatInt
         JsonNode homeNode = root.path("home");
         Path home = homeNode.isValueNode() && !homeNode.asText().isBlank()
             ? dir.resolve(homeNode.asText()).toAbsolutePath().normalize() : Path.of("");
-        Settings r = Settings.root(root, problems, home);
+        Settings r = reads == null ? Settings.root(root, problems, home) : Settings.recording(root, problems, home, reads);
         if (homeNode.isValueNode() && !homeNode.asText().isBlank() && !Files.isDirectory(home)) {
             r.problem("home", "no such directory: " + home);
         }
