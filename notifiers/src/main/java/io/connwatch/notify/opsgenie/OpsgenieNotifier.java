@@ -13,6 +13,7 @@ import io.connwatch.alert.Severity;
 import io.connwatch.notify.DeliveryException;
 import io.connwatch.notify.EvidenceText;
 import io.connwatch.notify.FieldLimits;
+import io.connwatch.notify.GroupLabels;
 import io.connwatch.notify.HttpSupport;
 import io.connwatch.notify.MessageText;
 import io.connwatch.notify.Notifier;
@@ -43,10 +44,10 @@ import java.util.Set;
  * worst severity, the group and the first alert; its priority maps CRITICAL..INFO to P1..P5; its
  * description lists up to {@code max-alerts} alerts with their labels and evidence in words and
  * counts the others; its details (string values, at most 8,000 characters in all) and tags (at
- * most 20 of 50 characters) carry the group's common labels, so the ATT&CK {@code tactic} and
- * {@code technique} show. Opsgenie's answers: 202 accepted (processed asynchronously); 400, 401,
- * 403, 404, 422 and other 4xx are permanent; 429 and 5xx are retried, honouring Retry-After. The
- * key appears in no message, log line or preview.
+ * most 20 of 50 characters) carry the labels of the group's alerts ({@link GroupLabels}), so the
+ * ATT&CK {@code tactic} and {@code technique} show. Opsgenie's answers: 202 accepted (processed
+ * asynchronously); 400, 401, 403, 404, 422 and other 4xx are permanent; 429 and 5xx are retried,
+ * honouring Retry-After. The key appears in no message, log line or preview.
  */
 public final class OpsgenieNotifier implements Notifier {
     /** Opsgenie's limits, in characters: an alias. */
@@ -246,23 +247,28 @@ public final class OpsgenieNotifier implements Notifier {
         return sb.toString();
     }
 
-    /** The configured tags, then {@code key:value} of each common label (the group's first), at most {@value #MAX_TAGS}. */
+    /**
+     * The configured tags, then {@code key:value} of the group's labels, then of every item of the
+     * alerts' labels ({@link GroupLabels}: {@code technique:T1071}), at most {@value #MAX_TAGS}.
+     */
     private Set<String> tags(Notification n) {
         Set<String> tags = new LinkedHashSet<>(config.tags());
-        Map<String, String> labels = new LinkedHashMap<>(n.groupLabels());
-        n.commonLabels().forEach(labels::putIfAbsent);
-        for (Map.Entry<String, String> e : labels.entrySet()) {
+        List<String> candidates = new ArrayList<>();
+        n.groupLabels().forEach((k, v) -> candidates.add(k + ":" + v));
+        GroupLabels.items(n.alerts()).forEach((k, items) -> items.forEach(v -> candidates.add(k + ":" + v)));
+        for (String t : candidates) {
             if (tags.size() >= MAX_TAGS) {
                 break;
             }
-            tags.add(FieldLimits.cut(e.getKey() + ":" + e.getValue(), MAX_TAG));
+            tags.add(FieldLimits.cut(t, MAX_TAG));
         }
         return tags;
     }
 
     /**
-     * String details: the group key, status and counts, who acknowledged, then each common label by
-     * its name; entries that would pass {@value #MAX_DETAILS} characters in all are left out.
+     * String details: the group key, status and counts, who acknowledged, then each label of the
+     * alerts by its name ({@link GroupLabels#union}); entries that would pass {@value #MAX_DETAILS}
+     * characters in all are left out.
      */
     private static Map<String, String> details(Notification n) {
         Map<String, String> all = new LinkedHashMap<>();
@@ -282,7 +288,7 @@ public final class OpsgenieNotifier implements Notifier {
             all.put("ackURL", n.ackUrl());
         }
         all.put("groupKey", FieldLimits.cut(n.groupKey(), MAX_ALERT_TEXT));
-        n.commonLabels().forEach((k, v) -> all.putIfAbsent(FieldLimits.cut(k, 100), FieldLimits.cut(v, MAX_ALERT_TEXT)));
+        GroupLabels.union(n.alerts()).forEach((k, v) -> all.putIfAbsent(FieldLimits.cut(k, 100), FieldLimits.cut(v, MAX_ALERT_TEXT)));
         Map<String, String> out = new LinkedHashMap<>();
         int size = 0;
         for (Map.Entry<String, String> e : all.entrySet()) {

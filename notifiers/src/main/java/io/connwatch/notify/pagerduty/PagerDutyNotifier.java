@@ -13,6 +13,7 @@ import io.connwatch.alert.Severity;
 import io.connwatch.notify.DeliveryException;
 import io.connwatch.notify.EvidenceText;
 import io.connwatch.notify.FieldLimits;
+import io.connwatch.notify.GroupLabels;
 import io.connwatch.notify.HttpSupport;
 import io.connwatch.notify.MessageText;
 import io.connwatch.notify.Notifier;
@@ -38,11 +39,12 @@ import java.util.TreeSet;
  * one a {@code resolve} event that closes the incident. The trigger's summary (at most 1,024
  * characters) says the counts, the worst severity, the group and the first alert; its severity
  * maps CRITICAL to {@code critical}, HIGH to {@code error}, MEDIUM and LOW to {@code warning},
- * INFO to {@code info}; {@code custom_details} lists up to {@code max-alerts} alerts with their
- * labels (so the ATT&CK {@code tactic} and {@code technique} show) and counts the others, and the
- * event stays under PagerDuty's 512 KB. PagerDuty's answers: 202 accepted; 400 (an invalid event)
- * and other 4xx are permanent; 429 and 5xx are retried, honouring Retry-After. The routing key is
- * a secret: it appears in no message, log line or preview.
+ * INFO to {@code info}; {@code custom_details} carries every label of the group's alerts
+ * ({@link GroupLabels}, so the ATT&CK {@code tactic} and {@code technique} show) and lists up to
+ * {@code max-alerts} alerts with their own labels, counting the others; the event stays under
+ * PagerDuty's 512 KB. PagerDuty's answers: 202 accepted; 400 (an invalid event) and other 4xx are
+ * permanent; 429 and 5xx are retried, honouring Retry-After. The routing key is a secret: it
+ * appears in no message, log line or preview.
  */
 public final class PagerDutyNotifier implements Notifier {
     /** PagerDuty's limit on a dedup key. */
@@ -190,6 +192,7 @@ public final class PagerDutyNotifier implements Notifier {
         d.put("groupKey", FieldLimits.cut(n.groupKey(), MAX_DETAIL_TEXT));
         d.set("groupLabels", labels(n.groupLabels()));
         d.set("commonLabels", labels(n.commonLabels()));
+        d.set("labels", labels(GroupLabels.union(n.alerts())));
         ObjectNode counts = d.putObject("counts");
         counts.put("firing", n.counts().firing());
         counts.put("resolved", n.counts().resolved());
