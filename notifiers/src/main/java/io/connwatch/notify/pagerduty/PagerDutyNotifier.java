@@ -57,6 +57,8 @@ public final class PagerDutyNotifier implements Notifier {
     static final int MAX_DETAIL_TEXT = 1024;
     /** Characters of {@code source}, {@code group}, {@code class} and a link's text. */
     static final int MAX_SHORT_TEXT = 255;
+    /** Labels listed in one {@code labels} object: a group whose alerts bring thousands of keys still fits. */
+    static final int MAX_LABELS = 100;
     /** What a preview shows instead of the routing key. */
     public static final String REDACTED = "<routing-key>";
 
@@ -224,10 +226,14 @@ public final class PagerDutyNotifier implements Notifier {
         return d;
     }
 
-    /** Labels as they are, every one (the ATT&CK {@code tactic} and {@code technique} among them), values cut. */
+    /**
+     * Labels as they are (the ATT&CK {@code tactic} and {@code technique} among them), the first
+     * {@value #MAX_LABELS} by key, values cut.
+     */
     private static ObjectNode labels(Map<String, String> labels) {
         ObjectNode o = JSON.createObjectNode();
-        new TreeMap<>(labels).forEach((k, v) -> o.put(FieldLimits.cut(k, MAX_SHORT_TEXT), FieldLimits.cut(v, MAX_DETAIL_TEXT)));
+        new TreeMap<>(labels).entrySet().stream().limit(MAX_LABELS)
+            .forEach(e -> o.put(FieldLimits.cut(e.getKey(), MAX_SHORT_TEXT), FieldLimits.cut(e.getValue(), MAX_DETAIL_TEXT)));
         return o;
     }
 
