@@ -5,8 +5,14 @@ import io.connwatch.notify.email.EmailConfig;
 import io.connwatch.notify.email.EmailNotifier;
 import io.connwatch.notify.kafka.KafkaNotifier;
 import io.connwatch.notify.kafka.KafkaNotifierConfig;
+import io.connwatch.notify.opsgenie.OpsgenieConfig;
+import io.connwatch.notify.opsgenie.OpsgenieNotifier;
+import io.connwatch.notify.pagerduty.PagerDutyConfig;
+import io.connwatch.notify.pagerduty.PagerDutyNotifier;
 import io.connwatch.notify.slack.SlackConfig;
 import io.connwatch.notify.slack.SlackNotifier;
+import io.connwatch.notify.teams.TeamsConfig;
+import io.connwatch.notify.teams.TeamsNotifier;
 import io.connwatch.notify.webhook.WebhookConfig;
 import io.connwatch.notify.webhook.WebhookNotifier;
 import java.io.IOException;
@@ -45,7 +51,10 @@ public final class Channels {
         new Channel<>(EmailConfig.TYPE, EmailConfig.class, EmailConfig::read, EmailNotifier::new),
         new Channel<>(WebhookConfig.TYPE, WebhookConfig.class, WebhookConfig::read, (c, t) -> new WebhookNotifier(c, Clock.systemUTC())),
         new Channel<>(SlackConfig.TYPE, SlackConfig.class, SlackConfig::read, SlackNotifier::new),
-        new Channel<>(KafkaNotifierConfig.TYPE, KafkaNotifierConfig.class, KafkaNotifierConfig::read, (c, t) -> new KafkaNotifier(c)));
+        new Channel<>(KafkaNotifierConfig.TYPE, KafkaNotifierConfig.class, KafkaNotifierConfig::read, (c, t) -> new KafkaNotifier(c)),
+        new Channel<>(TeamsConfig.TYPE, TeamsConfig.class, TeamsConfig::read, (c, t) -> new TeamsNotifier(c)),
+        new Channel<>(PagerDutyConfig.TYPE, PagerDutyConfig.class, PagerDutyConfig::read, (c, t) -> new PagerDutyNotifier(c)),
+        new Channel<>(OpsgenieConfig.TYPE, OpsgenieConfig.class, OpsgenieConfig::read, (c, t) -> new OpsgenieNotifier(c)));
 
     private Channels() {
     }

@@ -135,6 +135,27 @@ public final class HttpSupport {
         return null;
     }
 
+    /**
+     * Reads a receiver's (not secret) http or https URL under {@code key}, {@code def} when absent;
+     * null with a problem when not such a URL.
+     */
+    public static java.net.URI url(Settings s, String key, java.net.URI def) {
+        String url = s.string(key, null);
+        if (url == null) {
+            return def;
+        }
+        try {
+            java.net.URI uri = java.net.URI.create(url.strip());
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                return uri;
+            }
+            s.problem(key, "must be an http or https URL");
+        } catch (IllegalArgumentException e) {
+            s.problem(key, "not a URL");
+        }
+        return null;
+    }
+
     /** Sends a request; transport failures become temporary delivery failures naming only the receiver. */
     public static HttpResponse<String> send(HttpClient http, java.net.http.HttpRequest request, String receiver)
         throws DeliveryException {

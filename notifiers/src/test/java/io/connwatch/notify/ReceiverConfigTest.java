@@ -10,7 +10,10 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.connwatch.config.Settings;
 import io.connwatch.notify.email.EmailConfig;
 import io.connwatch.notify.kafka.KafkaNotifierConfig;
+import io.connwatch.notify.opsgenie.OpsgenieConfig;
+import io.connwatch.notify.pagerduty.PagerDutyConfig;
 import io.connwatch.notify.slack.SlackConfig;
+import io.connwatch.notify.teams.TeamsConfig;
 import io.connwatch.notify.webhook.WebhookConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +34,10 @@ class ReceiverConfigTest {
         "email | {name: r, type: email, host: smtp.test, username: u, password: s3cret-77, from: a@b.test, to: c@d.test, timeout: 3s}",
         "webhook | {name: r, type: webhook, url: 'https://in.test/x?token=s3cret-77', signing-secret: s3cret-77, bearer-token: s3cret-77, timeout: 3s}",
         "slack | {name: r, type: slack, url: 'https://hooks.slack.test/services/s3cret-77', timeout: 3s}",
-        "kafka | {name: r, type: kafka, topic: alerts, bootstrap-servers: 'b:9093', security-protocol: SASL_SSL, sasl-username: u, sasl-password: s3cret-77, timeout: 3s}"})
+        "kafka | {name: r, type: kafka, topic: alerts, bootstrap-servers: 'b:9093', security-protocol: SASL_SSL, sasl-username: u, sasl-password: s3cret-77, timeout: 3s}",
+        "teams | {name: r, type: teams, url: 'https://prod.westeurope.logic.azure.com/workflows/1/invoke?sig=s3cret-77', timeout: 3s}",
+        "pagerduty | {name: r, type: pagerduty, routing-key: s3cret-77, timeout: 3s}",
+        "opsgenie | {name: r, type: opsgenie, api-key: s3cret-77, region: eu, timeout: 3s}"})
     void eachChannelReadsIntoItsTypedConfigWithoutShowingSecrets(String type, String yaml) throws Exception {
         List<String> problems = new ArrayList<>();
         ReceiverConfig c = Channels.read(new Settings(YAML.readTree(yaml), "notify.receivers[r]", problems));
@@ -42,11 +48,15 @@ class ReceiverConfigTest {
             case "email" -> EmailConfig.class;
             case "webhook" -> WebhookConfig.class;
             case "slack" -> SlackConfig.class;
+            case "teams" -> TeamsConfig.class;
+            case "pagerduty" -> PagerDutyConfig.class;
+            case "opsgenie" -> OpsgenieConfig.class;
             default -> KafkaNotifierConfig.class;
         };
         assertInstanceOf(expected, c);
         Duration timeout = c instanceof EmailConfig e ? e.timeout() : c instanceof WebhookConfig w ? w.timeout()
-            : c instanceof SlackConfig s ? s.timeout() : ((KafkaNotifierConfig) c).timeout();
+            : c instanceof SlackConfig s ? s.timeout() : c instanceof TeamsConfig t ? t.timeout() : c instanceof PagerDutyConfig p
+            ? p.timeout() : c instanceof OpsgenieConfig o ? o.timeout() : ((KafkaNotifierConfig) c).timeout();
         assertEquals(Duration.ofSeconds(3), timeout);
         assertFalse(c.toString().contains(SECRET), c.toString());
     }
@@ -66,7 +76,10 @@ class ReceiverConfigTest {
         "email | false | {name: r, type: email, host: smtp.test, from: a@b.test, to: c@d.test}",
         "slack | false | {name: r, type: slack, url: 'https://hooks.slack.test/services/x'}",
         "webhook | true | {name: r, type: webhook, url: 'https://in.test/x'}",
-        "kafka | true | {name: r, type: kafka, topic: alerts, bootstrap-servers: '127.0.0.1:9'}"})
+        "kafka | true | {name: r, type: kafka, topic: alerts, bootstrap-servers: '127.0.0.1:9'}",
+        "teams | false | {name: r, type: teams, url: 'https://prod.westeurope.logic.azure.com/workflows/1/invoke?sig=x'}",
+        "pagerduty | true | {name: r, type: pagerduty, routing-key: k}",
+        "opsgenie | true | {name: r, type: opsgenie, api-key: k}"})
     void sendResolvedDefaultsAsAlertmanagersAndCanBeSetOnEveryReceiver(String type, boolean byDefault, String yaml) throws Exception {
         List<String> problems = new ArrayList<>();
         ReceiverConfig plain = Channels.read(new Settings(YAML.readTree(yaml), "notify.receivers[r]", problems));

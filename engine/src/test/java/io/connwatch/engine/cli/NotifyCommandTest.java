@@ -158,10 +158,71 @@ class NotifyCommandTest {
             """);
         CliTest.Result r = run("validate-rules", "--config", config.toString());
         assertEquals(1, r.exit());
-        assertTrue(r.err().contains("notify.receivers[hook].type: unknown 'pager' (expected one of email, kafka, slack, webhook)"), r.err());
+        assertTrue(r.err().contains("notify.receivers[hook].type: unknown 'pager' (expected one of email, kafka, opsgenie, pagerduty, slack, teams, webhook)"),
+            r.err());
         assertTrue(r.err().contains("notify.receivers[chat].url: missing (or url-file)"), r.err());
         assertTrue(r.err().contains("notify.routes[0].match.min-severity: unknown severity 'urgent'"), r.err());
         assertTrue(r.err().contains("notify.routes[0].receivers: no receiver named 'nowhere'"), r.err());
+    }
+
+    /** What a stand-in of Teams, PagerDuty and Opsgenie got: method, path with query, Authorization header, body. */
+    private record Call(String method, String path, String authorization, String body) {
+    }
+
+    @Test
+    void testSendsASampleThroughTeamsPagerDutyAndOpsgenieAndSaysWhenOneRefuses() throws Exception {
+        List<Call> calls = new CopyOnWriteArrayList<>();
+        AtomicInteger answer = new AtomicInteger(202);
+        HttpServer standIn = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        standIn.createContext("/", ex -> {
+            calls.add(new Call(ex.getRequestMethod(), ex.getRequestURI().toString(), ex.getRequestHeaders().getFirst("Authorization"),
+                new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
+            ex.sendResponseHeaders(answer.get(), -1);
+            ex.close();
+        });
+        standIn.start();
+        try {
+            int port = standIn.getAddress().getPort();
+            Files.writeString(config, """
+                rules: {directory: %s}
+                notify:
+                  outbox: %s
+                  receivers:
+                    - {name: chat, type: teams, url: "http://127.0.0.1:%d/workflows/1/invoke?sig=s3cretSIG"}
+                    - {name: pager, type: pagerduty, url: "http://127.0.0.1:%d/v2/enqueue", routing-key: s3cretROUTINGKEY}
+                    - {name: genie, type: opsgenie, api-url: "http://127.0.0.1:%d", api-key: s3cret-genie-key}
+                """.formatted(Path.of("..", "rules").toAbsolutePath(), tmp.resolve("outbox"), port, port, port));
+            for (String receiver : List.of("chat", "pager", "genie")) {
+                CliTest.Result ok = run("notify", "test", "--config", config.toString(), "--receiver", receiver);
+                assertEquals(0, ok.exit(), receiver + ": " + ok.err());
+                assertEquals(receiver + ": delivered a sample alert", ok.out().strip());
+                CliTest.Result preview = run("notify", "preview", "--config", config.toString(), "--receiver", receiver);
+                assertEquals(0, preview.exit(), receiver + ": " + preview.err());
+                assertTrue(preview.out().contains("TEST from connwatch notify test"), preview.out());
+                assertFalse(preview.out().contains("s3cret"), "a secret in the preview: " + preview.out());
+            }
+            assertEquals(3, calls.size(), calls.toString());
+            Call teams = calls.get(0);
+            assertEquals("/workflows/1/invoke?sig=s3cretSIG", teams.path());
+            assertTrue(teams.body().startsWith("{\"type\":\"message\",\"attachments\":[{\"contentType\":"
+                + "\"application/vnd.microsoft.card.adaptive\""), teams.body());
+            Call pager = calls.get(1);
+            assertEquals("/v2/enqueue", pager.path());
+            assertTrue(pager.body().startsWith("{\"routing_key\":\"s3cretROUTINGKEY\",\"event_action\":\"trigger\","
+                + "\"dedup_key\":\"{}:{fingerprint=\\\"0000test0000\\\"}\""), pager.body());
+            Call genie = calls.get(2);
+            assertEquals("POST /v2/alerts GenieKey s3cret-genie-key", genie.method() + " " + genie.path() + " " + genie.authorization());
+            assertTrue(genie.body().contains("\"alias\":\"{}:{fingerprint=\\\"0000test0000\\\"}\""), genie.body());
+
+            answer.set(401);
+            for (String receiver : List.of("chat", "pager", "genie")) {
+                CliTest.Result bad = run("notify", "test", "--config", config.toString(), "--receiver", receiver);
+                assertEquals(1, bad.exit(), receiver);
+                assertEquals("failed (permanent): " + receiver + ": HTTP 401", bad.err().strip());
+            }
+        } finally {
+            standIn.stop(0);
+        }
     }
 
     @Test
