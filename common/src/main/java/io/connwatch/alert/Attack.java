@@ -110,6 +110,32 @@ public final class Attack {
         return dot < 0 ? techniqueId : techniqueId.substring(0, dot);
     }
 
+    /**
+     * The labels an alert carries for a rule's declared ids (its {@code @tactic} and
+     * {@code @technique} metadata, quoted or not): comma-separated ids without spaces, each label
+     * only when something is declared.
+     */
+    public static Map<String, String> labels(Object tactics, Object techniques) {
+        Map<String, String> out = new LinkedHashMap<>(2);
+        put(out, TACTIC_LABEL, tactics);
+        put(out, TECHNIQUE_LABEL, techniques);
+        return out;
+    }
+
+    private static void put(Map<String, String> out, String label, Object value) {
+        if (value == null) {
+            return;
+        }
+        String s = value.toString().trim();
+        if (s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"")) {
+            s = s.substring(1, s.length() - 1);
+        }
+        List<String> ids = ids(s);
+        if (!ids.isEmpty()) {
+            out.put(label, String.join(",", ids));
+        }
+    }
+
     /** The ids of a comma-separated list, trimmed, blanks dropped; empty for null. */
     public static List<String> ids(String csv) {
         List<String> out = new ArrayList<>();

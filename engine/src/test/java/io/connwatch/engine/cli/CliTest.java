@@ -88,6 +88,23 @@ class CliTest {
     }
 
     @Test
+    void validateRulesRefusesMalformedAttackIdsAndWarnsAboutUnknownOnes() throws IOException {
+        Path rules = Files.createDirectories(tmp.resolve("rules"));
+        Path drl = rules.resolve("attack.drl");
+        Files.writeString(drl, "package t;\nrule \"r\"\n    @tactic(\"TA11\")\n    @technique(\"T1071\")\nwhen\n    String()\nthen\nend\n");
+        Result bad = run("validate-rules", "--config", config.toString(), rules.toString());
+        assertEquals(1, bad.exit(), bad.out());
+        assertTrue(bad.err().contains(drl + ":3:4: rule \"r\": @tactic 'TA11' is not a tactic id"), bad.err());
+        assertTrue(bad.err().contains(drl + ":4:4: rule \"r\": @technique T1071 without @tactic"), bad.err());
+
+        Files.writeString(drl, "package t;\nrule \"r\"\n    @tactic(\"TA0011\")\n    @technique(\"T1071, T1999\")\nwhen\n    String()\nthen\nend\n");
+        Result unknown = run("validate-rules", "--config", config.toString(), rules.toString());
+        assertEquals(0, unknown.exit(), unknown.err());
+        assertTrue(unknown.out().contains(drl + ":4:4: warning: rule \"r\": T1999 is not in connwatch's ATT&CK technique table"),
+            unknown.out());
+    }
+
+    @Test
     void validateRulesWarnsAboutPatternsThatHurtAnAlwaysOnEngine() throws IOException {
         Path rules = Files.createDirectories(tmp.resolve("rules"));
         Files.writeString(rules.resolve("risky.drl"), """
@@ -172,7 +189,7 @@ class CliTest {
     }
 
     @Test
-    void theCommittedDemoRaisesAlertsOfAllThreeKinds() {
+    void theCommittedDemoRaisesAlertsOfAllThreeKinds() throws IOException {
         Result r = run("replay", "--config", config.toString(), "--output", "jsonl", DEMO.toString());
         assertEquals(0, r.exit(), r.err());
         Map<String, Integer> byRule = new TreeMap<>();
@@ -190,6 +207,16 @@ class CliTest {
             Map.entry("lateral-movement-admin-ports", 1), Map.entry("exfiltration-volume", 1),
             Map.entry("unusual-destination-country", 1)), byRule);
         assertTrue(r.err().contains("0 rejected"), r.err());
+        // every alert carries its rule's ATT&CK ids, as rules/README.md lists them
+        Map<String, String> attack = Map.of("connection-failure-ratio-machine", "TA0007/T1046", "connection-failure-spike-machine",
+            "TA0007/T1046", "connection-failure-spike-process", "TA0007/T1046", "malicious-inbound-open-port", "TA0001/T1190",
+            "malicious-remote-ip-outbound", "TA0011/T1071", "unexpected-wildcard-bind", "TA0003,TA0011/T1571", "port-scan-fan-out",
+            "TA0007/T1046", "lateral-movement-admin-ports", "TA0008/T1021", "exfiltration-volume", "TA0010/T1041,T1048",
+            "unusual-destination-country", "TA0011/T1071");
+        for (String line : r.out().split("\n")) {
+            Alert a = AlertJson.fromJson(line);
+            assertEquals(attack.get(a.rule()), a.labels().get("tactic") + "/" + a.labels().get("technique"), line);
+        }
     }
 
     @Test
