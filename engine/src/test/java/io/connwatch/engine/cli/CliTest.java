@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.connwatch.alert.Alert;
 import io.connwatch.alert.AlertJson;
 import io.connwatch.engine.rules.Rows;
@@ -190,7 +192,9 @@ class CliTest {
 
     @Test
     void theCommittedDemoRaisesAlertsOfAllThreeKinds() throws IOException {
-        Result r = run("replay", "--config", config.toString(), "--output", "jsonl", DEMO.toString());
+        Path findings = tmp.resolve("alerts.ocsf.jsonl");
+        Result r = run("replay", "--config", config.toString(), "--output", "jsonl", "--alerts-file", findings.toString(),
+            "--alerts-format", "ocsf", DEMO.toString());
         assertEquals(0, r.exit(), r.err());
         Map<String, Integer> byRule = new TreeMap<>();
         for (String line : r.out().split("\n")) {
@@ -216,6 +220,16 @@ class CliTest {
         for (String line : r.out().split("\n")) {
             Alert a = AlertJson.fromJson(line);
             assertEquals(attack.get(a.rule()), a.labels().get("tactic") + "/" + a.labels().get("technique"), line);
+        }
+        // and the alerts file holds each as an OCSF Detection Finding with those ids
+        List<String> lines = Files.readAllLines(findings);
+        assertEquals(r.out().split("\n").length, lines.size());
+        for (String line : lines) {
+            JsonNode f = new ObjectMapper().readTree(line);
+            assertEquals(2004, f.path("class_uid").asInt(), line);
+            String rule = f.path("finding_info").path("analytic").path("name").asText();
+            List<String> tactics = List.of(attack.get(rule).split("/")[0].split(","));
+            assertTrue(tactics.contains(f.path("finding_info").path("attacks").get(0).path("tactic").path("uid").asText()), line);
         }
     }
 
