@@ -44,6 +44,22 @@ function labels(map) {
   return Object.entries(map || {}).map(([k, v]) => el('span', { class: 'badge' }, k + '=' + v));
 }
 
+// an ATT&CK id links to its page on attack.mitre.org (a sub-technique T1021.002 to techniques/T1021/002/); anything else is text
+const TACTIC = /^TA\d{4}$/;
+const TECHNIQUE = /^T\d{4}(\.\d{3})?$/;
+
+function attackLink(id) {
+  const path = TACTIC.test(id) ? 'tactics/' + id : TECHNIQUE.test(id) ? 'techniques/' + id.replace('.', '/') : null;
+  return path === null ? el('span', {}, id)
+    : el('a', { href: 'https://attack.mitre.org/' + path + '/', target: '_blank', rel: 'noopener noreferrer' }, id);
+}
+
+/** The alert's ATT&CK tactic and technique ids (its labels tactic and technique), each a link. */
+function attack(map) {
+  const ids = ['tactic', 'technique'].flatMap(k => (map && map[k] ? map[k].split(',') : [])).map(id => id.trim()).filter(id => id);
+  return ids.length === 0 ? null : el('span', { class: 'attack' }, ids.map(id => el('span', { class: 'badge' }, attackLink(id))));
+}
+
 function groupView(g, reload, rules) {
   const message = el('span', { class: 'muted ack-message' });
   const ack = g.acknowledged;
@@ -78,7 +94,7 @@ function groupView(g, reload, rules) {
     el('div', { class: 'group-head' }, el('strong', {}, 'Group'), labels(g.labels),
       (g.receivers || []).length ? el('span', { class: 'muted' }, '→ ' + g.receivers.join(', ')) : null, controls, message),
     el('table', { dataset: { table: 'alerts' } },
-      el('thead', {}, el('tr', {}, ['State', 'Severity', 'Summary', 'Labels', 'Since', ''].map(t => el('th', {}, t)))),
+      el('thead', {}, el('tr', {}, ['State', 'Severity', 'Summary', 'ATT&CK', 'Labels', 'Since', ''].map(t => el('th', {}, t)))),
       el('tbody', {}, (g.alerts || []).map(a => alertRow(a, rules)))));
 }
 
@@ -93,6 +109,7 @@ function alertRow(a, rules) {
     el('td', {}, el('span', { class: 'badge state status-' + state }, state), why.length ? el('div', { class: 'muted why' }, why.join(', ')) : null),
     el('td', {}, text(a.severity)),
     el('td', {}, (a.annotations && a.annotations.summary) || ''),
+    el('td', {}, attack(a.labels)),
     el('td', {}, labels(a.labels)),
     el('td', {}, time(a.startsAt)),
     el('td', {}, state === 'resolved' ? null : el('button', { class: 'secondary silence', onclick: silence }, 'Silence…')));

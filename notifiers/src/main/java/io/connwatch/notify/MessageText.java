@@ -1,6 +1,7 @@
 package io.connwatch.notify;
 
 import io.connwatch.alert.Alert;
+import io.connwatch.alert.Attack;
 import io.connwatch.alert.Notification;
 import io.connwatch.alert.Notification.AlertStatus;
 import io.connwatch.alert.Notification.Counts;
@@ -81,6 +82,16 @@ public final class MessageText {
     }
 
     /** Labels as {@code key=value, key=value}, in key order. */
+    /** The alert's ATT&CK ids as a line ({@code TA0011 / T1071}), or null when its rule declares none. */
+    public static String attack(Alert a) {
+        String tactic = a.labels().get(Attack.TACTIC_LABEL);
+        String technique = a.labels().get(Attack.TECHNIQUE_LABEL);
+        if (tactic == null && technique == null) {
+            return null;
+        }
+        return (tactic == null ? "-" : tactic) + " / " + (technique == null ? "-" : technique);
+    }
+
     public static String labels(Map<String, String> labels) {
         return labels.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
     }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.connwatch.alert.Alert;
+import io.connwatch.alert.AlertFormat;
 import io.connwatch.alert.Notification;
 import io.connwatch.alert.Severity;
 import io.connwatch.kafka.KafkaClientConfig;
@@ -83,6 +84,33 @@ class KafkaNotifierTest {
             Duration.ofSeconds(1), 10, true))) {
             assertEquals(KafkaNotifier.value(n, n.alerts().get(0)) + "\n" + KafkaNotifier.value(n, n.alerts().get(1)),
                 k.preview(n).orElseThrow(), "the preview shows the records' values");
+        }
+    }
+
+    @Test
+    void formatOcsfMakesEachRecordValueADetectionFinding() throws Exception {
+        List<String> problems = new ArrayList<>();
+        KafkaNotifierConfig ocsf = (KafkaNotifierConfig) Channels.read(new Settings(new ObjectMapper().readTree("""
+            {"name": "bus", "type": "kafka", "topic": "alerts", "bootstrap-servers": "b:9092", "format": "ocsf"}
+            """), "notify.receivers[bus]", problems));
+        assertNull(Channels.read(new Settings(new ObjectMapper().readTree("""
+            {"name": "bus", "type": "kafka", "topic": "alerts", "bootstrap-servers": "b:9092", "format": "xml"}
+            """), "notify.receivers[bus]", problems)));
+        assertEquals(List.of("notify.receivers[bus].format: expected native or ocsf, got 'xml'"), problems);
+        assertEquals(AlertFormat.OCSF, ocsf.format());
+        Notification n = Samples.group("bus", "web-01", List.of(Samples.firing(Samples.alert("k1", Severity.HIGH), true),
+            Samples.resolved(Samples.alert("k2", Severity.LOW))), 0, 0, 0);
+        JsonNode first = new ObjectMapper().readTree(KafkaNotifier.value(AlertFormat.OCSF, n, n.alerts().get(0)));
+        assertEquals(2004, first.get("class_uid").asInt());
+        assertEquals("fp-k1", first.get("finding_info").get("uid").asText(), "the record key's fingerprint is the finding's uid");
+        assertEquals(1, first.get("activity_id").asInt());
+        JsonNode second = new ObjectMapper().readTree(KafkaNotifier.value(AlertFormat.OCSF, n, n.alerts().get(1)));
+        assertEquals(3, second.get("activity_id").asInt(), "a resolved alert closes its finding");
+        assertEquals(KafkaNotifier.value(n, n.alerts().get(0)), KafkaNotifier.value(AlertFormat.NATIVE, n, n.alerts().get(0)));
+        try (KafkaNotifier k = new KafkaNotifier(new KafkaNotifierConfig("bus", KafkaClientConfig.plaintext("127.0.0.1:9"), "alerts",
+            Duration.ofSeconds(1), 10, true, AlertFormat.OCSF))) {
+            assertEquals(KafkaNotifier.value(AlertFormat.OCSF, n, n.alerts().get(0)) + "\n"
+                + KafkaNotifier.value(AlertFormat.OCSF, n, n.alerts().get(1)), k.preview(n).orElseThrow(), "the preview shows OCSF values");
         }
     }
 

@@ -97,6 +97,20 @@ class SlackNotifierTest {
     }
 
     @Test
+    void anAlertsAttackIdsAreAFieldOfItsSection() throws Exception {
+        Alert plain = Samples.alert("s1", Severity.HIGH);
+        Map<String, String> labels = new java.util.HashMap<>(plain.labels());
+        labels.put("tactic", "TA0011");
+        labels.put("technique", "T1071");
+        Alert tagged = new Alert(plain.id(), plain.rule(), plain.severity(), plain.fingerprint(), plain.evidenceTime(), plain.detectedAt(),
+            plain.computer(), plain.machine(), plain.process(), plain.summary(), labels, plain.evidence());
+        notifier().deliver(Samples.notification("sec", tagged));
+        JsonNode fields = received(0).get("blocks").get(2).get("fields");
+        assertEquals("*Since*\n2024-04-01 08:15:00 UTC", fields.get(3).get("text").asText());
+        assertEquals("*ATT&amp;CK*\nTA0011 / T1071", fields.get(4).get("text").asText());
+    }
+
+    @Test
     void theHeaderCountsTheGroupAndNamesItAndNewAlertsAreMarkedAmongOldOnes() throws Exception {
         Notification n = Samples.group("sec", "web-01", List.of(
             Samples.firing(Samples.alert("a", Severity.HIGH), true), Samples.firing(Samples.alert("b", Severity.CRITICAL), true),

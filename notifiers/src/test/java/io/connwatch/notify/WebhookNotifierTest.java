@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.connwatch.alert.Alert;
 import io.connwatch.alert.Evidence;
 import io.connwatch.alert.Notification;
+import io.connwatch.alert.ocsf.OcsfFinding;
 import io.connwatch.alert.Notification.AlertStatus;
 import io.connwatch.alert.Notification.Counts;
 import io.connwatch.alert.Notification.NotifiedAlert;
@@ -295,6 +296,41 @@ class WebhookNotifierTest {
         assertEquals(List.of(
             "notify.receivers[mail].max-alerts: needs payload-version 2 (version 1 cannot say how many alerts were left out)",
             "notify.receivers[mail].payload-version: expected 1 or 2, got '3'"), problems);
+    }
+
+    @Test
+    void payloadOcsfPostsOneSignedDetectionFindingPerAlert() throws Exception {
+        Notification n = Samples.group("siem", "web-01", List.of(Samples.firing(Samples.alert("o1", Severity.HIGH), true),
+            Samples.resolved(Samples.alert("o2", Severity.LOW))), 0, 0, 0);
+        webhook("payload: ocsf").deliver(n);
+        LoopbackHttp.Request r = server.requests().get(0);
+        assertTrue(verify(r, SECRET, Duration.ofMinutes(5)), "signed as any payload");
+        assertEquals("application/json", r.header("Content-Type"));
+        assertEquals(n.id(), r.header(WebhookNotifier.NOTIFICATION_ID_HEADER));
+        JsonNode findings = JSON.readTree(r.body());
+        assertTrue(findings.isArray(), r.body());
+        assertEquals(2, findings.size());
+        assertEquals(JSON.readTree(OcsfFinding.toJson(OcsfFinding.of(n.alerts().get(0)))), findings.get(0));
+        assertEquals(2004, findings.get(0).get("class_uid").asInt());
+        assertEquals("Create", findings.get(0).get("activity_name").asText());
+        assertEquals("fp-o1", findings.get(0).get("finding_info").get("uid").asText());
+        assertEquals("Close", findings.get(1).get("activity_name").asText());
+        assertEquals("Resolved", findings.get(1).get("status").asText());
+        assertEquals("fp-o2", findings.get(1).get("finding_info").get("uid").asText());
+    }
+
+    @Test
+    void payloadIsNativeOrOcsfAndOcsfTakesNoNativeOptions() throws Exception {
+        List<String> problems = new ArrayList<>();
+        assertNull(EmailNotifierTest.email("{name: h, type: webhook, url: 'http://127.0.0.1:9/', payload: ocsf, max-alerts: 5}", problems));
+        assertNull(EmailNotifierTest.email("{name: h, type: webhook, url: 'http://127.0.0.1:9/', payload: cef}", problems));
+        assertEquals(List.of(
+            "notify.receivers[mail].payload: ocsf sends every alert as an OCSF finding: payload-version and max-alerts are for the "
+                + "native payload",
+            "notify.receivers[mail].payload: expected native or ocsf, got 'cef'"), problems);
+        JsonNode nativeBody = JSON.readTree(((WebhookNotifier) webhook("payload: native")).payload(
+            Samples.notification("siem", Samples.alert("w1", Severity.HIGH))));
+        assertEquals("2", nativeBody.get("version").asText());
     }
 
     /** What WebhookNotifier sent for these two alerts before notifications (captured from that release, golden). */

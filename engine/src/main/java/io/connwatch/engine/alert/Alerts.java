@@ -3,6 +3,7 @@ package io.connwatch.engine.alert;
 import io.connwatch.engine.alert.sink.AlertSink;
 import io.connwatch.engine.alert.episodes.EpisodeDeduplicator;
 import io.connwatch.alert.Alert;
+import io.connwatch.alert.Attack;
 import io.connwatch.alert.Evidence;
 import io.connwatch.alert.Severity;
 import io.connwatch.engine.facts.EventFact;
@@ -45,9 +46,16 @@ public final class Alerts {
         this.clock = clock;
     }
 
-    /** Starts an alert from the rule whose consequence is running. */
+    /**
+     * Starts an alert from the rule whose consequence is running, labelled with the rule's ATT&CK
+     * ids ({@code tactic}, {@code technique}) when it declares them; a consequence's own
+     * {@code label("technique", ...)} refines them for one alert.
+     */
     public Draft raise(RuleContext kcontext, Severity severity) {
-        return new Draft(kcontext.getRule().getName(), severity);
+        Draft d = new Draft(kcontext.getRule().getName(), severity);
+        Map<String, Object> meta = kcontext.getRule().getMetaData();
+        d.labels.putAll(Attack.labels(meta.get("tactic"), meta.get("technique")));
+        return d;
     }
 
     /** Starts an alert for a named rule (for callers outside a rule consequence). */

@@ -1,5 +1,6 @@
 package io.connwatch.engine.cli;
 
+import io.connwatch.alert.AlertFormat;
 import io.connwatch.engine.service.EngineAssembly;
 import io.connwatch.engine.service.LifecycleAssembly;
 import io.connwatch.engine.alert.lifecycle.LifecycleClock;
@@ -58,6 +59,10 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--alerts-file", paramLabel = "FILE", description = "Also append alerts as JSON lines to this file.")
     Path alertsFile;
 
+    @Option(names = "--alerts-format", paramLabel = "FORMAT",
+        description = "The lines of --alerts-file: native or ocsf (OCSF Detection Findings); default: outputs.jsonl-format.")
+    String alertsFormat;
+
     @Option(names = "--notifications", paramLabel = "FILE",
         description = "Write the notifications the lifecycle would send (grouped, timed in event time) as JSON lines to this file.")
     Path notificationsFile;
@@ -73,10 +78,15 @@ final class ReplayCommand implements Callable<Integer> {
             err.println("--output must be text or jsonl");
             return 2;
         }
+        if (alertsFormat != null && !alertsFormat.equals("native") && !alertsFormat.equals("ocsf")) {
+            err.println("--alerts-format must be native or ocsf");
+            return 2;
+        }
         ConnwatchConfig c = config.load();
         List<AlertSink> sinks = new ArrayList<>();
         sinks.add(new ConsoleSink(spec.commandLine().getOut(), output.equals("jsonl")));
-        JsonlFileSink file = alertsFile == null ? null : new JsonlFileSink(alertsFile);
+        AlertFormat fileFormat = alertsFormat == null ? c.outputs().jsonlFormat() : AlertFormat.valueOf(alertsFormat.toUpperCase(Locale.ROOT));
+        JsonlFileSink file = alertsFile == null ? null : new JsonlFileSink(alertsFile, fileFormat);
         if (file != null) {
             sinks.add(file);
         }

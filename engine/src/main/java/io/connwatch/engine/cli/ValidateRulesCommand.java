@@ -1,6 +1,7 @@
 package io.connwatch.engine.cli;
 
 import io.connwatch.engine.config.ConnwatchConfig;
+import io.connwatch.engine.rules.AttackIds;
 import io.connwatch.engine.rules.RuleSet;
 import io.connwatch.engine.rules.RuleLint;
 import io.connwatch.engine.rules.RuleProblem;
@@ -16,7 +17,7 @@ import java.io.PrintWriter;
 
 /** Compiles the rules and checks their data files without starting anything. */
 @Command(name = "validate-rules", mixinStandardHelpOptions = true,
-    description = {"Compile every .drl file and check parameters.yaml and wildcard-allowlist.yaml.",
+    description = {"Compile every .drl file and check parameters.yaml, wildcard-allowlist.yaml and the rules' ATT&CK ids.",
         "Prints each problem as file:line:column: message and exits 1 when there is any."})
 final class ValidateRulesCommand implements Callable<Integer> {
     @Mixin
@@ -38,7 +39,8 @@ final class ValidateRulesCommand implements Callable<Integer> {
             + " files compiled, " + set.params().values().size() + " parameters, " + set.allowlist().entries().size()
             + " allowlist entries: OK");
         set.rules().ruleNames().forEach(n -> out.println("  " + n));
-        List<RuleProblem> warnings = RuleLint.check(set.rules().files(), c.rules().retention());
+        List<RuleProblem> warnings = new java.util.ArrayList<>(RuleLint.check(set.rules().files(), c.rules().retention()));
+        warnings.addAll(AttackIds.check(set.rules().files()).warnings());
         warnings.forEach(w -> out.println(w.format()));
         out.flush();
         return 0;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import io.connwatch.alert.AlertFormat;
 import io.connwatch.config.Settings;
 import io.connwatch.engine.api.ReloadLimit;
 import io.connwatch.engine.api.auth.HttpSecurity;
@@ -119,8 +120,14 @@ public record ConnwatchConfig(Rules rules, Http http, Outputs outputs, ThreatInt
         }
     }
 
-    /** Alert outputs of the embedded default. */
-    public record Outputs(boolean console, Path jsonl) {
+    /**
+     * Alert outputs of the embedded default.
+     *
+     * @param console     one line per alert on standard output
+     * @param jsonl       the alerts file, or null for none
+     * @param jsonlFormat its lines: connwatch's alert JSON ({@code native}) or OCSF Detection Findings ({@code ocsf})
+     */
+    public record Outputs(boolean console, Path jsonl, AlertFormat jsonlFormat) {
     }
 
     public static final Path DEFAULT_PATH = Path.of("config", "connwatch.yaml");
@@ -231,10 +238,11 @@ public record ConnwatchConfig(Rules rules, Http http, Outputs outputs, ThreatInt
             http.integer("max-connections", Http.DEFAULT_MAX_CONNECTIONS, 1, 1_000_000),
             HttpSecuritySettings.read(http, host),
             http.integer("max-reloads-per-minute", ReloadLimit.DEFAULT_PER_MINUTE, 1, 1_000));
-        Settings outputs = r.section("outputs", Set.of("console", "jsonl"));
+        Settings outputs = r.section("outputs", Set.of("console", "jsonl", "jsonl-format"));
         // an explicit empty jsonl turns the file off; absent means the default file
         String jsonl = outputs.has("jsonl") ? outputs.string("jsonl", null) : "data/alerts.jsonl";
-        Outputs outputsConfig = new Outputs(outputs.bool("console", true), jsonl == null ? null : r.resolve(jsonl));
+        Outputs outputsConfig = new Outputs(outputs.bool("console", true), jsonl == null ? null : r.resolve(jsonl),
+            AlertFormat.read(outputs, "jsonl-format"));
         Settings intel = r.section("threat-intel", Set.of("retro-window", "retro-max-addresses", "feeds"));
         ThreatIntelSettings intelConfig = new ThreatIntelSettings(
             intel.duration("retro-window", RuleEngine.Settings.DEFAULT_RETRO_WINDOW),

@@ -44,6 +44,11 @@ public record RuleSet(CompiledRules rules, RuleParameters params, BindAllowlist 
                 // the directory problem is already reported by compile()
             }
         }
+        try {
+            problems.addAll(AttackIds.check(RuleCompiler.ruleFiles(dir)).errors());
+        } catch (RuleCompilationException e) {
+            // the directory problem is already reported by compile()
+        }
         if (!problems.isEmpty()) {
             throw new RuleCompilationException(problems);
         }

@@ -133,7 +133,7 @@ public final class ConnwatchService implements AutoCloseable {
 
     private JsonlFileSink openJsonl(ConnwatchConfig config) throws IOException {
         Path path = config.outputs().jsonl();
-        return path == null ? null : cleanup.add("the alerts file " + path, new JsonlFileSink(path));
+        return path == null ? null : cleanup.add("the alerts file " + path, new JsonlFileSink(path, config.outputs().jsonlFormat()));
     }
 
     private Delivery startDelivery(ConnwatchConfig config) throws IOException {

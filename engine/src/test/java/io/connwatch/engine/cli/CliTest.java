@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.connwatch.alert.Alert;
 import io.connwatch.alert.AlertJson;
 import io.connwatch.engine.rules.Rows;
@@ -85,6 +87,23 @@ class CliTest {
         assertEquals(1, r.exit());
         assertTrue(r.err().contains(rules.resolve("uses.drl") + ":5:"), r.err());
         assertTrue(r.err().contains("parameter 'my.floor' is not set"), r.err());
+    }
+
+    @Test
+    void validateRulesRefusesMalformedAttackIdsAndWarnsAboutUnknownOnes() throws IOException {
+        Path rules = Files.createDirectories(tmp.resolve("rules"));
+        Path drl = rules.resolve("attack.drl");
+        Files.writeString(drl, "package t;\nrule \"r\"\n    @tactic(\"TA11\")\n    @technique(\"T1071\")\nwhen\n    String()\nthen\nend\n");
+        Result bad = run("validate-rules", "--config", config.toString(), rules.toString());
+        assertEquals(1, bad.exit(), bad.out());
+        assertTrue(bad.err().contains(drl + ":3:4: rule \"r\": @tactic 'TA11' is not a tactic id"), bad.err());
+        assertTrue(bad.err().contains(drl + ":4:4: rule \"r\": @technique T1071 without @tactic"), bad.err());
+
+        Files.writeString(drl, "package t;\nrule \"r\"\n    @tactic(\"TA0011\")\n    @technique(\"T1071, T1999\")\nwhen\n    String()\nthen\nend\n");
+        Result unknown = run("validate-rules", "--config", config.toString(), rules.toString());
+        assertEquals(0, unknown.exit(), unknown.err());
+        assertTrue(unknown.out().contains(drl + ":4:4: warning: rule \"r\": T1999 is not in connwatch's ATT&CK technique table"),
+            unknown.out());
     }
 
     @Test
@@ -172,8 +191,10 @@ class CliTest {
     }
 
     @Test
-    void theCommittedDemoRaisesAlertsOfAllThreeKinds() {
-        Result r = run("replay", "--config", config.toString(), "--output", "jsonl", DEMO.toString());
+    void theCommittedDemoRaisesAlertsOfAllThreeKinds() throws IOException {
+        Path findings = tmp.resolve("alerts.ocsf.jsonl");
+        Result r = run("replay", "--config", config.toString(), "--output", "jsonl", "--alerts-file", findings.toString(),
+            "--alerts-format", "ocsf", DEMO.toString());
         assertEquals(0, r.exit(), r.err());
         Map<String, Integer> byRule = new TreeMap<>();
         for (String line : r.out().split("\n")) {
@@ -190,6 +211,26 @@ class CliTest {
             Map.entry("lateral-movement-admin-ports", 1), Map.entry("exfiltration-volume", 1),
             Map.entry("unusual-destination-country", 1)), byRule);
         assertTrue(r.err().contains("0 rejected"), r.err());
+        // every alert carries its rule's ATT&CK ids, as rules/README.md lists them
+        Map<String, String> attack = Map.of("connection-failure-ratio-machine", "TA0007/T1046", "connection-failure-spike-machine",
+            "TA0007/T1046", "connection-failure-spike-process", "TA0007/T1046", "malicious-inbound-open-port", "TA0001/T1190",
+            "malicious-remote-ip-outbound", "TA0011/T1071", "unexpected-wildcard-bind", "TA0003,TA0011/T1571", "port-scan-fan-out",
+            "TA0007/T1046", "lateral-movement-admin-ports", "TA0008/T1021", "exfiltration-volume", "TA0010/T1041,T1048",
+            "unusual-destination-country", "TA0011/T1071");
+        for (String line : r.out().split("\n")) {
+            Alert a = AlertJson.fromJson(line);
+            assertEquals(attack.get(a.rule()), a.labels().get("tactic") + "/" + a.labels().get("technique"), line);
+        }
+        // and the alerts file holds each as an OCSF Detection Finding with those ids
+        List<String> lines = Files.readAllLines(findings);
+        assertEquals(r.out().split("\n").length, lines.size());
+        for (String line : lines) {
+            JsonNode f = new ObjectMapper().readTree(line);
+            assertEquals(2004, f.path("class_uid").asInt(), line);
+            String rule = f.path("finding_info").path("analytic").path("name").asText();
+            List<String> tactics = List.of(attack.get(rule).split("/")[0].split(","));
+            assertTrue(tactics.contains(f.path("finding_info").path("attacks").get(0).path("tactic").path("uid").asText()), line);
+        }
     }
 
     @Test

@@ -310,7 +310,8 @@ class ConsoleLifecycleBrowserTest {
         Map<String, Map<String, String>> shown = (Map<String, Map<String, String>>) browser.script("""
             const out = {};
             for (const tr of document.querySelectorAll('#alert-groups tr[data-fingerprint]')) {
-              out[tr.dataset.fingerprint] = {state: tr.dataset.state, badge: tr.querySelector('.state').innerText, text: tr.innerText};
+              out[tr.dataset.fingerprint] = {state: tr.dataset.state, badge: tr.querySelector('.state').innerText, text: tr.innerText,
+                attack: [...tr.querySelectorAll('.attack a')].map(a => a.innerText + ' ' + a.getAttribute('href')).join(' | ')};
             }
             out.page = {text: document.getElementById('alert-groups').innerText};
             return out;""");
@@ -323,6 +324,9 @@ class ConsoleLifecycleBrowserTest {
             assertEquals(a.getString("state"), row.get("state"), a.encode());
             assertEquals(a.getString("state"), row.get("badge"));
             assertTrue(row.get("text").contains(a.getJsonObject("annotations").getString("summary")), row.get("text"));
+            // its ATT&CK ids, each linked to its page
+            JsonObject labels = a.getJsonObject("labels");
+            assertEquals(attackLinks(labels.getString("tactic") + "," + labels.getString("technique")), row.get("attack"), a.encode());
         }
         String page = shown.get("page").get("text");
         assertTrue(page.contains("rule=malicious-remote-ip-outbound"), page);
@@ -338,6 +342,15 @@ class ConsoleLifecycleBrowserTest {
         browser.waiting().until(d -> d.getCurrentUrl().contains("/console/login.html"));
         open("/alerts");
         browser.waiting().until(d -> d.getCurrentUrl().contains("/console/login.html"));
+    }
+
+    /** What the Alerts page shows for these ids: each id and its attack.mitre.org link. */
+    private static String attackLinks(String ids) {
+        List<String> out = new ArrayList<>();
+        for (String id : ids.split(",")) {
+            out.add(id + " https://attack.mitre.org/" + (id.startsWith("TA") ? "tactics/" : "techniques/") + id.replace('.', '/') + "/");
+        }
+        return String.join(" | ", out);
     }
 
     @Test

@@ -3,9 +3,11 @@ package io.connwatch.notify.kafka;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.connwatch.alert.Alert;
+import io.connwatch.alert.AlertFormat;
 import io.connwatch.alert.AlertJson;
 import io.connwatch.alert.Notification;
 import io.connwatch.alert.Notification.NotifiedAlert;
+import io.connwatch.alert.ocsf.OcsfFinding;
 import io.connwatch.notify.DeliveryException;
 import io.connwatch.notify.NotificationJson;
 import io.connwatch.notify.Notifier;
@@ -33,7 +35,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * consumer sees every state of one finding on one partition, in order, and a compacted topic keeps
  * the latest. The value is the alert as the webhook's version 2 payload lists it ({@code id,
  * status, startsAt, endsAt, fingerprint, rule, severity, ...}, see {@link NotificationJson#alert})
- * (its {@code status} the alert's own) plus {@code groupKey} and {@code notificationId}; headers carry rule, severity,
+ * (its {@code status} the alert's own) plus {@code groupKey} and {@code notificationId}, or with
+ * {@code format: ocsf} the alert as an OCSF Detection Finding; headers carry rule, severity,
  * status, machine and notification id for consumers that filter without parsing. The producer is
  * idempotent with acks=all; a delivery counts only when the broker acknowledged every record of
  * the notification (a retry publishes them all again: consumers deduplicate by notification id
@@ -46,6 +49,7 @@ public final class KafkaNotifier implements Notifier {
     private final String topic;
     private final Duration timeout;
     private final boolean sendResolved;
+    private final AlertFormat format;
     private final KafkaProducer<String, String> producer;
 
     public KafkaNotifier(KafkaNotifierConfig config) {
@@ -53,6 +57,7 @@ public final class KafkaNotifier implements Notifier {
         this.topic = config.topic();
         this.timeout = config.timeout();
         this.sendResolved = config.sendResolved();
+        this.format = config.format();
         this.producer = new KafkaProducer<>(config.client().with(Map.of(
             "acks", "all",
             "enable.idempotence", "true",
@@ -76,14 +81,21 @@ public final class KafkaNotifier implements Notifier {
     /** The record values, as published, one JSON document a line. */
     @Override
     public Optional<String> preview(Notification n) {
-        return Optional.of(String.join("\n", n.alerts().stream().map(a -> value(n, a)).toList()));
+        return Optional.of(String.join("\n", n.alerts().stream().map(a -> value(format, n, a)).toList()));
     }
 
     /**
-     * The value of an alert's record: its version-2 alert object (whose {@code status} is the
+     * The value of an alert's record: with {@code format: ocsf} the alert as an OCSF Detection
+     * Finding (its {@code finding_info.uid} the fingerprint, Close when it resolved); natively its
+     * version-2 alert object (whose {@code status} is the
      * alert's own: firing or resolved) with the notification's {@code groupKey} and
      * {@code notificationId}.
      */
+    public static String value(AlertFormat format, Notification n, NotifiedAlert a) {
+        return format == AlertFormat.OCSF ? OcsfFinding.toJson(OcsfFinding.of(a)) : value(n, a);
+    }
+
+    /** The native value of an alert's record (see {@link #value(AlertFormat, Notification, NotifiedAlert)}). */
     public static String value(Notification n, NotifiedAlert a) {
         ObjectNode o = NotificationJson.alert(a);
         o.put("groupKey", n.groupKey());
@@ -101,7 +113,7 @@ public final class KafkaNotifier implements Notifier {
         try {
             for (NotifiedAlert na : n.alerts()) {
                 Alert a = na.alert();
-                ProducerRecord<String, String> r = new ProducerRecord<>(topic, a.fingerprint(), value(n, na));
+                ProducerRecord<String, String> r = new ProducerRecord<>(topic, a.fingerprint(), value(format, n, na));
                 r.headers().add("connwatch-rule", a.rule().getBytes(StandardCharsets.UTF_8));
                 r.headers().add("connwatch-severity", a.severity().label().getBytes(StandardCharsets.UTF_8));
                 r.headers().add("connwatch-status", na.status().label().getBytes(StandardCharsets.UTF_8));

@@ -1,5 +1,6 @@
 package io.connwatch.notify.kafka;
 
+import io.connwatch.alert.AlertFormat;
 import io.connwatch.config.Settings;
 import io.connwatch.kafka.KafkaClientConfig;
 import io.connwatch.notify.ReceiverConfig;
@@ -18,9 +19,11 @@ import java.util.Set;
  * @param maxBatch no longer used, still accepted so that older configuration files load: a delivery publishes the
  *                 alerts of one notification
  * @param sendResolved whether resolved alerts are published ({@code send-resolved}, on by default)
+ * @param format   the record value: {@code native} (the alert as the webhook lists it) or {@code ocsf} (an OCSF
+ *                 Detection Finding)
  */
 public record KafkaNotifierConfig(String name, KafkaClientConfig client, String topic, Duration timeout, int maxBatch,
-                                  boolean sendResolved)
+                                  boolean sendResolved, AlertFormat format)
     implements ReceiverConfig {
     public static final String TYPE = "kafka";
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
@@ -28,7 +31,16 @@ public record KafkaNotifierConfig(String name, KafkaClientConfig client, String 
     /** On: a consumer of the topic (a compacted one keeps the latest per fingerprint) wants to see an alert end. */
     public static final boolean DEFAULT_SEND_RESOLVED = true;
 
-    private static final Set<String> OWN_KEYS = Set.of("type", "name", "topic", "timeout", "max-batch", SEND_RESOLVED);
+    private static final Set<String> OWN_KEYS = Set.of("type", "name", "topic", "timeout", "max-batch", SEND_RESOLVED, "format");
+
+    public KafkaNotifierConfig {
+        format = format == null ? AlertFormat.NATIVE : format;
+    }
+
+    /** A receiver publishing the native alert JSON. */
+    public KafkaNotifierConfig(String name, KafkaClientConfig client, String topic, Duration timeout, int maxBatch, boolean sendResolved) {
+        this(name, client, topic, timeout, maxBatch, sendResolved, AlertFormat.NATIVE);
+    }
 
     @Override
     public String type() {
@@ -44,10 +56,11 @@ public record KafkaNotifierConfig(String name, KafkaClientConfig client, String 
         Duration timeout = s.duration("timeout", DEFAULT_TIMEOUT);
         int maxBatch = s.integer("max-batch", DEFAULT_MAX_BATCH, 1, 10_000);
         boolean sendResolved = s.bool(SEND_RESOLVED, DEFAULT_SEND_RESOLVED);
+        AlertFormat format = AlertFormat.read(s, "format");
         KafkaClientConfig client = KafkaClientConfig.read(s);
         if (topic == null || client == null) {
             return null;
         }
-        return new KafkaNotifierConfig(name, client, topic, timeout, maxBatch, sendResolved);
+        return new KafkaNotifierConfig(name, client, topic, timeout, maxBatch, sendResolved, format);
     }
 }

@@ -155,6 +155,10 @@ public final class SlackNotifier implements Notifier {
             } else {
                 field(fields, "Since", MessageText.time(na.startsAt()) + (na.occurrences() > 1 ? " (" + na.occurrences() + " times)" : ""));
             }
+            String attack = MessageText.attack(a);
+            if (attack != null) {
+                field(fields, "ATT&amp;CK", attack); // mrkdwn: & escaped
+            }
             // The fingerprint is what a reader searches for: a long evidence summary is cut before it, not it.
             String fingerprint = " | fingerprint `" + a.fingerprint() + "`";
             String evidence = fit(escaped(evidenceSummary(a), MAX_TEXT_OBJECT), Math.max(1, MAX_TEXT_OBJECT - fingerprint.length()));

@@ -1,5 +1,6 @@
 package io.connwatch.notify.webhook;
 
+import io.connwatch.alert.AlertFormat;
 import io.connwatch.config.Settings;
 import io.connwatch.notify.HttpSupport;
 import io.connwatch.notify.ReceiverConfig;
@@ -32,10 +33,12 @@ import java.util.Set;
  * @param maxAlerts     the most alerts one payload lists, the rest counted in {@code truncatedAlerts}; 0 for all
  *                      (version 2 only: version 1 cannot say that some were left out)
  * @param sendResolved  whether resolved notifications are sent ({@code send-resolved}, on by default)
+ * @param payload       {@code native} (the versioned payload above) or {@code ocsf}: a JSON array of OCSF Detection
+ *                      Findings, one per alert of the notification
  */
 public record WebhookConfig(String name, URI url, Map<String, String> headers, String bearerToken, String basicUser,
                             String basicPassword, String signingSecret, Duration timeout, int maxBatch, HttpSupport.Tls tls,
-                            int payloadVersion, int maxAlerts, boolean sendResolved)
+                            int payloadVersion, int maxAlerts, boolean sendResolved, AlertFormat payload)
     implements ReceiverConfig {
     public static final String TYPE = "webhook";
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
@@ -49,10 +52,19 @@ public record WebhookConfig(String name, URI url, Map<String, String> headers, S
     private static final Set<String> KEYS = Set.of("type", "name", "url", "url-file", "headers", "bearer-token", "bearer-token-file",
         "basic-user", "basic-password", "basic-password-file", "signing-secret", "signing-secret-file", "timeout", "max-batch",
         "ca-file", "client-keystore", "client-keystore-password", "client-keystore-password-file", "payload-version", "max-alerts",
-        SEND_RESOLVED);
+        SEND_RESOLVED, "payload");
 
     public WebhookConfig {
         headers = Map.copyOf(headers);
+        payload = payload == null ? AlertFormat.NATIVE : payload;
+    }
+
+    /** A receiver sending the native payload. */
+    public WebhookConfig(String name, URI url, Map<String, String> headers, String bearerToken, String basicUser, String basicPassword,
+                         String signingSecret, Duration timeout, int maxBatch, HttpSupport.Tls tls, int payloadVersion, int maxAlerts,
+                         boolean sendResolved) {
+        this(name, url, headers, bearerToken, basicUser, basicPassword, signingSecret, timeout, maxBatch, tls, payloadVersion, maxAlerts,
+            sendResolved, AlertFormat.NATIVE);
     }
 
     @Override
@@ -72,12 +84,16 @@ public record WebhookConfig(String name, URI url, Map<String, String> headers, S
             s.integer("max-batch", DEFAULT_MAX_BATCH, 1, 1000), new HttpSupport.Tls(caFile == null ? null : s.resolve(caFile),
             keystore == null ? null : s.resolve(keystore), s.secret("client-keystore-password", false)),
             Integer.parseInt(s.choice("payload-version", String.valueOf(DEFAULT_PAYLOAD_VERSION), List.of("1", "2"))),
-            s.integer("max-alerts", DEFAULT_MAX_ALERTS, 0, 1_000_000), s.bool(SEND_RESOLVED, DEFAULT_SEND_RESOLVED));
+            s.integer("max-alerts", DEFAULT_MAX_ALERTS, 0, 1_000_000), s.bool(SEND_RESOLVED, DEFAULT_SEND_RESOLVED),
+            AlertFormat.read(s, "payload"));
         if (c.bearerToken() != null && c.basicUser() != null) {
             s.problem("bearer-token", "give bearer-token or basic-user, not both");
         }
         if (c.payloadVersion() == 1 && c.maxAlerts() > 0) {
             s.problem("max-alerts", "needs payload-version 2 (version 1 cannot say how many alerts were left out)");
+        }
+        if (c.payload() == AlertFormat.OCSF && (s.has("payload-version") || c.maxAlerts() > 0)) {
+            s.problem("payload", "ocsf sends every alert as an OCSF finding: payload-version and max-alerts are for the native payload");
         }
         if (uri == null) {
             return null;
@@ -92,6 +108,6 @@ public record WebhookConfig(String name, URI url, Map<String, String> headers, S
 
     @Override
     public String toString() {
-        return "WebhookConfig[" + name + ", " + url.getHost() + ", v" + payloadVersion + ", signed=" + (signingSecret != null) + "]";
+        return "WebhookConfig[" + name + ", " + url.getHost() + ", " + (payload == AlertFormat.OCSF ? "ocsf" : "v" + payloadVersion) + ", signed=" + (signingSecret != null) + "]";
     }
 }

@@ -4,10 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.connwatch.alert.AlertFormat;
 import io.connwatch.alert.AlertJson;
 import io.connwatch.alert.Notification;
 import io.connwatch.alert.Notification.AlertStatus;
 import io.connwatch.alert.Notification.NotifiedAlert;
+import io.connwatch.alert.ocsf.OcsfFinding;
 import io.connwatch.notify.DeliveryException;
 import io.connwatch.notify.HttpSupport;
 import io.connwatch.notify.NotificationJson;
@@ -43,7 +45,8 @@ import javax.crypto.spec.SecretKeySpec;
  * what was left out. Version 1 ({@code payload-version: 1}) is the payload of earlier releases,
  * unchanged: {@code {"version":"1","status":...,"receiver":...,"sentAt":...,"alerts":[<alert JSON>]}},
  * whose alerts have no status of their own: a firing notification lists its firing alerts, a
- * resolved one the alerts that resolved.
+ * resolved one the alerts that resolved. With {@code payload: ocsf} the body is a JSON array of
+ * OCSF Detection Findings, one per alert of the notification (see {@link OcsfFinding}).
  *
  * <p>Delivery is at-least-once: a receiver slower than {@code timeout} answers a request the
  * dispatcher already counts as failed, and gets the same notification again at the retry. The
@@ -90,8 +93,13 @@ public final class WebhookNotifier implements Notifier {
 
     /** The payload for a notification, as sent, in the configured version. */
     public String payload(Notification n) {
-        ObjectNode root = config.payloadVersion() == 1 ? payloadV1(n) : NotificationJson.payload(n, name, config.maxAlerts());
         try {
+            if (config.payload() == AlertFormat.OCSF) {
+                ArrayNode findings = JSON.createArrayNode();
+                n.alerts().forEach(a -> findings.add(OcsfFinding.of(a)));
+                return JSON.writeValueAsString(findings);
+            }
+            ObjectNode root = config.payloadVersion() == 1 ? payloadV1(n) : NotificationJson.payload(n, name, config.maxAlerts());
             return JSON.writeValueAsString(root);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);

@@ -1,7 +1,9 @@
 package io.connwatch.engine.alert.sink;
 
 import io.connwatch.alert.Alert;
+import io.connwatch.alert.AlertFormat;
 import io.connwatch.alert.AlertJson;
+import io.connwatch.alert.ocsf.OcsfFinding;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,17 +15,24 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Appends alerts to a JSON-lines file, one alert per line. Each alert is written to the operating
+ * Appends alerts to a JSON-lines file, one alert per line: connwatch's alert JSON, or with
+ * {@link AlertFormat#OCSF} an OCSF Detection Finding (activity Create) per alert. Each alert is written to the operating
  * system before {@link #publish} returns, so a crash of the JVM loses none. A write that fails
  * part-way (a full disk) is cut off again, so the file never holds half a line that would swallow
  * the next alert.
  */
 public final class JsonlFileSink implements AlertSink, Closeable {
     private final Path file;
+    private final AlertFormat format;
     private final FileChannel channel;
 
     public JsonlFileSink(Path file) throws IOException {
+        this(file, AlertFormat.NATIVE);
+    }
+
+    public JsonlFileSink(Path file, AlertFormat format) throws IOException {
         this.file = file;
+        this.format = format;
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
@@ -33,7 +42,8 @@ public final class JsonlFileSink implements AlertSink, Closeable {
 
     @Override
     public synchronized void publish(Alert alert) {
-        ByteBuffer line = ByteBuffer.wrap((AlertJson.toJson(alert) + "\n").getBytes(StandardCharsets.UTF_8));
+        String json = format == AlertFormat.OCSF ? OcsfFinding.toJson(OcsfFinding.of(alert)) : AlertJson.toJson(alert);
+        ByteBuffer line = ByteBuffer.wrap((json + "\n").getBytes(StandardCharsets.UTF_8));
         long before = -1;
         try {
             before = channel.size();
