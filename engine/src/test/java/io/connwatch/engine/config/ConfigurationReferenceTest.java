@@ -42,6 +42,11 @@ class ConfigurationReferenceTest {
         reads(home).forEach((path, r) -> (r.kind().equals(Settings.ACCEPTED) ? unread : read).add(normal(path)));
         unread.removeAll(read);
         unread.removeAll(IGNORED);
+        for (String type : io.connwatch.notify.Channels.types()) {
+            if (!read.contains("notify.receivers[" + type + "].type")) {
+                unread.add("notify.receivers[] of type " + type + " (name it " + type + ")");
+            }
+        }
         assertEquals(Set.of(), unread, "accepted keys src/test/resources/config-reference/full.yaml never sets: add them there");
     }
 
