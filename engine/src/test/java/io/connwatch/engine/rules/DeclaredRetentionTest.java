@@ -1,0 +1,95 @@
+package io.connwatch.engine.rules;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A rule declares how long it needs raw rows kept ({@code @retain("40m")}); validate-rules checks
+ * its windows against that, and the engine keeps rows as long as the longest declaration, with
+ * {@code rules.retention.records} as the floor.
+ */
+class DeclaredRetentionTest {
+    private static final EventRetention ROWS_DROPPED = EventRetention.DEFAULT;
+
+    @TempDir
+    Path tmp;
+
+    private Path rule(String header, String lhs) throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("rules"));
+        Path f = dir.resolve("r.drl");
+        Files.writeString(f, "package t;\nimport io.connwatch.engine.facts.*;\n\nrule \"ssh-rows\"" + header + "\nwhen\n"
+            + lhs.indent(4) + "then\nend\n");
+        return f;
+    }
+
+    private static final String THIRTY_FIVE_MINUTES = """
+        $c : Connection( destinationPort == 22 )
+        accumulate( Connection( machine == $c.machine, destinationPort == 22 ) over window:time( 35m ); $n : count(); $n >= 5 )""";
+
+    @Test
+    void countingRowsOverThirtyFiveMinutesWhileRowsAreKeptLessIsReportedWithFileAndLine() throws IOException {
+        Path f = rule("", THIRTY_FIVE_MINUTES);
+        List<RuleProblem> w = RuleLint.check(List.of(f), ROWS_DROPPED);
+        assertEquals(1, w.size(), w.toString());
+        assertEquals(f + ":7:16", w.get(0).file() + ":" + w.get(0).line() + ":" + w.get(0).column());
+        assertTrue(w.get(0).message().contains("(Connection rows over 35m), but rows are kept 0s for it"), w.get(0).message());
+        assertTrue(w.get(0).message().contains("declare @retain(\"35m\")"), w.get(0).message());
+
+        List<RuleProblem> shortFloor = RuleLint.check(List.of(f), new EventRetention(Duration.ofMinutes(15), Duration.ofMinutes(90)));
+        assertEquals(1, shortFloor.size(), "a floor shorter than the window is no cover: " + shortFloor);
+        assertTrue(shortFloor.get(0).message().contains("kept 15m for it (rules.retention.records)"), shortFloor.get(0).message());
+    }
+
+    @Test
+    void aRetentionDeclaredShorterThanTheWindowIsReportedLongEnoughIsNot() throws IOException {
+        Path f = rule(" @retain(\"20m\")", THIRTY_FIVE_MINUTES);
+        List<RuleProblem> w = RuleLint.check(List.of(f), ROWS_DROPPED);
+        assertEquals(1, w.size(), w.toString());
+        assertTrue(w.get(0).message().contains("kept 20m for it (its @retain)"), w.get(0).message());
+
+        assertEquals(List.of(), RuleLint.check(List.of(rule(" @retain(\"40m\")", THIRTY_FIVE_MINUTES)), ROWS_DROPPED));
+        assertEquals(List.of(), RuleLint.check(List.of(rule("", THIRTY_FIVE_MINUTES)),
+            new EventRetention(Duration.ofMinutes(40), Duration.ofMinutes(90))), "the configured floor covers it");
+    }
+
+    @Test
+    void aTimestampBoundOnRowsIsAWindowToo() throws IOException {
+        Path f = rule(" @retain(\"10m\")", """
+            $c : Connection( destinationPort == 22, $ts : timestamp )
+            accumulate( Connection( machine == $c.machine, timestamp > ($ts - 2100000) ); $n : count() )""");
+        List<RuleProblem> w = RuleLint.check(List.of(f), ROWS_DROPPED);
+        assertEquals(1, w.size(), w.toString());
+        assertTrue(w.get(0).message().contains("over 35m"), w.get(0).message());
+    }
+
+    @Test
+    void theEngineKeepsRowsAsLongAsTheLongestDeclarationWithTheSettingAsFloor() throws Exception {
+        Path dir = rule(" @retain(\"40m\")", THIRTY_FIVE_MINUTES).getParent();
+        assertEquals(Duration.ofMinutes(40), RuleCompiler.compile(dir, ROWS_DROPPED).retention().records());
+        EventRetention longer = new EventRetention(Duration.ofHours(1), Duration.ofMinutes(90));
+        assertEquals(Duration.ofHours(1), RuleCompiler.compile(dir, longer).retention().records(), "the setting is a floor");
+        Files.writeString(dir.resolve("other.drl"), "package u;\nimport io.connwatch.engine.facts.*;\n\n"
+            + "rule \"longest\" @retain(\"2h\")\nwhen\n    Connection()\nthen\nend\n");
+        assertEquals(Duration.ofHours(2), RuleCompiler.compile(dir, ROWS_DROPPED).retention().records());
+        assertTrue(RuleCompiler.declarations(RuleCompiler.compile(dir, ROWS_DROPPED).retention())
+            .contains("@expires( value = " + Duration.ofHours(2).toMillis() + "ms"));
+    }
+
+    @Test
+    void aRetentionThatIsNoDurationIsACompileErrorWithItsLine() throws IOException {
+        Path dir = rule(" @retain(\"forty minutes\")", THIRTY_FIVE_MINUTES).getParent();
+        List<RuleProblem> p = assertThrows(RuleCompilationException.class, () -> RuleCompiler.compile(dir, ROWS_DROPPED)).problems();
+        assertEquals(1, p.size(), p.toString());
+        assertEquals(4, p.get(0).line());
+        assertTrue(p.get(0).message().contains("@retain(\"forty minutes\") is not a duration"), p.get(0).message());
+    }
+}
