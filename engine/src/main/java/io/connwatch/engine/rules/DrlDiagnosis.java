@@ -26,6 +26,7 @@ final class DrlDiagnosis {
     private static final Pattern STRICT_MODE = Pattern.compile(
         "unable to resolve method using strict-mode: ([\\w.$]+)\\.(\\w+)\\(\\)");
     private static final Pattern EXPRESSION_AT = Pattern.compile("\\[Line: (\\d+), Column: (\\d+)\\]");
+    private static final Pattern EXPIRES = Pattern.compile("@expires\\s*\\(");
     private static final Pattern FACT_PATTERN = Pattern.compile("\\b([A-Z]\\w*)\\s*\\(");
     private static final Pattern LITERAL_COMPARE = Pattern.compile("(?<![\\w.$])(\\w+)\\s*(==|!=|<=|>=|<|>)\\s*\"");
 
@@ -50,8 +51,36 @@ final class DrlDiagnosis {
             if (b.isRule() && b.when() >= 0) {
                 parentheses(file, drl, b, out);
             }
+            if (b.kind().equals("declare")) {
+                expires(file, drl, b, out);
+            }
         }
         return out;
+    }
+
+    /** {@code @expires} takes a time written in the file: annotations are read at compile time, before any global exists. */
+    private static void expires(Path file, DrlText drl, DrlText.Block b, List<RuleProblem> out) {
+        int stop = b.end() >= 0 ? b.end() : drl.masked.length();
+        Matcher m = EXPIRES.matcher(drl.masked).region(b.start(), stop);
+        while (m.find()) {
+            int open = m.end() - 1;
+            int close = closing(drl.masked, open, stop);
+            String value = drl.text.substring(open + 1, Math.min(close, drl.text.length()));
+            String time = null;
+            for (String part : value.split(",")) {
+                String t = part.trim();
+                if (t.startsWith("policy")) {
+                    continue;
+                }
+                time = t.replaceFirst("^value\\s*=\\s*", "").replaceAll("\\s+", "");
+            }
+            if (time == null || RuleLint.droolsTime(time) == null) {
+                out.add(new RuleProblem(file.toString(), drl.line(m.start()), drl.column(m.start()), "declare \"" + b.name()
+                    + "\": @expires(" + value.trim() + ") is not a time: write it in the file, e.g. @expires( 24h ) or "
+                    + "@expires( 1h30m ); it cannot read params or other globals (annotations are read when the rules are "
+                    + "compiled, before any global exists)"));
+            }
+        }
     }
 
     private static void parentheses(Path file, DrlText drl, DrlText.Block b, List<RuleProblem> out) {

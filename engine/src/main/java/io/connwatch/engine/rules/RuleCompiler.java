@@ -189,7 +189,17 @@ public final class RuleCompiler {
             byResource.put(RESOURCE_ROOT + relative, file);
             kfs.write(RESOURCE_ROOT + relative, text);
         }
-        KieBuilder builder = ks.newKieBuilder(kfs).buildAll();
+        KieBuilder builder;
+        try {
+            builder = ks.newKieBuilder(kfs).buildAll();
+        } catch (RuntimeException e) {
+            // Drools throws instead of reporting for a few mistakes (an @expires it cannot read); ours name them first.
+            List<RuleProblem> thrown = new ArrayList<>(ours);
+            if (thrown.isEmpty()) {
+                thrown.add(new RuleProblem(rulesDir.toString(), 0, -1, "the rules could not be compiled: " + e.getMessage()));
+            }
+            throw new RuleCompilationException(thrown);
+        }
         List<Message> errors = builder.getResults().getMessages(Message.Level.ERROR);
         List<RuleProblem> reported = new ArrayList<>(ours);
         if (!errors.isEmpty()) {

@@ -92,4 +92,36 @@ class DeclaredRetentionTest {
         assertEquals(4, p.get(0).line());
         assertTrue(p.get(0).message().contains("@retain(\"forty minutes\") is not a duration"), p.get(0).message());
     }
+
+    @Test
+    void aReloadThatDeclaresARetentionKeepsRowsFromThenOn() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("rules"));
+        Files.copy(RuleHarness.SHIPPED_RULES.resolve("parameters.yaml"), dir.resolve("parameters.yaml"));
+        String drl = """
+            package t;
+            import io.connwatch.alert.Severity;
+            import io.connwatch.engine.facts.*;
+            global io.connwatch.engine.alert.Alerts alerts;
+
+            rule "ssh-rows"
+            when
+            %s
+            then
+                alerts.raise(kcontext, Severity.HIGH).on($c).summary("five ssh rows in 35 minutes").emit();
+            end
+            """.formatted(THIRTY_FIVE_MINUTES.indent(4));
+        Files.writeString(dir.resolve("ssh.drl"), drl);
+        try (RuleHarness h = RuleHarness.of(dir, 1)) {
+            for (int m = 0; m < 5; m++) {
+                h.feed(Rows.connection("2024-05-01T08:0" + m + ":00Z", "m-1").set("DestinationPort", 22));
+            }
+            assertEquals(0, h.alerts("ssh-rows").size(), "rows are judged once and dropped: " + h.alerts());
+            Files.writeString(dir.resolve("ssh.drl"), drl.replace("rule \"ssh-rows\"", "rule \"ssh-rows\" @retain(\"40m\")"));
+            assertEquals(List.of(), h.engine().reload().problems());
+            for (int m = 0; m < 5; m++) {
+                h.feed(Rows.connection("2024-05-01T08:1" + m + ":00Z", "m-1").set("DestinationPort", 22));
+            }
+            assertEquals(1, h.alerts("ssh-rows").size(), "rows are kept from the reload on: " + h.alerts());
+        }
+    }
 }
