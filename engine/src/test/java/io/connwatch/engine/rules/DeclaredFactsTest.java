@@ -17,42 +17,15 @@ import org.junit.jupiter.api.io.TempDir;
  * survives a reload (the knowledge base is updated in place) and is gone after a restart.
  */
 class DeclaredFactsTest {
-    /** The worked example of rules/README.md, section "State of your own". */
-    static final String REMEMBER = """
-        package my.rules;
+    /** The worked example of rules/README.md, section "State of your own", as written there. */
+    private static String remember() throws IOException {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("`rules/remember-ssh.drl`:\\n\\n```java\\n(.*?)```",
+            java.util.regex.Pattern.DOTALL).matcher(Files.readString(RuleHarness.SHIPPED_RULES.resolve("README.md")));
+        org.junit.jupiter.api.Assertions.assertTrue(m.find(), "the example is in rules/README.md");
+        return m.group(1);
+    }
 
-        import io.connwatch.alert.Severity;
-        import io.connwatch.engine.facts.Connection;
-
-        global io.connwatch.engine.alert.Alerts alerts;
-
-        declare SshSeen
-            @role( event )
-            @timestamp( at )
-            @expires( 24h )
-            machine : String
-            at : long
-        end
-
-        rule "remember-ssh-out"
-        when
-            $c : Connection( destinationPort == 22, outbound == true )
-            not SshSeen( machine == $c.machine )
-        then
-            insert( new SshSeen( $c.getMachine(), $c.getTimestamp() ) );
-        end
-
-        rule "rdp-after-ssh"
-        when
-            $c : Connection( destinationPort == 3389, outbound == true )
-            SshSeen( machine == $c.machine, at <= $c.timestamp )
-        then
-            alerts.raise(kcontext, Severity.MEDIUM)
-                .on($c)
-                .summary($c.getComputer() + " opened RDP after SSH in the last 24 hours")
-                .emit();
-        end
-        """;
+    private String remember;
 
     @TempDir
     Path tmp;
@@ -60,9 +33,10 @@ class DeclaredFactsTest {
 
     @BeforeEach
     void writeRules() throws IOException {
+        remember = remember();
         rules = Files.createDirectories(tmp.resolve("rules"));
         Files.copy(RuleHarness.SHIPPED_RULES.resolve("parameters.yaml"), rules.resolve("parameters.yaml"), StandardCopyOption.REPLACE_EXISTING);
-        Files.writeString(rules.resolve("remember.drl"), REMEMBER);
+        Files.writeString(rules.resolve("remember.drl"), remember);
     }
 
     private static Rows out(String time, int port) {
@@ -83,7 +57,7 @@ class DeclaredFactsTest {
     void aRememberedFactSurvivesAReloadEvenWhenItsFileChanged() throws Exception {
         try (RuleHarness h = RuleHarness.of(rules, 1)) {
             h.feed(out("2024-05-01T08:00:00Z", 22));
-            Files.writeString(rules.resolve("remember.drl"), REMEMBER.replace("in the last 24 hours", "within a day"));
+            Files.writeString(rules.resolve("remember.drl"), remember.replace("in the last 24 hours", "within a day"));
             RuleEngine.Reload r = h.engine().reload();
             assertEquals(List.of(), r.problems());
             h.feed(out("2024-05-01T10:00:00Z", 3389));
@@ -105,7 +79,7 @@ class DeclaredFactsTest {
 
     @Test
     void expiresCannotReadParameters() throws IOException {
-        Files.writeString(rules.resolve("remember.drl"), REMEMBER.replace("@expires( 24h )", "@expires( params.millis(\"x\") )"));
+        Files.writeString(rules.resolve("remember.drl"), remember.replace("@expires( 24h )", "@expires( params.millis(\"x\") )"));
         List<RuleProblem> p = org.junit.jupiter.api.Assertions.assertThrows(RuleCompilationException.class,
             () -> RuleCompiler.compile(rules, EventRetention.DEFAULT)).problems();
         assertEquals(1, p.size(), p.toString());
