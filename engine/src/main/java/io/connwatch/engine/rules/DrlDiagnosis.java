@@ -26,6 +26,8 @@ final class DrlDiagnosis {
     private static final Pattern STRICT_MODE = Pattern.compile(
         "unable to resolve method using strict-mode: ([\\w.$]+)\\.(\\w+)\\(\\)");
     private static final Pattern EXPRESSION_AT = Pattern.compile("\\[Line: (\\d+), Column: (\\d+)\\]");
+    /** {@code end} as the last word of a line that holds more ({@code then ... end} written on one line). */
+    private static final Pattern INLINE_END = Pattern.compile("[;}\\s]end[ \\t]*(?:\\n|$)");
     private static final Pattern EXPIRES = Pattern.compile("@expires\\s*\\(");
     private static final Pattern FACT_PATTERN = Pattern.compile("\\b([A-Z]\\w*)\\s*\\(");
     private static final Pattern LITERAL_COMPARE = Pattern.compile("(?<![\\w.$])(\\w+)\\s*(==|!=|<=|>=|<|>)\\s*\"");
@@ -38,7 +40,8 @@ final class DrlDiagnosis {
         List<RuleProblem> out = new ArrayList<>();
         for (int i = 0; i < drl.blocks.size(); i++) {
             DrlText.Block b = drl.blocks.get(i);
-            if (b.end() < 0) {
+            int next = i + 1 < drl.blocks.size() ? drl.blocks.get(i + 1).start() : drl.masked.length();
+            if (b.end() < 0 && !INLINE_END.matcher(drl.masked).region(b.then() >= 0 ? b.then() : b.start(), next).find()) {
                 String what = b.kind() + (b.name().isEmpty() ? "" : " \"" + b.name() + "\"");
                 String where = i + 1 < drl.blocks.size()
                     ? "before line " + drl.line(drl.blocks.get(i + 1).start()) + " (where " + drl.blocks.get(i + 1).kind() + " \""

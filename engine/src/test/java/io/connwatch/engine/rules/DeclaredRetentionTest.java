@@ -122,6 +122,10 @@ class DeclaredRetentionTest {
                 h.feed(Rows.connection("2024-05-01T08:1" + m + ":00Z", "m-1").set("DestinationPort", 22));
             }
             assertEquals(1, h.alerts("ssh-rows").size(), "rows are kept from the reload on: " + h.alerts());
+            h.feed(Rows.connection("2024-05-01T10:30:00Z", "m-1"));
+            h.feed(Rows.connection("2024-05-01T10:31:00Z", "m-1"));
+            assertTrue(h.engine().factCount() <= 4, "rows kept by the reloaded @retain still expire 40m after their time: "
+                + h.engine().factCount() + " facts");
         }
     }
 }

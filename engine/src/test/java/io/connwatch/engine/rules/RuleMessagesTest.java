@@ -127,8 +127,10 @@ class RuleMessagesTest {
                 Connection( destinationPort == "22", computer == "a", protocol == "TCP", inbound == "true", processName != "x(y)" )
             then
             end
+
+            rule "on one line" when Connection( destinationPort == 23 ) then System.out.println("end"); end
             """);
-        assertEquals(List.of("fine"), RuleCompiler.compile(dir, EventRetention.DEFAULT).ruleNames());
+        assertEquals(List.of("fine", "on one line"), RuleCompiler.compile(dir, EventRetention.DEFAULT).ruleNames());
     }
 
     @Test
