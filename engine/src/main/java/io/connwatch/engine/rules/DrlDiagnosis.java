@@ -237,8 +237,8 @@ final class DrlDiagnosis {
             }
             if (!names.contains(literal)) {
                 return simple + " is a " + t.getSimpleName() + " but " + quoted + " is none of its constants " + names
-                    + suggestion(literal.toUpperCase(Locale.ROOT), names, " (did you mean ", ")") + "; write " + field + " == "
-                    + t.getSimpleName() + "." + closest(literal.toUpperCase(Locale.ROOT), names);
+                    + Spelling.closest(literal.toUpperCase(Locale.ROOT), names)
+                        .map(c -> " (did you mean " + c + "?); write " + field + " == " + t.getSimpleName() + "." + c).orElse("");
             }
         }
         return null;
@@ -342,46 +342,6 @@ final class DrlDiagnosis {
 
     /** {@code prefix + closest + suffix} when one candidate is close enough to be the intended one, else empty. */
     static String suggestion(String word, Iterable<String> candidates, String prefix, String suffix) {
-        String best = closest(word, candidates);
-        if (best == null) {
-            return "";
-        }
-        int d = distance(word.toLowerCase(Locale.ROOT), best.toLowerCase(Locale.ROOT));
-        return d <= Math.max(2, word.length() / 3) ? prefix + best + suffix : "";
-    }
-
-    /** The candidate with the smallest edit distance (case ignored), or null when there is none. */
-    static String closest(String word, Iterable<String> candidates) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String c : candidates) {
-            int d = distance(word.toLowerCase(Locale.ROOT), c.toLowerCase(Locale.ROOT));
-            if (d < bestDistance) {
-                best = c;
-                bestDistance = d;
-            }
-        }
-        return best;
-    }
-
-    /** Levenshtein distance, with a swap of two neighbours counting as one edit. */
-    static int distance(String a, String b) {
-        int[][] d = new int[a.length() + 1][b.length() + 1];
-        for (int i = 0; i <= a.length(); i++) {
-            d[i][0] = i;
-        }
-        for (int j = 0; j <= b.length(); j++) {
-            d[0][j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
-                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-                }
-            }
-        }
-        return d[a.length()][b.length()];
+        return Spelling.closest(word, candidates).map(c -> prefix + c + suffix).orElse("");
     }
 }

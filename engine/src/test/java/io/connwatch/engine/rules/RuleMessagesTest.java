@@ -119,6 +119,13 @@ class RuleMessagesTest {
     }
 
     @Test
+    void aStringThatIsNoConstantOfAnEnumFieldNamesTheClosestConstant() throws IOException {
+        RuleProblem p = only(problems("r.drl", HEAD + "rule \"out\"\nwhen\n    Connection( direction == \"outbund\" )\nthen\nend\n"));
+        assertEquals(6, p.line(), p.format());
+        assertTrue(p.message().endsWith("(did you mean OUTBOUND?); write direction == Direction.OUTBOUND"), p.format());
+    }
+
+    @Test
     void literalsOfTheRightTypeAndStringFieldsAreFine() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("ok"));
         Files.writeString(dir.resolve("r.drl"), HEAD + """
