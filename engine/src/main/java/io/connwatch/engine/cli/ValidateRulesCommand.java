@@ -39,6 +39,10 @@ final class ValidateRulesCommand implements Callable<Integer> {
             + " files compiled, " + set.params().values().size() + " parameters, " + set.allowlist().entries().size()
             + " allowlist entries: OK");
         set.rules().ruleNames().forEach(n -> out.println("  " + n));
+        if (set.rules().retention().records().compareTo(c.rules().retention().records()) > 0) {
+            out.println("raw rows kept " + set.rules().retention().records() + " (the longest @retain of the rules; "
+                + "rules.retention.records " + c.rules().retention().records() + " is the floor)");
+        }
         List<RuleProblem> warnings = new java.util.ArrayList<>(RuleLint.check(set.rules().files(), c.rules().retention()));
         warnings.addAll(AttackIds.check(set.rules().files()).warnings());
         warnings.forEach(w -> out.println(w.format()));

@@ -66,6 +66,17 @@ public final class RecordDecoder {
 
     /** Lines of byte input longer than this are rejected unread (64 MiB). */
     public static final int MAX_LINE_BYTES = 64 << 20;
+
+    /** True when the decoder reads a field of this name (Azure's spelling, in any case); other fields are skipped. */
+    public static boolean isColumn(String name) {
+        return Column.byName(name) != null;
+    }
+
+    /** Every column name as Azure spells it. */
+    public static java.util.List<String> columnNames() {
+        return java.util.Arrays.stream(Column.values()).map(c -> c.azureName).toList();
+    }
+
     /** A quoted CSV value may run over at most this many lines. */
     static final int MAX_CSV_ROW_LINES = 64;
 

@@ -16,13 +16,21 @@ import org.kie.api.runtime.conf.ClockTypeOption;
  * @param kieBase   the compiled knowledge base
  * @param files     the DRL files it was built from
  * @param ruleNames the names of every rule, sorted
- * @param retention how long facts are kept, as declared to Drools
+ * @param retention how long facts are kept, as declared to Drools: the configured retention, with rows
+ *                  kept as long as the longest {@code @retain} of the rules
+ * @param floor     the configured retention ({@code rules.retention}), which a reload starts from
  * @param container the container the knowledge base lives in (reloads update it in place)
  * @param releaseId the version of the rules now loaded
  * @param directory the rules directory
  */
 public record CompiledRules(KieContainer container, KieBase kieBase, ReleaseId releaseId, List<Path> files, List<String> ruleNames,
-                            EventRetention retention, Path directory) {
+                            EventRetention retention, Path directory, EventRetention floor) {
+    /** Rules whose retention is the configured one (no rule declared more). */
+    public CompiledRules(KieContainer container, KieBase kieBase, ReleaseId releaseId, List<Path> files, List<String> ruleNames,
+                         EventRetention retention, Path directory) {
+        this(container, kieBase, releaseId, files, ruleNames, retention, directory, retention);
+    }
+
     public CompiledRules {
         files = List.copyOf(files);
         ruleNames = List.copyOf(ruleNames);

@@ -49,6 +49,8 @@ public final class RuleCompiler {
     private static final Pattern UNRESOLVED = Pattern.compile("Unable to resolve ObjectType '(\\w+)'|(\\w+) cannot be resolved to a type");
     private static final Pattern SYNTAX = Pattern.compile("no viable alternative|mismatched input|extraneous input|missing \\S+ at|"
         + "unexpected token|Parser returned a null Package");
+    /** Drools' own words for a rule name used twice, and the generated-class error that follows them. */
+    private static final Pattern DUPLICATE = Pattern.compile("Duplicate rule name|The type Rule_\\w+ is already defined");
     /** Each compile chain (an engine and its reloads) has its own artifact in the KIE repository. */
     private static final AtomicLong CHAINS = new AtomicLong();
 
@@ -64,10 +66,10 @@ public final class RuleCompiler {
     public static CompiledRules compile(Path rulesDir, EventRetention retention) throws RuleCompilationException {
         KieServices ks = KieServices.get();
         ReleaseId releaseId = ks.newReleaseId(GROUP, "rules-" + CHAINS.incrementAndGet(), "1");
-        List<Path> files = build(rulesDir, retention, releaseId);
+        Built built = build(rulesDir, retention, releaseId);
         KieContainer container = ks.newKieContainer(releaseId);
-        return new CompiledRules(container, container.getKieBase("connwatch"), releaseId, files,
-            ruleNames(container.getKieBase("connwatch")), retention, rulesDir);
+        return new CompiledRules(container, container.getKieBase("connwatch"), releaseId, built.files(),
+            ruleNames(container.getKieBase("connwatch")), built.retention(), rulesDir, retention);
     }
 
     /**
@@ -83,7 +85,11 @@ public final class RuleCompiler {
     }
 
     /** A new version of the rules, built into the KIE repository but not yet running. */
-    record Prepared(ReleaseId releaseId, List<Path> files) {
+    record Prepared(ReleaseId releaseId, List<Path> files, EventRetention retention) {
+    }
+
+    /** What a build wrote: the DRL files, and the retention declared to Drools (the floor raised by the rules' {@code @retain}). */
+    private record Built(List<Path> files, EventRetention retention) {
     }
 
     /** Builds the next version of the rules (slow: compiles everything); the running rules are untouched. */
@@ -91,7 +97,8 @@ public final class RuleCompiler {
         ReleaseId now = current.releaseId();
         ReleaseId next = KieServices.get().newReleaseId(now.getGroupId(), now.getArtifactId(),
             String.valueOf(Integer.parseInt(now.getVersion()) + 1));
-        return new Prepared(next, build(current.directory(), current.retention(), next));
+        Built built = build(current.directory(), current.floor(), next);
+        return new Prepared(next, built.files(), built.retention());
     }
 
     /** Switches the running knowledge base to a prepared version in place; no session may be firing. */
@@ -107,7 +114,7 @@ public final class RuleCompiler {
         }
         KieBase kieBase = current.container().getKieBase("connwatch");
         return new CompiledRules(current.container(), kieBase, prepared.releaseId(), prepared.files(), ruleNames(kieBase),
-            current.retention(), current.directory());
+            prepared.retention(), current.directory(), current.floor());
     }
 
     /** An error caused by a declared type that a syntax error elsewhere in its package left unbuilt. */
@@ -127,12 +134,33 @@ public final class RuleCompiler {
         return names;
     }
 
-    /** Builds the rules into a kjar with this release id in the KIE repository; returns the DRL files. */
-    private static List<Path> build(Path rulesDir, EventRetention retention, ReleaseId releaseId) throws RuleCompilationException {
+    /** Builds the rules into a kjar with this release id in the KIE repository; returns the DRL files and the retention used. */
+    private static Built build(Path rulesDir, EventRetention floor, ReleaseId releaseId) throws RuleCompilationException {
         List<Path> files = ruleFiles(rulesDir);
         if (files.isEmpty()) {
             throw new RuleCompilationException(List.of(new RuleProblem(rulesDir.toString(), 0, -1, "no .drl rule files found")));
         }
+        Map<Path, DrlText> texts = new java.util.LinkedHashMap<>();
+        for (Path file : files) {
+            try {
+                texts.put(file, new DrlText(Files.readString(file, StandardCharsets.UTF_8)));
+            } catch (IOException e) {
+                throw new RuleCompilationException(List.of(new RuleProblem(file.toString(), 0, -1, "cannot read: " + e)));
+            }
+        }
+        // Mistakes found by reading the text come first, each once, where the fix goes.
+        List<RuleProblem> ours = new ArrayList<>();
+        java.util.Set<String> unparsable = new java.util.HashSet<>();
+        for (Map.Entry<Path, DrlText> e : texts.entrySet()) {
+            List<RuleProblem> structure = DrlDiagnosis.structure(e.getKey(), e.getValue());
+            if (!structure.isEmpty()) {
+                unparsable.add(e.getKey().toString());
+            }
+            ours.addAll(structure);
+            ours.addAll(DrlDiagnosis.literalTypes(e.getKey(), e.getValue()));
+        }
+        ours.addAll(DrlDiagnosis.duplicateNames(texts));
+        EventRetention retention = floor.withRecordsAtLeast(DeclaredRetention.longest(DeclaredRetention.read(texts, ours)));
         KieServices ks = KieServices.get();
         KieFileSystem kfs = ks.newKieFileSystem();
         kfs.generateAndWritePomXML(releaseId);
@@ -146,13 +174,9 @@ public final class RuleCompiler {
         kfs.write(DECLARATIONS, declarations(retention));
         Map<String, Path> byResource = new HashMap<>();
         java.util.Set<String> declared = new java.util.HashSet<>();
-        for (Path file : files) {
-            String text;
-            try {
-                text = Files.readString(file, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new RuleCompilationException(List.of(new RuleProblem(file.toString(), 0, -1, "cannot read: " + e)));
-            }
+        for (Map.Entry<Path, DrlText> e : texts.entrySet()) {
+            Path file = e.getKey();
+            String text = e.getValue().text;
             Matcher d = DECLARE.matcher(text);
             while (d.find()) {
                 declared.add(d.group(1));
@@ -165,12 +189,23 @@ public final class RuleCompiler {
             byResource.put(RESOURCE_ROOT + relative, file);
             kfs.write(RESOURCE_ROOT + relative, text);
         }
-        KieBuilder builder = ks.newKieBuilder(kfs).buildAll();
+        KieBuilder builder;
+        try {
+            builder = ks.newKieBuilder(kfs).buildAll();
+        } catch (RuntimeException e) {
+            // Drools throws instead of reporting for a few mistakes (an @expires it cannot read); ours name them first.
+            List<RuleProblem> thrown = new ArrayList<>(ours);
+            if (thrown.isEmpty()) {
+                thrown.add(new RuleProblem(rulesDir.toString(), 0, -1, "the rules could not be compiled: " + e.getMessage()));
+            }
+            throw new RuleCompilationException(thrown);
+        }
         List<Message> errors = builder.getResults().getMessages(Message.Level.ERROR);
+        List<RuleProblem> reported = new ArrayList<>(ours);
         if (!errors.isEmpty()) {
             List<RuleProblem> problems = new ArrayList<>();
             for (Message m : errors) {
-                problems.add(problem(m, byResource));
+                problems.add(DrlDiagnosis.explain(problem(m, byResource)));
             }
             // A syntax error also yields "Parser returned a null Package" for its file, and makes the
             // package's declared types unresolvable in every other file: both are noise until the
@@ -179,11 +214,23 @@ public final class RuleCompiler {
                 .filter(p -> !p.message().startsWith("Parser returned a null Package")
                     || problems.stream().noneMatch(o -> o != p && o.file().equals(p.file())))
                 .toList();
-            boolean syntax = useful.stream().anyMatch(p -> SYNTAX.matcher(p.message()).find());
-            List<RuleProblem> reported = syntax ? useful.stream().filter(p -> !isCascade(p.message(), declared)).toList() : useful;
-            throw new RuleCompilationException(reported);
+            boolean syntax = useful.stream().anyMatch(p -> SYNTAX.matcher(p.message()).find()) || !unparsable.isEmpty();
+            for (RuleProblem p : syntax ? useful.stream().filter(p -> !isCascade(p.message(), declared)).toList() : useful) {
+                if (unparsable.contains(p.file()) && (SYNTAX.matcher(p.message()).find() || p.line() == 0)) {
+                    continue; // what our reading found (a missing end, a parenthesis) is the cause, said once and better
+                }
+                if (DUPLICATE.matcher(p.message()).find()) {
+                    continue; // duplicateNames says it once, naming both places
+                }
+                reported.add(p);
+            }
         }
-        return files;
+        if (!reported.isEmpty()) {
+            List<RuleProblem> sorted = new ArrayList<>(reported);
+            sorted.sort(java.util.Comparator.comparing(RuleProblem::file).thenComparingInt(RuleProblem::line));
+            throw new RuleCompilationException(sorted);
+        }
+        return new Built(files, retention);
     }
 
     static List<Path> ruleFiles(Path rulesDir) throws RuleCompilationException {

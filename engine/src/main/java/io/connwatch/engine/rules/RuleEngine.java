@@ -402,7 +402,7 @@ public final class RuleEngine implements AutoCloseable {
         RuleSet checked;
         RuleCompiler.Prepared prepared;
         try {
-            checked = RuleSet.load(current.directory(), current.retention());
+            checked = RuleSet.load(current.directory(), current.floor());
             prepared = RuleCompiler.prepare(current);
         } catch (RuleCompilationException e) {
             Reload r = new Reload(java.time.Instant.now(), current.releaseId().getVersion(), current.ruleNames(), 0, e.problems());

@@ -43,7 +43,8 @@ final class RulePartition {
     private long historyCounted;
     private final Alerts alerts;
     private final EngineStats stats;
-    private final boolean judgeOnce;
+    /** Rows are deleted right after their batch: no loaded rule declares (and no setting asks) that they be kept. */
+    private boolean judgeOnce;
     private final SightingMemory sightings;
     private final PortBaseline ports = new PortBaseline();
     private long lastPublishedRaised;
@@ -282,6 +283,7 @@ final class RulePartition {
 
     /** Sets the data files' content after a reload; called while the partition is paused. */
     void ruleData(RuleSet data) {
+        judgeOnce = data.rules().retention().rowsJudgedOnce();
         setGlobal("countries", data.countries());
         setGlobal("params", data.params());
         setGlobal("bindAllowlist", data.allowlist());

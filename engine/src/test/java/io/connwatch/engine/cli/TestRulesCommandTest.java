@@ -20,10 +20,10 @@ class TestRulesCommandTest {
     }
 
     @Test
-    void everyShippedFixturePassesAndEveryShippedRuleFiresInOne() {
+    void everyShippedFixturePassesAndEveryShippedRuleRaisesAnAlertInOne() {
         CliTest.Result r = run("test-rules", "--rules", RULES.toString(), "--coverage");
         assertEquals(0, r.exit(), r.out() + r.err());
-        assertTrue(r.out().contains("coverage: every rule fires in some fixture"), r.out());
+        assertTrue(r.out().contains("coverage: every rule raises an alert in some fixture"), r.out());
         assertTrue(r.out().matches("(?s).*test-rules: \\d+ passed, 0 failed\\s*"), r.out());
         assertTrue(!r.out().contains("FAIL"), r.out());
     }
