@@ -2,11 +2,19 @@ package io.connwatch.notify;
 
 import io.connwatch.config.Settings;
 import io.connwatch.notify.email.EmailConfig;
+import io.connwatch.notify.elastic.ElasticConfig;
+import io.connwatch.notify.elastic.ElasticNotifier;
 import io.connwatch.notify.email.EmailNotifier;
 import io.connwatch.notify.kafka.KafkaNotifier;
 import io.connwatch.notify.kafka.KafkaNotifierConfig;
+import io.connwatch.notify.sentinel.SentinelConfig;
+import io.connwatch.notify.sentinel.SentinelNotifier;
 import io.connwatch.notify.slack.SlackConfig;
 import io.connwatch.notify.slack.SlackNotifier;
+import io.connwatch.notify.splunk.SplunkConfig;
+import io.connwatch.notify.splunk.SplunkNotifier;
+import io.connwatch.notify.syslog.SyslogConfig;
+import io.connwatch.notify.syslog.SyslogNotifier;
 import io.connwatch.notify.webhook.WebhookConfig;
 import io.connwatch.notify.webhook.WebhookNotifier;
 import java.io.IOException;
@@ -45,7 +53,11 @@ public final class Channels {
         new Channel<>(EmailConfig.TYPE, EmailConfig.class, EmailConfig::read, EmailNotifier::new),
         new Channel<>(WebhookConfig.TYPE, WebhookConfig.class, WebhookConfig::read, (c, t) -> new WebhookNotifier(c, Clock.systemUTC())),
         new Channel<>(SlackConfig.TYPE, SlackConfig.class, SlackConfig::read, SlackNotifier::new),
-        new Channel<>(KafkaNotifierConfig.TYPE, KafkaNotifierConfig.class, KafkaNotifierConfig::read, (c, t) -> new KafkaNotifier(c)));
+        new Channel<>(KafkaNotifierConfig.TYPE, KafkaNotifierConfig.class, KafkaNotifierConfig::read, (c, t) -> new KafkaNotifier(c)),
+        new Channel<>(SplunkConfig.TYPE, SplunkConfig.class, SplunkConfig::read, (c, t) -> new SplunkNotifier(c)),
+        new Channel<>(ElasticConfig.TYPE, ElasticConfig.class, ElasticConfig::read, (c, t) -> new ElasticNotifier(c)),
+        new Channel<>(SyslogConfig.TYPE, SyslogConfig.class, SyslogConfig::read, (c, t) -> new SyslogNotifier(c, SyslogNotifier.productVersion())),
+        new Channel<>(SentinelConfig.TYPE, SentinelConfig.class, SentinelConfig::read, (c, t) -> new SentinelNotifier(c, Clock.systemUTC())));
 
     private Channels() {
     }
