@@ -14,8 +14,8 @@ import java.util.Map;
  * {@code CEF:0|connwatch|connwatch|<version>|<rule>|<summary>|<severity 0-10>|<extension>}. In the
  * header a backslash and a pipe are escaped ({@code \\}, {@code \|}) and line breaks become spaces;
  * in extension values a backslash, an equals sign and line breaks are escaped ({@code \\},
- * {@code \=}, {@code \n}, {@code \r}); keys are fixed. The extension's {@code msg} comes last, so a
- * message cut to a size limit loses the end of the summary, never a field.
+ * {@code \=}, {@code \n}, {@code \r}); keys are fixed. The summary is the Name and, last, the
+ * extension's {@code msg}: a record made to fit a size limit has its summary cut, never a field.
  */
 public final class CefFormat {
     public static final String VENDOR = "connwatch";
@@ -28,13 +28,24 @@ public final class CefFormat {
 
     /** The CEF record of one alert of a notification, sent by {@code productVersion}. */
     public static String format(Notification n, NotifiedAlert na, String productVersion) {
+        return format(n, na, productVersion, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The CEF record with the summary (the Name header field and {@code msg}) cut to
+     * {@code summaryChars} characters, to fit a size limit without losing a field.
+     */
+    public static String format(Notification n, NotifiedAlert na, String productVersion, int summaryChars) {
         Alert a = na.alert();
+        String summary = cut(a.summary(), summaryChars);
         StringBuilder sb = new StringBuilder(512);
         sb.append("CEF:0|").append(header(VENDOR)).append('|').append(header(PRODUCT)).append('|').append(header(productVersion))
-            .append('|').append(header(a.rule())).append('|').append(header(cut(a.summary(), MAX_NAME))).append('|')
+            .append('|').append(header(a.rule())).append('|').append(header(cut(summary, MAX_NAME))).append('|')
             .append(AlertFacts.severity10(a.severity())).append('|');
         boolean first = true;
-        for (Map.Entry<String, String> e : extension(n, na).entrySet()) {
+        Map<String, String> extension = extension(n, na);
+        extension.put("msg", summary);
+        for (Map.Entry<String, String> e : extension.entrySet()) {
             sb.append(first ? "" : " ").append(e.getKey()).append('=').append(value(e.getValue()));
             first = false;
         }
@@ -98,7 +109,11 @@ public final class CefFormat {
     }
 
     private static String cut(String s, int max) {
-        return s.length() <= max ? s : s.substring(0, max);
+        if (s.length() <= max) {
+            return s;
+        }
+        int end = max > 0 && Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max;
+        return s.substring(0, end);
     }
 
     /** A header field: backslash and pipe escaped, line breaks as spaces. */

@@ -33,8 +33,9 @@ import javax.net.ssl.SSLSocket;
  * ({@link CefFormat}): {@code <PRI>1 <time> <hostname> connwatch - <firing|resolved> - CEF:0|...}.
  * The priority is the configured facility and a severity from the alert's (critical 2, high 3,
  * medium 4, low 5, info and resolved alerts 6); the time is the notification's, to the
- * millisecond in UTC. A message longer than {@code max-message-size} bytes is cut (the CEF
- * extension ends with {@code msg}, so the summary's end goes first).
+ * millisecond in UTC. A message longer than {@code max-message-size} bytes has its summary cut
+ * (in the CEF Name and {@code msg}) until it fits; only when the fields alone are too long is
+ * the message itself cut at the limit.
  *
  * <p>Over TLS (RFC 5425, the default) and TCP each delivery opens a connection, writes its
  * messages with octet-counting framing ({@code <length> <message>}, RFC 6587) and closes it; the
@@ -89,12 +90,34 @@ public final class SyslogNotifier implements Notifier {
     public List<String> messages(Notification n) {
         List<String> out = new ArrayList<>(n.alerts().size());
         for (NotifiedAlert na : n.alerts()) {
-            int pri = config.facility() * 8 + severity(na);
-            String m = "<" + pri + ">1 " + TIME.format(n.at()) + " " + config.hostname() + " " + config.appName() + " - "
-                + na.status().label() + " - " + CefFormat.format(n, na, productVersion);
+            String head = "<" + (config.facility() * 8 + severity(na)) + ">1 " + TIME.format(n.at()) + " " + config.hostname() + " "
+                + config.appName() + " - " + na.status().label() + " - ";
+            String m = head + CefFormat.format(n, na, productVersion);
+            if (bytes(m) > config.maxMessageSize()) {
+                m = shortened(head, n, na);
+            }
             out.add(fit(m, config.maxMessageSize()));
         }
         return out;
+    }
+
+    /** The message with the longest summary that fits {@code max-message-size} (found by halving), or with none. */
+    private String shortened(String head, Notification n, NotifiedAlert na) {
+        int lo = 0;
+        int hi = na.alert().summary().length();
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (bytes(head + CefFormat.format(n, na, productVersion, mid)) <= config.maxMessageSize()) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return head + CefFormat.format(n, na, productVersion, lo);
+    }
+
+    private static int bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
     }
 
     /** The syslog severity of an alert: critical 2, high 3 (error), medium 4 (warning), low 5 (notice), else 6 (informational). */
