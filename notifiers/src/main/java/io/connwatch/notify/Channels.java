@@ -1,9 +1,9 @@
 package io.connwatch.notify;
 
 import io.connwatch.config.Settings;
-import io.connwatch.notify.email.EmailConfig;
 import io.connwatch.notify.elastic.ElasticConfig;
 import io.connwatch.notify.elastic.ElasticNotifier;
+import io.connwatch.notify.email.EmailConfig;
 import io.connwatch.notify.email.EmailNotifier;
 import io.connwatch.notify.kafka.KafkaNotifier;
 import io.connwatch.notify.kafka.KafkaNotifierConfig;
@@ -52,12 +52,12 @@ public final class Channels {
     private static final Map<String, Channel<?>> TYPES = register(
         new Channel<>(EmailConfig.TYPE, EmailConfig.class, EmailConfig::read, EmailNotifier::new),
         new Channel<>(WebhookConfig.TYPE, WebhookConfig.class, WebhookConfig::read, (c, t) -> new WebhookNotifier(c, Clock.systemUTC())),
-        new Channel<>(SlackConfig.TYPE, SlackConfig.class, SlackConfig::read, SlackNotifier::new),
-        new Channel<>(KafkaNotifierConfig.TYPE, KafkaNotifierConfig.class, KafkaNotifierConfig::read, (c, t) -> new KafkaNotifier(c)),
         new Channel<>(SplunkConfig.TYPE, SplunkConfig.class, SplunkConfig::read, (c, t) -> new SplunkNotifier(c)),
         new Channel<>(ElasticConfig.TYPE, ElasticConfig.class, ElasticConfig::read, (c, t) -> new ElasticNotifier(c)),
-        new Channel<>(SyslogConfig.TYPE, SyslogConfig.class, SyslogConfig::read, (c, t) -> new SyslogNotifier(c, SyslogNotifier.productVersion())),
-        new Channel<>(SentinelConfig.TYPE, SentinelConfig.class, SentinelConfig::read, (c, t) -> new SentinelNotifier(c, Clock.systemUTC())));
+        new Channel<>(SyslogConfig.TYPE, SyslogConfig.class, SyslogConfig::read, (c, t) -> new SyslogNotifier(c)),
+        new Channel<>(SentinelConfig.TYPE, SentinelConfig.class, SentinelConfig::read, (c, t) -> new SentinelNotifier(c, Clock.systemUTC())),
+        new Channel<>(SlackConfig.TYPE, SlackConfig.class, SlackConfig::read, SlackNotifier::new),
+        new Channel<>(KafkaNotifierConfig.TYPE, KafkaNotifierConfig.class, KafkaNotifierConfig::read, (c, t) -> new KafkaNotifier(c)));
 
     private Channels() {
     }

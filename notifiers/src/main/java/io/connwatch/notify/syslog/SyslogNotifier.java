@@ -54,6 +54,11 @@ public final class SyslogNotifier implements Notifier {
     private final String productVersion;
     private final SSLContext tls;
 
+    /** A notifier whose CEF headers name connwatch's version ({@link #productVersion()}). */
+    public SyslogNotifier(SyslogConfig config) throws GeneralSecurityException, IOException {
+        this(config, productVersion());
+    }
+
     /**
      * @param productVersion the version CEF headers name (connwatch's)
      */
