@@ -55,7 +55,7 @@ public final class Channels {
         new Channel<>(SplunkConfig.TYPE, SplunkConfig.class, SplunkConfig::read, (c, t) -> new SplunkNotifier(c)),
         new Channel<>(ElasticConfig.TYPE, ElasticConfig.class, ElasticConfig::read, (c, t) -> new ElasticNotifier(c)),
         new Channel<>(SyslogConfig.TYPE, SyslogConfig.class, SyslogConfig::read, (c, t) -> new SyslogNotifier(c)),
-        new Channel<>(SentinelConfig.TYPE, SentinelConfig.class, SentinelConfig::read, (c, t) -> new SentinelNotifier(c, Clock.systemUTC())),
+        new Channel<>(SentinelConfig.TYPE, SentinelConfig.class, SentinelConfig::read, (c, t) -> new SentinelNotifier(c)),
         new Channel<>(SlackConfig.TYPE, SlackConfig.class, SlackConfig::read, SlackNotifier::new),
         new Channel<>(KafkaNotifierConfig.TYPE, KafkaNotifierConfig.class, KafkaNotifierConfig::read, (c, t) -> new KafkaNotifier(c)));
 

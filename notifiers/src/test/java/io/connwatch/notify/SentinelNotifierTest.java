@@ -161,7 +161,7 @@ class SentinelNotifierTest {
         assertNull(EmailNotifierTest.email("{name: s, type: sentinel, endpoint: 'ftp://x', dcr-immutable-id: '/subscriptions/1/dcr', "
             + "stream: ConnwatchAlerts_CL, tenant-id: t, client-id: c}", problems));
         assertEquals(List.of(
-            "notify.receivers[mail].endpoint: must be an https URL",
+            "notify.receivers[mail].endpoint: must be an http or https URL",
             "notify.receivers[mail].dcr-immutable-id: expected dcr- and 32 hex digits (the rule's immutableId, not its resource id)",
             "notify.receivers[mail].stream: expected Custom-<Table>_CL (or a Microsoft- stream)",
             "notify.receivers[mail].client-secret: missing (or client-secret-file)"), problems);

@@ -60,7 +60,8 @@ class SyslogNotifierTest {
 
     static Notifier syslog(String yamlFields) throws Exception {
         List<String> problems = new ArrayList<>();
-        Notifier n = EmailNotifierTest.email("{name: siem, type: syslog, hostname: connwatch-01.contoso.com, " + yamlFields + "}", problems);
+        Notifier n = EmailNotifierTest.email("{name: siem, type: syslog, hostname: connwatch-01.contoso.com, " + yamlFields + "}",
+            problems);
         assertEquals(List.of(), problems);
         return n;
     }

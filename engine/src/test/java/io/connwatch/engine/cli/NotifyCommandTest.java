@@ -136,7 +136,8 @@ class NotifyCommandTest {
         String dcr = "dcr-0123456789abcdef0123456789abcdef";
         SelfSignedCert cert = SelfSignedCert.make(tmp, "collector", "ip:127.0.0.1");
         try (SplunkHecStandIn hec = new SplunkHecStandIn(token, 1 << 20, true);
-             ElasticBulkStandIn es = new ElasticBulkStandIn(ElasticBulkStandIn.apiKey("id", "key"), 1 << 20, Set.of("logs-connwatch-default"));
+             ElasticBulkStandIn es = new ElasticBulkStandIn(ElasticBulkStandIn.apiKey("id", "key"), 1 << 20,
+                 Set.of("logs-connwatch-default"));
              SyslogStandIn syslog = SyslogStandIn.tls(cert);
              SentinelStandIn azure = new SentinelStandIn("contoso.onmicrosoft.com", "app", secret, dcr, "Custom-ConnwatchAlerts_CL")) {
             Files.writeString(config, """
@@ -151,8 +152,8 @@ class NotifyCommandTest {
                        stream: Custom-ConnwatchAlerts_CL, tenant-id: contoso.onmicrosoft.com, client-id: app, client-secret: %s}
                     - {name: wrong, type: splunk, url: "%s", token: not-the-token}
                 """.formatted(Path.of("..", "rules").toAbsolutePath(), tmp.resolve("outbox"), hec.uri(""), token, es.uri(""),
-                ElasticBulkStandIn.apiKey("id", "key").substring("ApiKey ".length()), syslog.port(), cert.pem(), azure.uri(""), azure.uri(""),
-                dcr, secret, hec.uri("")));
+                ElasticBulkStandIn.apiKey("id", "key").substring("ApiKey ".length()), syslog.port(), cert.pem(), azure.uri(""),
+                azure.uri(""), dcr, secret, hec.uri("")));
             for (String receiver : List.of("splunk", "elastic", "syslog", "sentinel")) {
                 CliTest.Result r = run("notify", "test", "--config", config.toString(), "--receiver", receiver);
                 assertEquals(0, r.exit(), receiver + ": " + r.err());
@@ -210,7 +211,8 @@ class NotifyCommandTest {
             """);
         CliTest.Result r = run("validate-rules", "--config", config.toString());
         assertEquals(1, r.exit());
-        assertTrue(r.err().contains("notify.receivers[hook].type: unknown 'pager' (expected one of elasticsearch, email, kafka, sentinel, slack, splunk, syslog, webhook)"), r.err());
+        assertTrue(r.err().contains("notify.receivers[hook].type: unknown 'pager' (expected one of elasticsearch, email, kafka, sentinel, "
+            + "slack, splunk, syslog, webhook)"), r.err());
         assertTrue(r.err().contains("notify.receivers[chat].url: missing (or url-file)"), r.err());
         assertTrue(r.err().contains("notify.routes[0].match.min-severity: unknown severity 'urgent'"), r.err());
         assertTrue(r.err().contains("notify.routes[0].receivers: no receiver named 'nowhere'"), r.err());

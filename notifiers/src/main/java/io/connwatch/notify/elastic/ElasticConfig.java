@@ -51,7 +51,7 @@ public record ElasticConfig(String name, URI url, String index, boolean dataStre
         s.only(KEYS);
         URI url = HttpSupport.url(s);
         String index = s.required("index");
-        if (index != null && !index.matches("[a-z0-9][a-z0-9._+-]*") ) {
+        if (index != null && !index.matches("[a-z0-9][a-z0-9._+-]*")) {
             s.problem("index", "not an index or data stream name (lower case, no spaces or \\ / * ? \" < > | , #)");
         }
         String caFile = s.string("ca-file", null);

@@ -84,7 +84,7 @@ public record SentinelConfig(String name, URI endpoint, String dcrImmutableId, S
         } catch (IllegalArgumentException e) {
             // reported below
         }
-        s.problem(key, "must be an https URL");
+        s.problem(key, "must be an http or https URL");
         return null;
     }
 

@@ -53,6 +53,12 @@ public final class SentinelNotifier implements Notifier {
     private final EntraTokens tokens;
     private final BatchProgress progress = new BatchProgress();
 
+    /** A notifier whose tokens expire by the system clock. */
+    public SentinelNotifier(SentinelConfig config) throws GeneralSecurityException, IOException {
+        this(config, Clock.systemUTC());
+    }
+
+    /** A notifier whose tokens expire by {@code clock}. */
     public SentinelNotifier(SentinelConfig config, Clock clock) throws GeneralSecurityException, IOException {
         this.name = config.name();
         this.config = config;

@@ -70,7 +70,8 @@ public record SplunkConfig(String name, URI url, String token, String index, Str
         }
         String caFile = s.string("ca-file", null);
         SplunkConfig c = new SplunkConfig(name, url, token, s.string("index", null), s.string("source", DEFAULT_SOURCE),
-            s.string("sourcetype", DEFAULT_SOURCETYPE), s.integer("max-content-length", DEFAULT_MAX_CONTENT_LENGTH, 4096, Integer.MAX_VALUE),
+            s.string("sourcetype", DEFAULT_SOURCETYPE),
+            s.integer("max-content-length", DEFAULT_MAX_CONTENT_LENGTH, 4096, Integer.MAX_VALUE),
             s.bool("ack", false), channel == null ? UUID.randomUUID().toString() : channel, s.positiveDuration("ack-timeout",
             DEFAULT_ACK_TIMEOUT), s.positiveDuration("ack-poll-interval", DEFAULT_ACK_POLL_INTERVAL), s.positiveDuration("timeout",
             DEFAULT_TIMEOUT), new HttpSupport.Tls(caFile == null ? null : Path.of(caFile), null, null),

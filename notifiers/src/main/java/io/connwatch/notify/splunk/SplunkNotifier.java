@@ -174,11 +174,7 @@ public final class SplunkNotifier implements Notifier {
         }
         String text = answer == null ? "" : answer.path("text").asText("");
         String detail = (code >= 0 ? "code " + code : "") + (text.matches("[A-Za-z0-9 ,.'()-]{1,80}") ? (code >= 0 ? " " : "") + text : "");
-        return throwing(HttpSupport.failure(name, r, detail));
-    }
-
-    private static JsonNode throwing(DeliveryException e) throws DeliveryException {
-        throw e;
+        throw HttpSupport.failure(name, r, detail);
     }
 
     /** Polls the acknowledgement endpoint until the indexers confirm {@code ackId}, or {@code ack-timeout} passes. */

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * @param pem      the certificate, PEM
  */
 public record SelfSignedCert(Path keyStore, String password, Path pem) {
-    /** Makes one in {@code dir} named {@code name}, valid for the subject alternative names {@code san} ({@code ip:127.0.0.1,dns:localhost}). */
+    /** Makes one in {@code dir} named {@code name}, valid for the subject alternative names {@code san} ({@code ip:127.0.0.1,dns:x}). */
     public static SelfSignedCert make(Path dir, String name, String san) throws IOException, InterruptedException,
         GeneralSecurityException {
         Path store = dir.resolve(name + ".p12");

@@ -92,7 +92,8 @@ public final class SentinelStandIn extends StandInHttp {
             return Answer.json(400, "{\"error\":\"unsupported_grant_type\"}");
         }
         if (!clientId.equals(form.get("client_id")) || !clientSecret.equals(form.get("client_secret"))) {
-            return Answer.json(401, "{\"error\":\"invalid_client\",\"error_description\":\"AADSTS7000215: Invalid client secret provided.\"}");
+            return Answer.json(401, "{\"error\":\"invalid_client\","
+                + "\"error_description\":\"AADSTS7000215: Invalid client secret provided.\"}");
         }
         if (!SCOPE.equals(form.get("scope"))) {
             return Answer.json(400, "{\"error\":\"invalid_scope\"}");
