@@ -1,6 +1,8 @@
 package io.connwatch.notify;
 
 import io.connwatch.config.Settings;
+import io.connwatch.notify.elastic.ElasticConfig;
+import io.connwatch.notify.elastic.ElasticNotifier;
 import io.connwatch.notify.email.EmailConfig;
 import io.connwatch.notify.email.EmailNotifier;
 import io.connwatch.notify.kafka.KafkaNotifier;
@@ -9,8 +11,14 @@ import io.connwatch.notify.opsgenie.OpsgenieConfig;
 import io.connwatch.notify.opsgenie.OpsgenieNotifier;
 import io.connwatch.notify.pagerduty.PagerDutyConfig;
 import io.connwatch.notify.pagerduty.PagerDutyNotifier;
+import io.connwatch.notify.sentinel.SentinelConfig;
+import io.connwatch.notify.sentinel.SentinelNotifier;
 import io.connwatch.notify.slack.SlackConfig;
 import io.connwatch.notify.slack.SlackNotifier;
+import io.connwatch.notify.splunk.SplunkConfig;
+import io.connwatch.notify.splunk.SplunkNotifier;
+import io.connwatch.notify.syslog.SyslogConfig;
+import io.connwatch.notify.syslog.SyslogNotifier;
 import io.connwatch.notify.teams.TeamsConfig;
 import io.connwatch.notify.teams.TeamsNotifier;
 import io.connwatch.notify.webhook.WebhookConfig;
@@ -50,6 +58,10 @@ public final class Channels {
     private static final Map<String, Channel<?>> TYPES = register(
         new Channel<>(EmailConfig.TYPE, EmailConfig.class, EmailConfig::read, EmailNotifier::new),
         new Channel<>(WebhookConfig.TYPE, WebhookConfig.class, WebhookConfig::read, (c, t) -> new WebhookNotifier(c, Clock.systemUTC())),
+        new Channel<>(SplunkConfig.TYPE, SplunkConfig.class, SplunkConfig::read, (c, t) -> new SplunkNotifier(c)),
+        new Channel<>(ElasticConfig.TYPE, ElasticConfig.class, ElasticConfig::read, (c, t) -> new ElasticNotifier(c)),
+        new Channel<>(SyslogConfig.TYPE, SyslogConfig.class, SyslogConfig::read, (c, t) -> new SyslogNotifier(c)),
+        new Channel<>(SentinelConfig.TYPE, SentinelConfig.class, SentinelConfig::read, (c, t) -> new SentinelNotifier(c)),
         new Channel<>(SlackConfig.TYPE, SlackConfig.class, SlackConfig::read, SlackNotifier::new),
         new Channel<>(KafkaNotifierConfig.TYPE, KafkaNotifierConfig.class, KafkaNotifierConfig::read, (c, t) -> new KafkaNotifier(c)),
         new Channel<>(TeamsConfig.TYPE, TeamsConfig.class, TeamsConfig::read, (c, t) -> new TeamsNotifier(c)),

@@ -10,6 +10,11 @@ import io.connwatch.alert.Severity;
 import io.connwatch.engine.config.ConnwatchConfig;
 import io.connwatch.notify.Outbox;
 import io.connwatch.notify.OutboxEntry;
+import io.connwatch.notify.standin.ElasticBulkStandIn;
+import io.connwatch.notify.standin.SelfSignedCert;
+import io.connwatch.notify.standin.SentinelStandIn;
+import io.connwatch.notify.standin.SplunkHecStandIn;
+import io.connwatch.notify.standin.SyslogStandIn;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -124,6 +130,53 @@ class NotifyCommandTest {
     }
 
     @Test
+    void testWorksForEachSiemReceiverAgainstItsStandIn() throws Exception {
+        String token = "hec-token-never-shown";
+        String secret = "entra-secret-never-shown";
+        String dcr = "dcr-0123456789abcdef0123456789abcdef";
+        SelfSignedCert cert = SelfSignedCert.make(tmp, "collector", "ip:127.0.0.1");
+        try (SplunkHecStandIn hec = new SplunkHecStandIn(token, 1 << 20, true);
+             ElasticBulkStandIn es = new ElasticBulkStandIn(ElasticBulkStandIn.apiKey("id", "key"), 1 << 20,
+                 Set.of("logs-connwatch-default"));
+             SyslogStandIn syslog = SyslogStandIn.tls(cert);
+             SentinelStandIn azure = new SentinelStandIn("contoso.onmicrosoft.com", "app", secret, dcr, "Custom-ConnwatchAlerts_CL")) {
+            Files.writeString(config, """
+                rules: {directory: %s}
+                notify:
+                  outbox: %s
+                  receivers:
+                    - {name: splunk, type: splunk, url: "%s", token: %s, ack: true, ack-poll-interval: 10ms}
+                    - {name: elastic, type: elasticsearch, url: "%s", index: logs-connwatch-default, data-stream: true, api-key: "%s"}
+                    - {name: syslog, type: syslog, host: 127.0.0.1, port: %d, ca-file: "%s"}
+                    - {name: sentinel, type: sentinel, endpoint: "%s", authority-host: "%s", dcr-immutable-id: %s,
+                       stream: Custom-ConnwatchAlerts_CL, tenant-id: contoso.onmicrosoft.com, client-id: app, client-secret: %s}
+                    - {name: wrong, type: splunk, url: "%s", token: not-the-token}
+                """.formatted(Path.of("..", "rules").toAbsolutePath(), tmp.resolve("outbox"), hec.uri(""), token, es.uri(""),
+                ElasticBulkStandIn.apiKey("id", "key").substring("ApiKey ".length()), syslog.port(), cert.pem(), azure.uri(""),
+                azure.uri(""), dcr, secret, hec.uri("")));
+            for (String receiver : List.of("splunk", "elastic", "syslog", "sentinel")) {
+                CliTest.Result r = run("notify", "test", "--config", config.toString(), "--receiver", receiver);
+                assertEquals(0, r.exit(), receiver + ": " + r.err());
+                assertEquals(receiver + ": delivered a sample alert", r.out().strip());
+            }
+            assertEquals("0000test0000", hec.events().get(0).get("event").get("fingerprint").asText());
+            assertTrue(hec.calls("/services/collector/ack").size() >= 1, "acknowledged by the indexers");
+            assertEquals(1, es.documents("logs-connwatch-default").size());
+            assertTrue(syslog.messages().get(0).contains("CEF:0|connwatch|connwatch|"), syslog.messages().toString());
+            assertTrue(azure.rows().get(0).get("Summary").asText().startsWith("TEST from connwatch notify test"));
+
+            CliTest.Result wrong = run("notify", "test", "--config", config.toString(), "--receiver", "wrong");
+            assertEquals(1, wrong.exit());
+            assertEquals("failed (permanent): wrong: HTTP 403 code 4 Invalid token", wrong.err().strip());
+            CliTest.Result preview = run("notify", "preview", "--config", config.toString(), "--receiver", "sentinel");
+            assertTrue(preview.out().startsWith("[{\"TimeGenerated\":"), preview.out());
+            for (CliTest.Result r : List.of(wrong, preview)) {
+                assertFalse((r.out() + r.err()).contains(token) || (r.out() + r.err()).contains(secret));
+            }
+        }
+    }
+
+    @Test
     void deadLettersAreListedAndReplayed() throws Exception {
         ConnwatchConfig c = ConnwatchConfig.load(config, Map.of());
         try (Outbox o = new Outbox(c.notifications().outbox())) {
@@ -158,8 +211,8 @@ class NotifyCommandTest {
             """);
         CliTest.Result r = run("validate-rules", "--config", config.toString());
         assertEquals(1, r.exit());
-        assertTrue(r.err().contains("notify.receivers[hook].type: unknown 'pager' (expected one of email, kafka, opsgenie, pagerduty, slack, teams, webhook)"),
-            r.err());
+        assertTrue(r.err().contains("notify.receivers[hook].type: unknown 'pager' (expected one of elasticsearch, email, kafka, opsgenie, "
+            + "pagerduty, sentinel, slack, splunk, syslog, teams, webhook)"), r.err());
         assertTrue(r.err().contains("notify.receivers[chat].url: missing (or url-file)"), r.err());
         assertTrue(r.err().contains("notify.routes[0].match.min-severity: unknown severity 'urgent'"), r.err());
         assertTrue(r.err().contains("notify.routes[0].receivers: no receiver named 'nowhere'"), r.err());

@@ -29,6 +29,7 @@ class ConfigurationReferenceTest {
             Files.createDirectories(home.resolve(f).getParent());
             Files.writeString(home.resolve(f), "-----BEGIN TEST-----\n-----END TEST-----\n");
         }
+        Files.copy(Path.of("src/test/resources/config-reference/ca.pem"), home.resolve("tls/ca.pem"));
         Files.createDirectories(home.resolve("config/templates"));
         String text = Files.readString(Path.of("src/test/resources/config-reference/full.yaml"), StandardCharsets.UTF_8);
         return ConnwatchConfig.settingsRead("home: " + home + "\n" + text, home);
