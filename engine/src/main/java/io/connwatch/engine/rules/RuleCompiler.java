@@ -172,6 +172,7 @@ public final class RuleCompiler {
         base.newKieSessionModel("connwatch-session").setDefault(true);
         kfs.writeKModuleXML(module.toXML());
         kfs.write(DECLARATIONS, declarations(retention));
+        RuleParameters params = ParameterInlining.parametersOrNull(rulesDir);
         Map<String, Path> byResource = new HashMap<>();
         java.util.Set<String> declared = new java.util.HashSet<>();
         for (Map.Entry<Path, DrlText> e : texts.entrySet()) {
@@ -187,7 +188,7 @@ public final class RuleCompiler {
             String relative = folder + rulesDir.relativize(file).toString().replace('\\', '/');
             byResource.put(relative, file);
             byResource.put(RESOURCE_ROOT + relative, file);
-            kfs.write(RESOURCE_ROOT + relative, text);
+            kfs.write(RESOURCE_ROOT + relative, params == null ? text : ParameterInlining.apply(text, params));
         }
         KieBuilder builder;
         try {

@@ -35,6 +35,7 @@ import io.connwatch.engine.ingest.kafka.KafkaIngest;
 import io.connwatch.engine.rules.RuleCompilationException;
 import io.connwatch.engine.rules.RecordTap;
 import io.connwatch.engine.rules.RuleEngine;
+import io.connwatch.engine.rules.RuleSet;
 import io.connwatch.engine.rules.RulesWatcher;
 import io.connwatch.engine.workbook.WorkbookRoutes;
 import io.connwatch.engine.workbook.WorkbookStore;
@@ -95,6 +96,8 @@ public final class ConnwatchService implements AutoCloseable {
     private boolean closed;
 
     private ConnwatchService(ConnwatchConfig config, PrintWriter console) throws RuleCompilationException, IOException {
+        // The rules compile (seconds, one core) while the outputs, feeds and lifecycle start on the other.
+        RulesInBackground rules = RulesInBackground.start(config);
         try {
             file = openJsonl(config);
             delivery = startDelivery(config);
@@ -111,7 +114,7 @@ public final class ConnwatchService implements AutoCloseable {
             lifecycleSink = new LifecycleSink(lifecycle, lifecycleClock, true);
             lifecycleLog = startLifecycleLog(config);
             workbooks = config.console().enabled() ? new WorkbookStore(config.console().store(), this::fleetNewest) : null;
-            engine = startEngine(config, sinks(config, console));
+            engine = startEngine(rules.get(), config, sinks(config, console));
             engineRef.set(engine);
             engine.usePortMemory(new StoredPortBaselines(lifecycleStore));
             refreshFeeds();
@@ -200,8 +203,8 @@ public final class ConnwatchService implements AutoCloseable {
         return log;
     }
 
-    private RuleEngine startEngine(ConnwatchConfig config, AlertSink outputs) throws RuleCompilationException {
-        return cleanup.add("the rule engine", EngineAssembly.engine(config, outputs, intel::snapshot,
+    private RuleEngine startEngine(RuleSet rules, ConnwatchConfig config, AlertSink outputs) {
+        return cleanup.add("the rule engine", EngineAssembly.engine(rules, config, outputs, intel::snapshot,
             workbooks == null ? RecordTap.NONE : workbooks));
     }
 

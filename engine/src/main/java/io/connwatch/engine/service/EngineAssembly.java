@@ -32,7 +32,16 @@ public final class EngineAssembly {
     /** The same, with a tap that sees every batch the partitions take in (the web console's store). */
     public static RuleEngine engine(ConnwatchConfig config, AlertSink sink, Supplier<ThreatSnapshot> intel, RecordTap tap)
             throws RuleCompilationException {
-        RuleSet set = RuleSet.load(config.rules().directory(), config.rules().retention());
+        return engine(rules(config), config, sink, intel, tap);
+    }
+
+    /** Loads and checks the configured rules directory. */
+    public static RuleSet rules(ConnwatchConfig config) throws RuleCompilationException {
+        return RuleSet.load(config.rules().directory(), config.rules().retention());
+    }
+
+    /** Starts the partitions on rules already loaded by {@link #rules}. */
+    public static RuleEngine engine(RuleSet set, ConnwatchConfig config, AlertSink sink, Supplier<ThreatSnapshot> intel, RecordTap tap) {
         return new RuleEngine(set, sink, config.rules().engineSettings(config.threatIntel()), Clock.systemUTC(), intel, tap);
     }
 
