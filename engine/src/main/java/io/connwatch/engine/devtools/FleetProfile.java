@@ -253,9 +253,6 @@ public enum FleetProfile {
                 }
             }
             row.put("Type", "VMConnection");
-            if (wide) {
-                row.put("_ResourceId", resourceId(h));
-            }
             return row;
         }
 
@@ -279,13 +276,7 @@ public enum FleetProfile {
             row.put("ResponseTimeMin", 1L);
             row.put("ResponseTimeSum", established * 2 * (3 + r.nextInt(10)));
             row.put("Type", "VMBoundPort");
-            row.put("_ResourceId", resourceId(h));
             return row;
-        }
-
-        private static String resourceId(Host h) {
-            return "/subscriptions/6c7e2f1a-0b9d-4e3c-8a5f-2d1e0c9b8a7f/resourcegroups/rg-fleet-" + h.index % 4
-                + "/providers/microsoft.compute/virtualmachines/" + h.computer.substring(0, h.computer.indexOf('.'));
         }
     }
 }

@@ -109,6 +109,11 @@ public final class NaiveDrools {
 
     /** Runs the input through a fresh session: parse, advance the clock to the newest event time, insert, fire. */
     public Counts run(BenchInput input) throws IOException {
+        return run(input, c -> { });
+    }
+
+    /** The same, telling {@code whileHeld} the counts after the last row while the session still holds its windows. */
+    public Counts run(BenchInput input, java.util.function.Consumer<Counts> whileHeld) throws IOException {
         KieSessionConfiguration conf = KieServices.get().newKieSessionConfiguration();
         conf.setOption(ClockTypeOption.PSEUDO);
         KieSession session = base.newKieSession(conf, null);
@@ -131,6 +136,7 @@ public final class NaiveDrools {
                 session.fireAllRules();
             });
             counts.factsAtEnd = session.getFactCount();
+            whileHeld.accept(counts);
             return counts;
         } finally {
             session.dispose();
