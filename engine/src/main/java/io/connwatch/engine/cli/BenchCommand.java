@@ -1,9 +1,6 @@
 package io.connwatch.engine.cli;
 
-import io.connwatch.engine.service.EngineAssembly;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.connwatch.alert.Alert;
-import io.connwatch.engine.alert.sink.AlertSink;
 import io.connwatch.engine.config.ConnwatchConfig;
 import io.connwatch.engine.facts.MachineRecord;
 import io.connwatch.engine.facts.RecordDecoder;
@@ -15,10 +12,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
-import io.connwatch.engine.rules.RecordTap;
-import io.connwatch.engine.rules.RuleEngine;
 import io.connwatch.engine.workbook.WorkbookStore;
-import io.connwatch.feeds.ThreatIntel;
 import io.connwatch.feeds.IndexBenchmark;
 import io.connwatch.feeds.IpIndex;
 import io.connwatch.feeds.ThreatSnapshot;
@@ -30,9 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.LongAdder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -160,15 +152,15 @@ final class BenchCommand implements Callable<Integer> {
         if (startup) {
             return new StartupBench(this, spec.commandLine().getOut(), spec.commandLine().getErr()).run();
         }
-        if (memory) {
-            return new MemoryBench(this, config.load(), spec.commandLine().getOut(), spec.commandLine().getErr()).run();
-        }
         if (latency) {
             return new LatencyBench(this, spec.commandLine().getOut(), spec.commandLine().getErr()).run();
         }
         ConnwatchConfig c = config.load();
         if (partitions != null) {
             c = c.withRules(c.rules().withPartitions(partitions));
+        }
+        if (memory) {
+            return new MemoryBench(this, c, spec.commandLine().getOut(), spec.commandLine().getErr()).run();
         }
         if (indicators != null) {
             ThreatSnapshot snapshot = new ThreatSnapshot(IpIndex.build(IndexBenchmark.indicators(indicators, 42)), IpIndex.empty(), 1,
@@ -200,7 +192,6 @@ final class BenchCommand implements Callable<Integer> {
             int warmChunks = warmup / batch;
             BenchInput warm = warmChunks == 0 ? null : BenchInput.inMemory(all.subList(0, warmChunks));
             BenchInput input = BenchInput.inMemory(all.subList(warmChunks, all.size()));
-            all = null;
             new ProfileBench(this, c, out, err).run(warm, input, profile + " profile, " + machines() + " machines");
             return 0;
         }
@@ -211,12 +202,12 @@ final class BenchCommand implements Callable<Integer> {
         long baseHeap = usedHeap();
         System.err.printf(Locale.ROOT, "%,d chunks of %d JSON lines in memory (%,d MiB of heap after GC)%n", chunks.size(), batch,
             baseHeap >> 20);
-        run(c, chunks.subList(0, warmChunks), "warm-up");
+        decode(chunks.subList(0, warmChunks), "warm-up");
         double best = 0;
         for (int i = 1; i <= rounds; i++) {
             System.gc();
             resetPeaks();
-            double rate = run(c, chunks.subList(warmChunks, chunks.size()), "round " + i);
+            double rate = decode(chunks.subList(warmChunks, chunks.size()), "round " + i);
             best = Math.max(best, rate);
         }
         System.out.printf(Locale.ROOT, "bench: best %,.0f records/s over %,d records (%d partitions, %d cores); "
@@ -224,10 +215,6 @@ final class BenchCommand implements Callable<Integer> {
             best, (long) (chunks.size() - warmChunks) * batch, c.rules().engineSettings().partitions(),
             Runtime.getRuntime().availableProcessors(), peakHeap() >> 20, baseHeap >> 20);
         return 0;
-    }
-
-    private double run(ConnwatchConfig c, List<String> chunks, String label) throws Exception {
-        return decode(chunks, label);
     }
 
     /**

@@ -206,7 +206,7 @@ public enum FleetProfile {
             row.put("DestinationPort", port);
             row.put("Protocol", "tcp");
             row.put("Direction", outbound ? "outbound" : "inbound");
-            row.put("ConnectionId", String.format(Locale.ROOT, "%s-%08x-%04x", h.processIds[p], remote.hashCode(), port));
+            row.put("ConnectionId", String.format(Locale.ROOT, "%08x-%04x", remote.hashCode() ^ h.index, port));
             row.put("LinksEstablished", established);
             row.put("LinksTerminated", established);
             row.put("LinksFailed", failed);
@@ -231,7 +231,7 @@ public enum FleetProfile {
                 String dns = internal ? "svc-" + Math.floorMod(remote.hashCode(), 997) + ".internal.contoso.com"
                     : "edge-" + Math.floorMod(remote.hashCode(), 9973) + ".cdn.example.net";
                 row.put("RemoteDnsCanonicalNames", "[\"" + dns + "\"]");
-                row.put("RemoteDnsQuestions", "[\"" + dns + "\",\"www." + dns + "\"]");
+                row.put("RemoteDnsQuestions", "[\"" + dns + "\"]");
             }
             if (c2 != null) {
                 row.put("MaliciousIp", c2[0]);
