@@ -126,6 +126,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "30", description = "With --latency: seconds of load (default: ${DEFAULT-VALUE}).")
     int seconds;
 
+    @Option(names = "--post-records", defaultValue = "256", description = "With --latency: records per POST (default: ${DEFAULT-VALUE}).")
+    int postRecords;
+
     Supplier<ThreatSnapshot> syntheticIntel;
 
     FleetProfile profile() {
@@ -292,6 +295,11 @@ final class BenchCommand implements Callable<Integer> {
 
     /** The profile's generated records as chunks of {@code --batch} JSON lines ({@code total} records in all). */
     List<String> generate(int total) {
+        return generate(total, batch);
+    }
+
+    /** The same in chunks of {@code linesPerChunk} lines. */
+    List<String> generate(int total, int linesPerChunk) {
         ObjectMapper json = new ObjectMapper();
         FleetProfile p = profile();
         if (p == FleetProfile.REPLAY) {
@@ -314,7 +322,7 @@ final class BenchCommand implements Callable<Integer> {
                     throw new IllegalStateException(e);
                 }
                 produced[0]++;
-                if (++inChunk[0] == batch) {
+                if (++inChunk[0] == linesPerChunk) {
                     chunks.add(sb.toString());
                     sb.setLength(0);
                     inChunk[0] = 0;

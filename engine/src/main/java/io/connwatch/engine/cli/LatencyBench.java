@@ -29,7 +29,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * {@code connwatch bench --latency}: the service in this JVM over HTTP, first posted to as fast as
- * two clients can to find its sustainable rate, then offered a fraction of that rate with, every
+ * two clients can to find its sustainable rate (after a warm-up), then offered a fraction of that rate with, every
  * 100 ms, one record in a POST that by itself makes an alert (a connection to a C2 server Azure
  * flagged, from a machine seen nowhere else); reports the p50 / p99 / max from sending that POST
  * to the alert's {@code detectedAt}, which the rule stamps on the wall clock as it raises the
@@ -60,7 +60,7 @@ final class LatencyBench {
         err.printf(Locale.ROOT, "generating %,d records for %,d machines (%s profile)...%n", options.records, options.machines(),
             options.profile);
         err.flush();
-        List<String> chunks = options.generate(options.records);
+        List<String> chunks = options.generate(options.records, options.postRecords);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         Map<String, Long> sent = new ConcurrentHashMap<>();
         long rate;
@@ -68,17 +68,27 @@ final class LatencyBench {
         try (ConnwatchService service = ConnwatchService.start(config, new PrintWriter(Writer.nullWriter()))) {
             String token = Files.readString(config.http().security().adminTokenFile(), StandardCharsets.UTF_8).trim();
             URI ingest = URI.create("http://127.0.0.1:" + service.httpPort() + "/ingest");
-            // 1. The sustainable rate: two clients posting back to back for a third of the time (at most half the data).
+            // 1. The sustainable rate: two clients posting back to back for half the time (at most half the data), the first
+            // third of it to warm up, the rate taken over the rest.
             AtomicInteger next = new AtomicInteger();
             AtomicLong accepted = new AtomicLong();
-            long end = System.nanoTime() + options.seconds * 1_000_000_000L / 3;
+            long begin = System.nanoTime();
+            long warmEnd = begin + options.seconds * 1_000_000_000L / 6;
+            long end = begin + options.seconds * 1_000_000_000L / 2;
             int limit = chunks.size() / 2;
-            long start = System.nanoTime();
+            long[] warmAccepted = {-1};
+            long[] start = {0};
             List<Thread> clients = new ArrayList<>();
             for (int c = 0; c < 2; c++) {
                 Thread t = new Thread(() -> {
                     for (int i = next.getAndIncrement(); i < limit && System.nanoTime() < end; i = next.getAndIncrement()) {
-                        accepted.addAndGet(post(http, ingest, token, chunks.get(i)));
+                        long n = accepted.addAndGet(post(http, ingest, token, chunks.get(i)));
+                        synchronized (warmAccepted) {
+                            if (warmAccepted[0] < 0 && System.nanoTime() >= warmEnd) {
+                                warmAccepted[0] = n;
+                                start[0] = System.nanoTime();
+                            }
+                        }
                     }
                 }, "latency-client-" + c);
                 t.start();
@@ -88,11 +98,14 @@ final class LatencyBench {
                 t.join();
             }
             service.engine().drain().join();
-            double secs = (System.nanoTime() - start) / 1e9;
-            rate = Math.round(accepted.get() / secs);
+            if (warmAccepted[0] < 0) {
+                throw new IllegalStateException("the data ran out while warming up: give more --records");
+            }
+            double secs = (System.nanoTime() - start[0]) / 1e9;
+            rate = Math.round((accepted.get() - warmAccepted[0]) / secs);
             loadFrom = Math.min(next.get(), limit);
-            err.printf(Locale.ROOT, "sustainable: %,d records in %.1f s = %,d records/s (two clients back to back)%n", accepted.get(),
-                secs, rate);
+            err.printf(Locale.ROOT, "sustainable: %,d records in %.1f s after warming up = %,d records/s (two clients back to back, "
+                + "%,d records a POST)%n", accepted.get() - warmAccepted[0], secs, rate, options.postRecords);
             err.flush();
             // 2. The offered load, open loop: each chunk at its time, at most 16 POSTs outstanding.
             double offered = rate * options.load;
