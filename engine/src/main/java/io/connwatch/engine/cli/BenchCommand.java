@@ -1,18 +1,18 @@
 package io.connwatch.engine.cli;
 
-import io.connwatch.engine.service.EngineAssembly;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.connwatch.alert.Alert;
-import io.connwatch.engine.alert.sink.AlertSink;
 import io.connwatch.engine.config.ConnwatchConfig;
 import io.connwatch.engine.facts.MachineRecord;
 import io.connwatch.engine.facts.RecordDecoder;
 import io.connwatch.engine.facts.Rejection;
 import io.connwatch.engine.devtools.DataGenerator;
-import io.connwatch.engine.rules.RecordTap;
-import io.connwatch.engine.rules.RuleEngine;
+import io.connwatch.engine.devtools.FleetProfile;
+import io.connwatch.engine.devtools.bench.BenchInput;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 import io.connwatch.engine.workbook.WorkbookStore;
-import io.connwatch.feeds.ThreatIntel;
 import io.connwatch.feeds.IndexBenchmark;
 import io.connwatch.feeds.IpIndex;
 import io.connwatch.feeds.ThreatSnapshot;
@@ -24,26 +24,46 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.LongAdder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Measures end-to-end throughput: JSON text in memory, decoded, through the shipped rules, alerts
- * raised (and counted, not printed). Reports records per second and peak heap.
+ * Measures end-to-end throughput on a profile of fleet data beside two peer baselines run on the
+ * same input (a plain Jackson parse, a naive Drools pipeline), and, in its other modes, memory per
+ * machine, start-up times, the Kafka path and record-to-alert latency.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = {"Benchmark: generated JSON-lines text held in memory -> decode -> rules -> alerts.",
-        "Prints records/s for each timed round and the peak heap. Run with the JVM options you deploy with."})
+    description = {"Benchmark: a profile of fleet data (generated text held in memory, or a file read from disk) through",
+        "the one-thread Jackson parse ceiling, a naive Drools pipeline and connwatch (decode -> enrichment -> all rules",
+        "-> alerts), round after round, then a table of records/s, machine-minutes/s, heap and ratios.",
+        "Other modes: --memory, --startup, --latency, --kafka, --decode-only, --workbook-memory.",
+        "Run with the JVM options you deploy with."})
 final class BenchCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
-    @Option(names = "--machines", defaultValue = "500", description = "Machines in the generated fleet (default: ${DEFAULT-VALUE}).")
-    int machines;
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--profile", defaultValue = "dense", description = {"dense (the demo generator, 500 machines), sparse (5,000 "
+        + "machines, 1-4 rows per machine-minute, 24 processes and 120 remotes each), wide (every column, ~1 KB a row, 40 machines, "
+        + "shuffled within 3 minutes) or replay (the --file, read from disk in every timed pass) (default: ${DEFAULT-VALUE})."})
+    String profile;
+
+    @Option(names = "--file", paramLabel = "FILE", description = "The JSON-lines file (gzip or not) the replay profile reads.")
+    Path file;
+
+    @Option(names = "--pipelines", split = ",", defaultValue = "ceiling,naive,connwatch",
+        description = "Which pipelines to run, comma-separated: ceiling, naive, connwatch (default: ${DEFAULT-VALUE}).")
+    List<String> pipelineNames;
+
+    @Option(names = "--seed", defaultValue = "7", description = "Seed of the generated data (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--machines", description = "Machines in the generated fleet (default: the profile's: dense 500, sparse 5000, wide 40).")
+    Integer machines;
 
     @Option(names = "--records", defaultValue = "2000000", description = "Records per timed round (default: ${DEFAULT-VALUE}).")
     int records;
@@ -82,13 +102,68 @@ final class BenchCommand implements Callable<Integer> {
         + "(the generated records fed to the store alone, no rules), instead of throughput.")
     boolean workbookMemory;
 
+    @Option(names = "--memory", description = "Measure live heap instead: the engine tracking --machines machines (default "
+        + "10,000 here) enriching from --indicators (default 1,000,000 here), and bytes per tracked machine and per process key.")
+    boolean memory;
+
+    @Option(names = "--processes", defaultValue = "8", description = "With --memory: processes per machine (default: ${DEFAULT-VALUE}).")
+    int processes;
+
+    @Option(names = "--startup", description = "Measure start-up instead: rules compiled, service ready (/ready), validate-rules "
+        + "and test-rules, each in fresh JVMs, the median of --rounds runs.")
+    boolean startup;
+
+    @Option(names = "--startup-child", hidden = true, description = "Internal: compile the rules once, print the milliseconds.")
+    boolean startupChild;
+
+    @Option(names = "--latency", description = "Measure record-to-alert latency instead: the service over HTTP at --load of its "
+        + "sustainable rate, from the POST carrying an alert's evidence to the alert's enqueue.")
+    boolean latency;
+
+    @Option(names = "--load", defaultValue = "0.7", description = "With --latency: the fraction of the sustainable rate offered (default: ${DEFAULT-VALUE}).")
+    double load;
+
+    @Option(names = "--seconds", defaultValue = "30", description = "With --latency: seconds of load (default: ${DEFAULT-VALUE}).")
+    int seconds;
+
+    @Option(names = "--post-records", defaultValue = "256", description = "With --latency: records per POST (default: ${DEFAULT-VALUE}).")
+    int postRecords;
+
     Supplier<ThreatSnapshot> syntheticIntel;
+
+    FleetProfile profile() {
+        return FleetProfile.parse(profile);
+    }
+
+    int machines() {
+        return machines != null ? machines : Math.max(1, profile().defaultMachines());
+    }
+
+    List<ProfileBench.Pipeline> pipelines() {
+        List<ProfileBench.Pipeline> ps = new ArrayList<>();
+        for (String name : pipelineNames) {
+            ps.add(ProfileBench.Pipeline.valueOf(name.trim().toUpperCase(Locale.ROOT)));
+        }
+        return ps;
+    }
 
     @Override
     public Integer call() throws Exception {
+        if (startupChild) {
+            return StartupBench.compileOnce(config.load(), spec.commandLine().getOut());
+        }
+        if (startup) {
+            return new StartupBench(this, spec.commandLine().getOut(), spec.commandLine().getErr()).run();
+        }
+        if (latency) {
+            return new LatencyBench(this, spec.commandLine().getOut(), spec.commandLine().getErr()).run();
+        }
         ConnwatchConfig c = config.load();
         if (partitions != null) {
             c = c.withRules(c.rules().withPartitions(partitions));
+        }
+        if (memory) {
+            return new MemoryBench(this, c, spec.commandLine().getOut(), spec.commandLine().getErr()).run();
         }
         if (indicators != null) {
             ThreatSnapshot snapshot = new ThreatSnapshot(IpIndex.build(IndexBenchmark.indicators(indicators, 42)), IpIndex.empty(), 1,
@@ -102,19 +177,40 @@ final class BenchCommand implements Callable<Integer> {
         if (workbookMemory) {
             return workbookMemory(c);
         }
-        System.err.printf(Locale.ROOT, "generating %,d records for %d machines...%n", warmup + records, machines);
+        if (!decodeOnly) {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            if (profile() == FleetProfile.REPLAY) {
+                if (file == null) {
+                    err.println("the replay profile needs --file FILE");
+                    return 2;
+                }
+                BenchInput input = BenchInput.file(file);
+                new ProfileBench(this, c, out, err).run(warmup > 0 ? input : null, input, "replay " + file.getFileName());
+                return 0;
+            }
+            err.printf(Locale.ROOT, "generating %,d records for %,d machines (%s profile)...%n", warmup + records, machines(), profile);
+            err.flush();
+            List<String> all = generate(warmup + records);
+            int warmChunks = warmup / batch;
+            BenchInput warm = warmChunks == 0 ? null : BenchInput.inMemory(all.subList(0, warmChunks));
+            BenchInput input = BenchInput.inMemory(all.subList(warmChunks, all.size()));
+            new ProfileBench(this, c, out, err).run(warm, input, profile + " profile, " + machines() + " machines");
+            return 0;
+        }
+        System.err.printf(Locale.ROOT, "generating %,d records for %d machines...%n", warmup + records, machines());
         List<String> chunks = generate(warmup + records);
         int warmChunks = warmup / batch;
         System.gc();
         long baseHeap = usedHeap();
         System.err.printf(Locale.ROOT, "%,d chunks of %d JSON lines in memory (%,d MiB of heap after GC)%n", chunks.size(), batch,
             baseHeap >> 20);
-        run(c, chunks.subList(0, warmChunks), "warm-up");
+        decode(chunks.subList(0, warmChunks), "warm-up");
         double best = 0;
         for (int i = 1; i <= rounds; i++) {
             System.gc();
             resetPeaks();
-            double rate = run(c, chunks.subList(warmChunks, chunks.size()), "round " + i);
+            double rate = decode(chunks.subList(warmChunks, chunks.size()), "round " + i);
             best = Math.max(best, rate);
         }
         System.out.printf(Locale.ROOT, "bench: best %,.0f records/s over %,d records (%d partitions, %d cores); "
@@ -124,44 +220,6 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private double run(ConnwatchConfig c, List<String> chunks, String label) throws Exception {
-        if (decodeOnly) {
-            return decode(chunks, label);
-        }
-        LongAdder alerts = new LongAdder();
-        AlertSink count = new AlertSink() {
-            @Override
-            public void publish(Alert alert) {
-                alerts.increment();
-            }
-        };
-        LongAdder rejected = new LongAdder();
-        long n = 0;
-        WorkbookStore workbooks = noConsole || !c.console().enabled() ? null : new WorkbookStore(c.console().store());
-        try (ThreatIntel intel = EngineAssembly.feeds(c, new java.io.PrintWriter(java.io.Writer.nullWriter()));
-             RuleEngine engine = EngineAssembly.engine(c, count, syntheticIntel != null ? syntheticIntel : intel::snapshot,
-                 workbooks == null ? RecordTap.NONE : workbooks)) {
-            RecordDecoder decoder = new RecordDecoder();
-            long start = System.nanoTime();
-            CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
-            for (String chunk : chunks) {
-                List<MachineRecord> batchRecords = new ArrayList<>(batch);
-                decoder.decode("bench", chunk, RecordDecoder.Sink.of(batchRecords::add, r -> rejected.increment()));
-                n += batchRecords.size();
-                CompletableFuture<Void> done = engine.submit(batchRecords);
-                inFlight.join();
-                inFlight = done;
-            }
-            inFlight.join();
-            engine.drain().join();
-            double secs = (System.nanoTime() - start) / 1e9;
-            double rate = n / secs;
-            System.err.printf(Locale.ROOT, "%-8s %,12d records in %6.2f s = %,10.0f records/s; %,d alerts, %,d rejected, "
-                + "%,d facts held at end%n", label, n, secs, rate, alerts.sum(), rejected.sum(), engine.factCount());
-            return rate;
-        }
-    }
-
     /**
      * Feeds the generated records to a workbook store alone and reports the heap it keeps: the
      * live heap after a full collection with the store held, minus the same without it.
@@ -169,7 +227,7 @@ final class BenchCommand implements Callable<Integer> {
     private int workbookMemory(ConnwatchConfig c) {
         WorkbookStore.Limits limits = c.console().store();
         int total = warmup + records;
-        System.err.printf(Locale.ROOT, "generating %,d records for %d machines...%n", total, machines);
+        System.err.printf(Locale.ROOT, "generating %,d records for %d machines...%n", total, machines());
         List<String> chunks = generate(total);
         RecordDecoder decoder = new RecordDecoder();
         // The text stays held through both measurements; records are decoded, fed and dropped chunk by chunk.
@@ -235,17 +293,26 @@ final class BenchCommand implements Callable<Integer> {
         return n[0] / secs;
     }
 
+    /** The profile's generated records as chunks of {@code --batch} JSON lines ({@code total} records in all). */
     List<String> generate(int total) {
+        return generate(total, batch);
+    }
+
+    /** The same in chunks of {@code linesPerChunk} lines. */
+    List<String> generate(int total, int linesPerChunk) {
         ObjectMapper json = new ObjectMapper();
-        double hours = total / (machines * 4.0 * 60); // at least 4 rows per machine-minute: enough, the rest is cut
-        DataGenerator gen = new DataGenerator(new DataGenerator.Settings(machines, hours + 0.1,
-            Instant.parse("2024-04-01T00:00:00Z"), 7, true));
+        FleetProfile p = profile();
+        if (p == FleetProfile.REPLAY) {
+            throw new IllegalStateException("the replay profile reads --file; it generates nothing");
+        }
+        DataGenerator.Settings settings = new DataGenerator.Settings(machines(), p.hoursFor(total, machines()),
+            Instant.parse("2024-04-01T00:00:00Z"), seed, true);
         List<String> chunks = new ArrayList<>();
         StringBuilder sb = new StringBuilder(batch * 700);
         int[] inChunk = {0};
         int[] produced = {0};
         try {
-            gen.generate(row -> {
+            p.generate(settings, row -> {
                 if (produced[0] >= total) {
                     throw new Done();
                 }
@@ -255,7 +322,7 @@ final class BenchCommand implements Callable<Integer> {
                     throw new IllegalStateException(e);
                 }
                 produced[0]++;
-                if (++inChunk[0] == batch) {
+                if (++inChunk[0] == linesPerChunk) {
                     chunks.add(sb.toString());
                     sb.setLength(0);
                     inChunk[0] = 0;

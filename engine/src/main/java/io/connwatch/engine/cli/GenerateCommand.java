@@ -1,6 +1,7 @@
 package io.connwatch.engine.cli;
 
 import io.connwatch.engine.devtools.DataGenerator;
+import io.connwatch.engine.devtools.FleetProfile;
 import io.connwatch.engine.devtools.RowWriter;
 import java.io.BufferedOutputStream;
 import java.io.FileOutputStream;
@@ -18,8 +19,14 @@ import picocli.CommandLine.Option;
         "every shipped rule injected in every hour (C2 beacon, botnet inbound, unexpected wildcard bind,",
         "failure spike, failing machine). Deterministic for a seed."})
 final class GenerateCommand implements Callable<Integer> {
-    @Option(names = "--machines", defaultValue = "20", description = "Machines in the fleet (default: ${DEFAULT-VALUE}).")
-    int machines;
+    @Option(names = "--profile", defaultValue = "dense", description = "dense (the demo fleet), sparse (thousands of machines, "
+        + "a few rows per machine-minute, many processes and remotes) or wide (every column, ~1 KB a row, shuffled within 3 "
+        + "minutes): the data `bench --profile` measures (default: ${DEFAULT-VALUE}).")
+    String profile;
+
+    @Option(names = "--machines", description = "Machines in the fleet (default: 20 for dense, the bench's for the others: "
+        + "sparse 5000, wide 40).")
+    Integer machines;
 
     @Option(names = "--hours", defaultValue = "1", description = "Hours of data (default: ${DEFAULT-VALUE}).")
     double hours;
@@ -41,14 +48,20 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DataGenerator gen = new DataGenerator(new DataGenerator.Settings(machines, hours, start, seed, !noIncidents));
+        FleetProfile p = FleetProfile.parse(profile);
+        if (p == FleetProfile.REPLAY) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "the replay profile reads a file; "
+                + "generate one with dense, sparse or wide");
+        }
+        int m = machines != null ? machines : p == FleetProfile.DENSE ? 20 : p.defaultMachines();
+        DataGenerator.Settings settings = new DataGenerator.Settings(m, hours, start, seed, !noIncidents);
         OutputStream os = output == null ? System.out : new FileOutputStream(output.toFile());
         if (output != null && output.toString().endsWith(".gz")) {
             os = new GZIPOutputStream(os, 1 << 16);
         }
         long[] rows = {0};
         try (RowWriter w = new RowWriter(RowWriter.Format.parse(format), new BufferedOutputStream(os, 1 << 16))) {
-            gen.generate(row -> {
+            p.generate(settings, row -> {
                 w.write(row);
                 rows[0]++;
             });

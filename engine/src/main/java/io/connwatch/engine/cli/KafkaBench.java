@@ -1,6 +1,8 @@
 package io.connwatch.engine.cli;
 
+import io.connwatch.engine.devtools.FleetProfile;
 import io.connwatch.engine.devtools.RecordProducer;
+import io.connwatch.engine.devtools.bench.BenchInput;
 import io.connwatch.engine.service.EngineAssembly;
 import io.connwatch.alert.Alert;
 import io.connwatch.engine.alert.sink.AlertSink;
@@ -38,8 +40,18 @@ final class KafkaBench {
         int total = options.records;
         KafkaClientConfig client = KafkaClientConfig.plaintext(options.kafka);
         String topic = "connwatch-bench-" + System.currentTimeMillis();
-        System.err.printf(Locale.ROOT, "generating %,d records for %d machines...%n", total, options.machines);
-        List<String> chunks = options.generate(total);
+        List<String> chunks;
+        if (options.profile() == FleetProfile.REPLAY) {
+            if (options.file == null) {
+                System.err.println("the replay profile needs --file FILE");
+                return 2;
+            }
+            chunks = chunks(options.file, options.batch);
+        } else {
+            System.err.printf(Locale.ROOT, "generating %,d records for %d machines (%s profile)...%n", total, options.machines(),
+                options.profile);
+            chunks = options.generate(total);
+        }
         RecordProducer.createTopic(client, topic, options.topicPartitions);
         long start = System.nanoTime();
         long sent;
@@ -66,10 +78,50 @@ final class KafkaBench {
                 best = Math.max(best, rate);
             }
         }
-        System.out.printf(Locale.ROOT, "bench --kafka: best %,.0f records/s consumed through the rules over %,d records "
-                + "(%d topic partitions, %d rule partitions, %d cores); peak heap %,d MiB%n", best, sent, options.topicPartitions,
-            config.rules().engineSettings().partitions(), Runtime.getRuntime().availableProcessors(), BenchCommand.peakHeap() >> 20);
+        long kafkaPeak = BenchCommand.peakHeap();
+        // The same records from memory, same engine and rules, for the Kafka / in-memory ratio.
+        ProfileBench memory = new ProfileBench(options, config, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        BenchInput input = BenchInput.inMemory(chunks);
+        double inMemory = 0;
+        for (int i = 1; i <= options.rounds; i++) {
+            System.gc();
+            BenchCommand.resetPeaks();
+            ProfileBench.Pass p = memory.connwatch(input);
+            System.err.printf(Locale.ROOT, "in memory round %d: %,d records in %.2f s = %,.0f records/s; %s%n", i, p.records(),
+                p.seconds(), p.rate(), p.detail());
+            inMemory = Math.max(inMemory, p.rate());
+        }
+        System.out.printf(Locale.ROOT, "bench --kafka (%s): best %,.0f records/s consumed through the rules over %,d records "
+                + "(%d topic partitions, %d rule partitions, %d cores); peak heap %,d MiB; the same records from memory: best %,.0f "
+                + "records/s; Kafka / in-memory = %.2f%n", options.profile, best, sent, options.topicPartitions,
+            config.rules().engineSettings().partitions(), Runtime.getRuntime().availableProcessors(), kafkaPeak >> 20, inMemory,
+            best / inMemory);
         return 0;
+    }
+
+    /** The file's lines as chunks of {@code batch} lines. */
+    static List<String> chunks(java.nio.file.Path file, int batch) throws java.io.IOException {
+        List<String> chunks = new java.util.ArrayList<>();
+        StringBuilder sb = new StringBuilder();
+        int n = 0;
+        try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(BenchInput.open(file),
+            java.nio.charset.StandardCharsets.UTF_8), 1 << 16)) {
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                sb.append(line).append('\n');
+                if (++n == batch) {
+                    chunks.add(sb.toString());
+                    sb.setLength(0);
+                    n = 0;
+                }
+            }
+        }
+        if (sb.length() > 0) {
+            chunks.add(sb.toString());
+        }
+        return chunks;
     }
 
     private double consume(KafkaClientConfig client, String topic, long total, String group, String label) throws Exception {
