@@ -149,11 +149,16 @@ public final class WorkbookStore implements RecordTap {
         if (machines.size() < limits.maxMachines()) {
             return;
         }
-        List<MachineSeries> all = new ArrayList<>(machines.values());
-        all.sort(Comparator.comparingLong(WorkbookStore::newestOf));
+        // each machine's newest minute read once: other threads move it on while the sort runs, and a
+        // comparator reading live values breaks TimSort's contract ("Comparison method violates...")
+        record Idle(long newest, MachineSeries series) {
+        }
+        List<Idle> all = new ArrayList<>(machines.size());
+        machines.values().forEach(s -> all.add(new Idle(newestOf(s), s)));
+        all.sort(Comparator.comparingLong(Idle::newest));
         int drop = Math.max(1, all.size() / 16);
         for (int i = 0; i < drop && i < all.size(); i++) {
-            if (machines.remove(all.get(i).machine, all.get(i))) {
+            if (machines.remove(all.get(i).series().machine, all.get(i).series())) {
                 evicted.increment();
             }
         }
