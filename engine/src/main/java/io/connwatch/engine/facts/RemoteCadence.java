@@ -161,12 +161,13 @@ public final class RemoteCadence {
         }
 
         /**
-         * The interval, in whole minutes between {@code minPeriod} and {@code maxPeriod}, that the
-         * most intervals fall near (within {@code jitter} of it, at least one minute either way);
-         * 0 when no interval is in that range.
+         * The period in minutes: the mean of the intervals near the best candidate period between
+         * {@code minPeriod} and {@code maxPeriod} (near: within {@code jitter} of it, at least one
+         * minute either way); 0 when no interval is in that range.
          */
-        public int period(double jitter, long minPeriod, long maxPeriod) {
-            return best(jitter, minPeriod, maxPeriod)[0];
+        public double period(double jitter, long minPeriod, long maxPeriod) {
+            int[] b = best(jitter, minPeriod, maxPeriod);
+            return b[1] == 0 ? 0.0 : b[2] / (double) b[1];
         }
 
         /**
@@ -182,23 +183,27 @@ public final class RemoteCadence {
         private int[] best(double jitter, long minPeriod, long maxPeriod) {
             int bestPeriod = 0;
             int bestCount = 0;
+            int bestSum = 0;
             if (intervals == null) {
-                return new int[] {0, 0};
+                return new int[] {0, 0, 0};
             }
             int lo = (int) Math.max(2, minPeriod);
             int hi = (int) Math.min(intervals.length - 1, Math.min(maxPeriod, MAX_INTERVAL_MINUTES));
             for (int p = lo; p <= hi; p++) {
                 int tolerance = (int) Math.max(1, Math.round(jitter * p));
                 int n = 0;
+                int sum = 0;
                 for (int i = Math.max(lo, p - tolerance); i <= Math.min(intervals.length - 1, p + tolerance); i++) {
                     n += intervals[i];
+                    sum += i * intervals[i];
                 }
                 if (n > bestCount) {
                     bestCount = n;
                     bestPeriod = p;
+                    bestSum = sum;
                 }
             }
-            return new int[] {bestPeriod, bestCount};
+            return new int[] {bestPeriod, bestCount, bestSum};
         }
 
         @Override

@@ -106,7 +106,7 @@ class RemoteMinuteTest {
         assertEquals(24, c.getContacts());
         assertEquals(Duration.ofMinutes(120).toMillis(), c.getSpanMillis());
         assertEquals(800, c.getMeanBytesPerContact());
-        assertEquals(5, c.period(0.25, 2, 30));
+        assertEquals(5, Math.round(c.period(0.25, 2, 30)));
         assertTrue(c.regularShare(0.25, 2, 30) >= 0.9, "22 of 23 intervals near 5 min: " + c.regularShare(0.25, 2, 30));
 
         int[] everyMinute = new int[120];
