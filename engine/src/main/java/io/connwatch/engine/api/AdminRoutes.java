@@ -184,7 +184,9 @@ public final class AdminRoutes {
             .put("futureMachines", future)
             .put("trackedMachines", engine.trackedMachines())
             .put("machinesEvicted", s.machinesEvicted.sum())
-            .put("processRowsDropped", s.processRowsDropped.sum());
+            .put("processRowsDropped", s.processRowsDropped.sum())
+            .put("remoteRowsDropped", s.remoteRowsDropped.sum())
+            .put("cadenceKeysDropped", s.cadenceKeysDropped.sum());
     }
 
     private JsonObject rulesJson() {

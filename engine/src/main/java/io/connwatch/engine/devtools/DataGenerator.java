@@ -24,7 +24,11 @@ import java.util.function.Consumer;
  * machine, chosen by the hour): an outbound C2 beacon (15 minutes, Feodo-listed IPs, Azure threat
  * columns set), an inbound connection from a botnet IP, a new unexpected wildcard bind, a
  * connection-failure spike in one process, and a machine whose connections mostly fail.
- * Output is deterministic for a seed.
+ * Longer incidents for the detections that need hours ({@link #longIncidents}): in every block of
+ * six hours a jittered beacon lasting three hours, an RDP sweep, a WinRM session and an SMB
+ * session to public addresses, a port moved from loopback to all interfaces and a connection to
+ * a Tor exit; and benign look-alikes that must not alert (agents reporting every minute or every
+ * five with larger volumes). Output is deterministic for a seed.
  */
 public final class DataGenerator {
     /** What to generate. */
@@ -49,11 +53,17 @@ public final class DataGenerator {
         {"37.60.242.85", "9785", "Pikabot"}, {"178.18.246.136", "2078", "Pikabot"}};
     /** Addresses inside Spamhaus DROP ranges, used for inbound botnet traffic. */
     static final String[] BOTNET = {"1.10.16.23", "1.19.44.7", "2.56.192.18"};
+    /** Tor exit addresses the generator connects to; samples/tor-exit-addresses.txt lists them as a Tor feed. */
+    static final String[] TOR_EXITS = {"185.220.101.33", "204.8.96.80", "171.25.193.20", "109.70.100.4"};
+    /** Hours per block of the long incidents. */
+    private static final int BLOCK_HOURS = 6;
     private static final String[] ROLES = {"web", "app", "db", "batch", "jump"};
     private static final String[] COUNTRIES = {"United States", "Germany", "Netherlands", "United Kingdom", "France", "Japan"};
 
     private final Settings settings;
     private final List<Machine> fleet = new ArrayList<>();
+    /** Per block of the long incidents: the minutes (from the start) in which its beacon checks in. */
+    private final Map<Integer, java.util.BitSet> beaconMinutes = new java.util.HashMap<>();
 
     public DataGenerator(Settings settings) {
         this.settings = settings;
@@ -264,6 +274,89 @@ public final class DataGenerator {
             // A debug server left listening on every interface.
             out.accept(bound(m, time, "node", m.ip, 9229 + hour % 1000, true));
         }
+        if (incidents) {
+            longIncidents(m, time, minute, out);
+        }
+    }
+
+    /**
+     * The incidents that last hours or that the per-remote detections need, and benign traffic
+     * that looks like them. In block {@code b} of six hours (starting at hour 0): a beacon from
+     * 1:07 for three hours (every 5, 10, 15 or 7 minutes by block, each check-in moved by up to a
+     * fifth of the period, one in twenty missed, under 2.5 kB), an RDP sweep of 30 public
+     * addresses at 2:20, a port moved from 127.0.0.1 to 0.0.0.0 at 3:15, a WinRM session to a
+     * public host at 4:10, an SMB session to a public share at 5:00 and a Tor connection at 5:30,
+     * each on its own machine. Every fourth machine has an agent holding a connection to its
+     * collector with 30-60 kB a minute, and the next ones push 150-250 kB every five minutes.
+     * These rows use a random source of their own, so every other row stays as it was.
+     */
+    private void longIncidents(Machine m, String time, long minute, Consumer<Map<String, Object>> out) {
+        int n = fleet.size();
+        int block = (int) (minute / (BLOCK_HOURS * 60));
+        int inBlock = (int) (minute % (BLOCK_HOURS * 60));
+        Random r = new Random(settings.seed() * 1_000_003L + minute * 8_191L + m.index);
+        if (m.index % 4 == 0) {
+            out.accept(extra(m, conn(m, time, "telegraf", "outbound", m.ip, "34.120.5." + (10 + m.index % 8), 443, 0, 0, 0, 1,
+                30_000 + r.nextInt(30_000), 1_000 + r.nextInt(2_000), null), "telegraf"));
+        } else if (m.index % 4 == 1 && minute % 5 == m.index % 5) {
+            out.accept(extra(m, conn(m, time, "metricbeat", "outbound", m.ip, "34.120.6." + (10 + m.index % 8), 443, 1, 1, 0, 0,
+                150_000 + r.nextInt(100_000), 2_000 + r.nextInt(2_000), null), "metricbeat"));
+        }
+        if (m == fleet.get(Math.floorMod(block * 37 + 9, n)) && beacon(block).get((int) minute)) {
+            out.accept(extra(m, conn(m, time, "updater", "outbound", m.ip, "45.137.21." + (9 + block % 200), block % 2 == 0 ? 443 : 8443,
+                1, 1, 0, 0, 400 + r.nextInt(500), 300 + r.nextInt(1_200), null), "updater"));
+        }
+        if (m == fleet.get(Math.floorMod(block * 41 + 10, n)) && inBlock >= 140 && inBlock < 145) {
+            // An RDP password sweep: six public addresses a minute, nearly all refused.
+            for (int i = 0; i < 6; i++) {
+                boolean answered = i == 0 && inBlock == 142;
+                out.accept(extra(m, conn(m, time, "nlbrute", "outbound", m.ip, publicIp(r), 3389, answered ? 1 : 0, answered ? 1 : 0,
+                    answered ? 0 : 1, 0, answered ? 3_000 : 60, answered ? 9_000 : 0, null), "nlbrute"));
+            }
+        }
+        if (m == fleet.get(Math.floorMod(block * 43 + 11, n)) && inBlock >= 150 && inBlock < 225) {
+            // A notebook server kept on loopback, then restarted on every interface.
+            out.accept(extra(m, bound(m, time, "jupyter-lab", inBlock < 195 ? "127.0.0.1" : "0.0.0.0", 8888, false), "jupyter-lab"));
+        }
+        if (m == fleet.get(Math.floorMod(block * 47 + 12, n)) && inBlock >= 250 && inBlock < 253) {
+            out.accept(extra(m, conn(m, time, "powershell", "outbound", m.ip, "93.115.25." + (40 + block % 200), 5986, 1, 1, 0, 1,
+                20_000 + r.nextInt(10_000), 60_000 + r.nextInt(20_000), null), "powershell"));
+        }
+        if (m == fleet.get(Math.floorMod(block * 53 + 13, n)) && inBlock >= 300 && inBlock < 310) {
+            // Files copied to a share on the internet.
+            out.accept(extra(m, conn(m, time, "robocopy", "outbound", m.ip, "5.188.86." + (20 + block % 200), 445, 1, 0, 0, 1,
+                2_000_000 + r.nextInt(1_000_000), 40_000, null), "robocopy"));
+        }
+        if (m == fleet.get(Math.floorMod(block * 59 + 14, n)) && inBlock >= 330 && inBlock < 333) {
+            out.accept(extra(m, conn(m, time, "tor", "outbound", m.ip, TOR_EXITS[(block + inBlock) % TOR_EXITS.length], 9001,
+                1, 0, 0, 1, 5_000 + r.nextInt(5_000), 20_000 + r.nextInt(20_000), null), "tor"));
+        }
+    }
+
+    /** The minutes of block {@code b}'s beacon, from 1:07 into the block for three hours. */
+    private java.util.BitSet beacon(int b) {
+        return beaconMinutes.computeIfAbsent(b, k -> {
+            int[] periods = {5, 10, 15, 7};
+            double period = periods[b % periods.length] * 60.0;
+            Random r = new Random(settings.seed() ^ (0xBEAC0L + b));
+            java.util.BitSet minutes = new java.util.BitSet();
+            double first = (b * BLOCK_HOURS * 60 + 67) * 60.0;
+            for (double t = first; t < first + 3 * 3600; t += period * (1 + (r.nextDouble() - 0.5) * 0.4)) {
+                if (r.nextInt(20) != 0) {
+                    minutes.set((int) (t / 60));
+                }
+            }
+            return minutes;
+        });
+    }
+
+    /** Names a process the fleet's fixed list lacks by an id derived from the machine and name (so other ids stay as they were). */
+    private static Map<String, Object> extra(Machine m, Map<String, Object> row, String process) {
+        row.put("Process", "p-" + Long.toHexString((m.machineId + "/" + process).hashCode() & 0xffffffffL));
+        if (row.containsKey("PortId")) {
+            row.put("PortId", row.get("Process") + "|" + row.get("Ip") + "|" + row.get("Port") + "|tcp");
+        }
+        return row;
     }
 
     /** The columns both tables start with: which table, when, and which machine and process. */

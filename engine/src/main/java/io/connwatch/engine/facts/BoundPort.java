@@ -11,6 +11,7 @@ public final class BoundPort extends MachineRecord {
     String portId;
     boolean newPort;
     long listeningSince;
+    long loopbackUntil;
 
     BoundPort() {
     }
@@ -21,6 +22,20 @@ public final class BoundPort extends MachineRecord {
      */
     public boolean isNewPort() {
         return newPort;
+    }
+
+    /**
+     * True for a row open on all interfaces whose machine, process and port the engine last saw
+     * bound to loopback only (127.0.0.0/8 or ::1) in an earlier minute, with no all-interfaces
+     * row since: a service moved from loopback to every interface (set by {@link PortBaseline}).
+     */
+    public boolean isMovedFromLoopback() {
+        return loopbackUntil != 0;
+    }
+
+    /** For a row {@link #isMovedFromLoopback() moved from loopback}: the last minute the port was loopback-only (epoch ms); 0 otherwise. */
+    public long getLoopbackUntil() {
+        return loopbackUntil;
     }
 
     /** Epoch milliseconds when the engine first saw this machine's bound ports: the start of its learning. */

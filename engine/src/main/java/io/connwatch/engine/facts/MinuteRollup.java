@@ -32,15 +32,28 @@ import java.util.function.Consumer;
  * <p><b>Bounds.</b> At most {@code maxMachines} machines are tracked; beyond that the machines
  * idle longest are evicted (their open minutes are released at once, see {@link #evicted}). At
  * most {@code maxProcesses} process keys are summed per machine-minute; rows of further processes
- * count in the machine's minute only ({@link #processRowsDropped}).
+ * count in the machine's minute only ({@link #processRowsDropped}). At most {@code maxRemotes}
+ * remote keys (process + remote IP + port of outbound rows) are summed into {@link RemoteMinute}s
+ * per machine-minute; rows of further remotes count in the machine's and process's minutes only
+ * ({@link #remoteRowsDropped}). Each remote minute gets its key's contact cadence from a
+ * {@link RemoteCadence} of at most {@code maxCadenceKeys} keys.
  */
 public final class MinuteRollup {
     private static final long MINUTE = 60_000L;
     private static final long FORGET_AFTER = 24 * 60 * MINUTE;
 
     /** Limits and time allowances of one partition's rollup. */
-    public record Limits(long latenessMillis, long machineLagMillis, int maxMachines, int maxProcesses) {
+    public record Limits(long latenessMillis, long machineLagMillis, int maxMachines, int maxProcesses, int maxRemotes,
+                         int maxCadenceKeys) {
         public static final Limits DEFAULT = new Limits(2 * MINUTE, 10 * MINUTE, 100_000, 1_000);
+        /** Remote keys summed per machine-minute by default. */
+        public static final int MAX_REMOTES = 256;
+        /** Keys whose contact cadence is remembered, per partition, by default. */
+        public static final int MAX_CADENCE_KEYS = 200_000;
+
+        public Limits(long latenessMillis, long machineLagMillis, int maxMachines, int maxProcesses) {
+            this(latenessMillis, machineLagMillis, maxMachines, maxProcesses, MAX_REMOTES, MAX_CADENCE_KEYS);
+        }
     }
 
     private final Limits limits;
@@ -67,6 +80,8 @@ public final class MinuteRollup {
     private long historyRows;
     private long evictions;
     private long processRowsDropped;
+    private long remoteRowsDropped;
+    private final RemoteCadence cadence;
 
     public MinuteRollup() {
         this(Limits.DEFAULT);
@@ -74,6 +89,7 @@ public final class MinuteRollup {
 
     public MinuteRollup(Limits limits) {
         this.limits = limits;
+        this.cadence = new RemoteCadence(limits.maxCadenceKeys());
     }
 
     private static final long NOT_INDEXED = Long.MIN_VALUE;
@@ -102,6 +118,11 @@ public final class MinuteRollup {
     private static final class Minute {
         MachineMinute machine;
         final Map<String, ProcessMinute> processes = new HashMap<>(4);
+        /** Outbound remotes by process + remote IP + port; null until the minute has an outbound row. */
+        Map<RemoteKey, RemoteMinute> remotes;
+    }
+
+    private record RemoteKey(String process, io.connwatch.net.IpAddress remote, int port) {
     }
 
     /**
@@ -204,6 +225,26 @@ public final class MinuteRollup {
             }
             pm.add(c);
         }
+        if (c.direction == Direction.OUTBOUND && c.remoteIp != null) {
+            addRemote(m, c, process, minute);
+        }
+    }
+
+    private void addRemote(Minute m, Connection c, String process, long minute) {
+        if (m.remotes == null) {
+            m.remotes = new HashMap<>(8);
+        }
+        RemoteKey key = new RemoteKey(process, c.remoteIp, c.destinationPort);
+        RemoteMinute rm = m.remotes.get(key);
+        if (rm == null) {
+            if (m.remotes.size() >= limits.maxRemotes()) {
+                remoteRowsDropped++;
+                return;
+            }
+            rm = new RemoteMinute(c.machine, c.computer, process, c.processName, c.remoteIp, c.destinationPort, minute);
+            m.remotes.put(key, rm);
+        }
+        rm.add(c);
     }
 
     /** Moves a machine's history minutes to the facts to insert; with {@code keepNewest}, its newest minute stays open. */
@@ -264,6 +305,16 @@ public final class MinuteRollup {
         return processRowsDropped;
     }
 
+    /** Outbound rows not summed per remote because their machine-minute already had the limit of remote keys. */
+    public long remoteRowsDropped() {
+        return remoteRowsDropped;
+    }
+
+    /** The contact cadence remembered per remote key. */
+    public RemoteCadence cadence() {
+        return cadence;
+    }
+
     /** Machines tracked now. */
     public int machines() {
         return machines.size();
@@ -313,11 +364,12 @@ public final class MinuteRollup {
             // once an hour of event time: forget machines quiet for a day
             long cutoff = fleetWatermark - FORGET_AFTER;
             machines.values().removeIf(m -> m.open.isEmpty() && m.backfill == null && !inHistory.contains(m) && m.newest < cutoff);
+            cadence.forget(fleetWatermark);
             lastForget = fleetWatermark;
         }
     }
 
-    private static void close(MachineTime m, long watermark, TreeMap<Long, List<EventFact>> due) {
+    private void close(MachineTime m, long watermark, TreeMap<Long, List<EventFact>> due) {
         while (!m.open.isEmpty() && m.open.firstKey() + MINUTE <= watermark) {
             Map.Entry<Long, Minute> e = m.open.pollFirstEntry();
             due.computeIfAbsent(e.getKey() + MINUTE, k -> new ArrayList<>()).addAll(facts(e.getValue()));
@@ -365,8 +417,8 @@ public final class MinuteRollup {
         return n;
     }
 
-    private static List<EventFact> facts(Minute m) {
-        List<EventFact> facts = new ArrayList<>(2 + m.processes.size());
+    private List<EventFact> facts(Minute m) {
+        List<EventFact> facts = new ArrayList<>(2 + m.processes.size() + (m.remotes == null ? 0 : m.remotes.size()));
         facts.add(m.machine);
         AdminMinute admin = m.machine.seal();
         if (admin != null) {
@@ -378,6 +430,14 @@ public final class MinuteRollup {
             if (fan != null) {
                 facts.add(fan);
             }
+        }
+        if (m.remotes != null) {
+            RemoteMinute.markLeads(m.remotes.values());
+            for (RemoteMinute r : m.remotes.values()) {
+                cadence.observe(r);
+                facts.add(r);
+            }
+            m.remotes = null;
         }
         return facts;
     }

@@ -8,7 +8,7 @@ import java.util.Map;
  * What every per-minute rollup shares: the machine, the minute it closes, and whether that minute
  * is the one being judged now ({@link MinuteFact}).
  */
-abstract sealed class MinuteRollupFact implements MinuteFact permits ConnectionMinute, AdminMinute, FanOutMinute {
+abstract sealed class MinuteRollupFact implements MinuteFact permits ConnectionMinute, AdminMinute, FanOutMinute, RemoteMinute {
     final String machine;
     final String computer;
     final long timestamp;

@@ -117,6 +117,10 @@ public final class ConnwatchMetrics implements DeliveryObserver, AutoCloseable {
             x -> x.lateDetections.sum());
         counter("connwatch.machines.evicted", "Machines evicted beyond rules.max-machines", s, x -> x.machinesEvicted.sum());
         counter("connwatch.process.rows.dropped", "Rows not summed per process beyond rules.max-processes", s, x -> x.processRowsDropped.sum());
+        counter("connwatch.remote.rows.dropped", "Outbound rows not summed per remote beyond the remote keys per machine-minute", s,
+            x -> x.remoteRowsDropped.sum());
+        counter("connwatch.cadence.keys.dropped", "Remote keys whose contact cadence was forgotten beyond the limit", s,
+            x -> x.cadenceKeysDropped.sum());
         gauge("connwatch.machines.tracked", "Machines whose minutes the partitions track", engine, e -> e.trackedMachines());
         seconds("connwatch.watermark.lag", "Wall clock minus the engine's watermark (event time); NaN before the first record", engine,
             e -> e.watermark() == Long.MIN_VALUE ? Double.NaN : (clock.millis() - e.watermark()) / 1000.0);

@@ -22,6 +22,10 @@ public final class EngineStats {
     public final LongAdder machinesEvicted = new LongAdder();
     /** Rows not summed per process because their machine-minute had rules.max-processes process keys already. */
     public final LongAdder processRowsDropped = new LongAdder();
+    /** Outbound rows not summed per remote (RemoteMinute) beyond the limit of remote keys per machine-minute. */
+    public final LongAdder remoteRowsDropped = new LongAdder();
+    /** Remote keys whose contact cadence was forgotten because more than the limit were tracked. */
+    public final LongAdder cadenceKeysDropped = new LongAdder();
     public final LongAdder rulesFired = new LongAdder();
     public final LongAdder ruleErrors = new LongAdder();
     public final LongAdder alertsRaised = new LongAdder();

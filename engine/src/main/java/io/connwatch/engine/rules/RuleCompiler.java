@@ -275,6 +275,7 @@ public final class RuleCompiler {
         event(sb, ProcessMinute.class.getName(), retention.rollups());
         event(sb, io.connwatch.engine.facts.AdminMinute.class.getName(), retention.rollups());
         event(sb, io.connwatch.engine.facts.FanOutMinute.class.getName(), retention.rollups());
+        event(sb, io.connwatch.engine.facts.RemoteMinute.class.getName(), retention.rollups());
         return sb.toString();
     }
 

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * Unknown fields are not a warning: Drools refuses to compile them, with file and line.
  */
 public final class RuleLint {
-    private static final String EVENTS = "(Connection|BoundPort|MachineMinute|ProcessMinute|AdminMinute|FanOutMinute)";
+    private static final String EVENTS = "(Connection|BoundPort|MachineMinute|ProcessMinute|AdminMinute|FanOutMinute|RemoteMinute)";
     private static final Pattern RULE = Pattern.compile("^\\s*rule\\s+\"([^\"]+)\"", Pattern.MULTILINE);
     private static final Pattern ACCUMULATE = Pattern.compile("\\b(accumulate|collect)\\s*\\(\\s*" + EVENTS + "\\s*\\(");
     private static final Pattern NEGATION = Pattern.compile("\\b(not|exists)\\s*\\(?\\s*" + EVENTS + "\\s*\\(");

@@ -40,6 +40,8 @@ final class RulePartition {
     private long evictionsCounted;
     private long trackedCounted;
     private long processDropsCounted;
+    private long remoteDropsCounted;
+    private long cadenceDropsCounted;
     private long historyCounted;
     private final Alerts alerts;
     private final EngineStats stats;
@@ -167,6 +169,10 @@ final class RulePartition {
         evictionsCounted = rollup.evictions();
         stats.processRowsDropped.add(rollup.processRowsDropped() - processDropsCounted);
         processDropsCounted = rollup.processRowsDropped();
+        stats.remoteRowsDropped.add(rollup.remoteRowsDropped() - remoteDropsCounted);
+        remoteDropsCounted = rollup.remoteRowsDropped();
+        stats.cadenceKeysDropped.add(rollup.cadence().keysDropped() - cadenceDropsCounted);
+        cadenceDropsCounted = rollup.cadence().keysDropped();
         stats.trackedMachines.add(rollup.machines() - trackedCounted);
         trackedCounted = rollup.machines();
         if (gone.isEmpty()) {
