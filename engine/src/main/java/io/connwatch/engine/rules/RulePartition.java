@@ -49,6 +49,8 @@ final class RulePartition {
     private long lastPublishedRaised;
     private long lastPublished;
     private final RecordTap tap;
+    private final Clock wallClock;
+    private volatile RuleLocator locator;
 
     /** Keeps the learned port baselines in {@code m} too (call on the partition's thread). */
     void portMemory(PortBaseline.Memory m) {
@@ -66,6 +68,10 @@ final class RulePartition {
         this.session = rules.newSession();
         this.judgeOnce = rules.retention().rowsJudgedOnce();
         this.clock = session.getSessionClock();
+        this.wallClock = wallClock;
+        this.locator = new RuleLocator(rules.files());
+        // Conditions are evaluated on this thread only (see RuleEngine): their failures are this partition's.
+        ConditionGuard.reportOnThisThread(this::conditionFailed);
         session.addEventListener(new org.kie.api.event.rule.DefaultAgendaEventListener() {
             @Override
             public void afterMatchFired(org.kie.api.event.rule.AfterMatchFiredEvent event) {
@@ -256,20 +262,57 @@ final class RulePartition {
                 }
                 // A failing consequence must not stop the engine or the other rules: count it,
                 // log it, and fire again so the remaining activations still run.
-                stats.ruleError(failedRule(e));
-                LOG.error("partition {}: a rule consequence failed: {}", index, rootMessage(e), e);
+                org.kie.api.runtime.rule.ConsequenceException c = consequenceException(e);
+                if (c != null && c.getRule() != null) {
+                    failed(c.getRule().getPackageName(), c.getRule().getName(), "consequence", null, e);
+                } else {
+                    // Thrown inside Drools, not by a condition (those are guarded) nor a consequence.
+                    failed(null, "", "engine", null, e);
+                }
             }
         }
     }
 
-    /** The rule whose consequence threw, or "" when the exception does not say. */
-    private static String failedRule(Throwable e) {
+    private void conditionFailed(ConditionGuard.Failure f) {
+        org.kie.api.definition.rule.Rule[] rules = f.rules();
+        if (rules == null || rules.length == 0) {
+            failed(null, "", "condition", f.expression(), f.error());
+            return;
+        }
+        for (org.kie.api.definition.rule.Rule r : rules) {
+            failed(r.getPackageName(), r.getName(), "condition", f.eval() ? RuleLocator.EVAL : f.expression(), f.error());
+        }
+    }
+
+    /** Counts and logs (once a minute per rule at most) a rule's failure, naming the rule and its DRL file:line. */
+    private void failed(String pkg, String rule, String part, String condition, Throwable e) {
+        stats.ruleError(rule);
+        String where = rule.isEmpty() ? "" : locator.where(pkg, rule, condition);
+        String message = rootMessage(e) + (condition == null || condition.equals(RuleLocator.EVAL) ? "" : " in `" + condition.strip() + "`");
+        long skipped = stats.failures.record(rule, where, part, message, wallClock.instant(), System.nanoTime());
+        if (skipped < 0) {
+            return;
+        }
+        String more = skipped == 0 ? "" : " (" + skipped + " more failures of it since the last report)";
+        if (rule.isEmpty()) {
+            LOG.error("partition {}: the rule engine failed outside any rule's condition or consequence: {}{}", index, message, more, e);
+        } else if ("condition".equals(part)) {
+            // the stack says nothing the message does not: Drools' own frames
+            LOG.error("partition {}: rule \"{}\" ({}) failed in its condition and loses this match: {}{}", index, rule, where, message,
+                more);
+        } else {
+            LOG.error("partition {}: rule \"{}\" ({}) failed in its consequence: {}{}", index, rule, where, message, more, e);
+        }
+    }
+
+    /** The consequence exception in the chain, or null. */
+    private static org.kie.api.runtime.rule.ConsequenceException consequenceException(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof org.kie.api.runtime.rule.ConsequenceException c && c.getRule() != null) {
-                return c.getRule().getName();
+            if (t instanceof org.kie.api.runtime.rule.ConsequenceException c) {
+                return c;
             }
         }
-        return "";
+        return null;
     }
 
     private static String rootMessage(Throwable e) {
@@ -282,6 +325,7 @@ final class RulePartition {
 
     /** Sets the data files' content after a reload; called while the partition is paused. */
     void ruleData(RuleSet data) {
+        locator = new RuleLocator(data.rules().files());
         setGlobal("countries", data.countries());
         setGlobal("params", data.params());
         setGlobal("bindAllowlist", data.allowlist());
