@@ -79,6 +79,7 @@ final class RulePartition {
             }
         });
         this.alerts = new Alerts(sink, new EpisodeDeduplicator(episodeGap), wallClock);
+        alerts.dedup().holdFor(longestFactLifetime(session.getKieBase()));
         setGlobal("alerts", alerts);
         setGlobal("params", ruleSet.params());
         setGlobal("bindAllowlist", ruleSet.allowlist());
@@ -323,8 +324,27 @@ final class RulePartition {
         return t.toString();
     }
 
+    /** Episodes are kept at most this much longer for facts that never expire (or expire later). */
+    private static final Duration MAX_HOLD = Duration.ofHours(24);
+
+    /**
+     * The longest time an event stays in a session of this knowledge base (the retention of rows and
+     * rollups, or a declared type's {@code @expires}), at most {@link #MAX_HOLD}; zero when none expires.
+     */
+    static Duration longestFactLifetime(org.kie.api.KieBase kieBase) {
+        long longest = 0;
+        for (org.drools.core.reteoo.ObjectTypeNode otn : ((org.drools.core.impl.InternalRuleBase) kieBase).getRete().getObjectTypeNodes()) {
+            long offset = otn.getExpirationOffset();
+            if (offset > 0 && offset < Long.MAX_VALUE) {
+                longest = Math.max(longest, offset);
+            }
+        }
+        return Duration.ofMillis(Math.min(longest, MAX_HOLD.toMillis()));
+    }
+
     /** Sets the data files' content after a reload; called while the partition is paused. */
     void ruleData(RuleSet data) {
+        alerts.dedup().holdFor(longestFactLifetime(session.getKieBase()));
         locator = new RuleLocator(data.rules().files());
         setGlobal("countries", data.countries());
         setGlobal("params", data.params());
