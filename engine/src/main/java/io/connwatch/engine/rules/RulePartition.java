@@ -94,16 +94,20 @@ final class RulePartition {
         }
     }
 
-    /** Inserts a batch, moves the clock to the watermark, releases closed minutes and fires. */
+    /**
+     * Takes a batch in: the minutes the new watermark closes are judged (each at its own end), the
+     * clock moves to the watermark (facts whose time is up expire), and then the batch's rows are
+     * inserted and judged at that clock. Rows are judged after the clock moved, so a fact a rule
+     * remembered with {@code @expires} is gone for a row past its expiry however far one batch moves
+     * the clock (judged before, the rows saw the session as of the previous batch's clock).
+     */
     void process(List<MachineRecord> batch, long watermark, ThreatSnapshot intel) {
-        FactHandle[] handles = judgeOnce ? new FactHandle[batch.size()] : null;
         for (MachineRecord r : batch) {
             if (r instanceof BoundPort b) {
                 ports.observe(b);
             }
         }
-        for (int i = 0; i < batch.size(); i++) {
-            MachineRecord r = batch.get(i);
+        for (MachineRecord r : batch) {
             if (r instanceof Connection c) {
                 ports.mark(c);
                 if (!intel.isEmpty()) {
@@ -114,10 +118,6 @@ final class RulePartition {
                 }
                 sightings.remember(c);
             }
-            FactHandle h = session.insert(r);
-            if (judgeOnce) {
-                handles[i] = h;
-            }
         }
         if (!batch.isEmpty()) {
             tap.accepted(batch);
@@ -126,6 +126,15 @@ final class RulePartition {
         stats.historyRows.add(rollup.historyRows() - historyCounted);
         historyCounted = rollup.historyRows();
         advance(watermark, false);
+        FactHandle[] handles = judgeOnce ? new FactHandle[batch.size()] : null;
+        for (int i = 0; i < batch.size(); i++) {
+            FactHandle h = session.insert(batch.get(i));
+            if (judgeOnce) {
+                handles[i] = h;
+            }
+        }
+        fire();
+        publishCounts();
         forgetEvicted();
         sightings.expire(watermark);
         if (judgeOnce) {
@@ -205,7 +214,7 @@ final class RulePartition {
         if (releaseAll) {
             insertHistory(true);
         }
-        // Rows first: per-row rules judge them at the clock they arrived at.
+        // What is pending first (history, a retro-match's rows) at the clock it arrived at.
         fire();
         MinuteRollup.MinuteSink closeMinute = (minuteEnd, facts) -> {
             FactHandle[] handles = new FactHandle[facts.size()];
