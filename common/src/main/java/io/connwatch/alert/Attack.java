@@ -50,6 +50,8 @@ public final class Attack {
         technique("T1071", "Application Layer Protocol", "TA0011");
         technique("T1571", "Non-Standard Port", "TA0011");
         technique("T1095", "Non-Application Layer Protocol", "TA0011");
+        technique("T1090", "Proxy", "TA0011");
+        technique("T1090.003", "Multi-hop Proxy", "TA0011");
         technique("T1046", "Network Service Discovery", "TA0007");
         technique("T1595", "Active Scanning", "TA0043");
         technique("T1595.001", "Scanning IP Blocks", "TA0043");

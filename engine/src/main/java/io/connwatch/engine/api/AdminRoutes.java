@@ -153,6 +153,7 @@ public final class AdminRoutes {
             .put("rollups", s.rollups.sum())
             .put("rulesFired", s.rulesFired.sum())
             .put("ruleErrors", s.ruleErrors.sum())
+            .put("ruleFailures", ruleFailuresJson(s))
             .put("alertsRaised", s.alertsRaised.sum())
             .put("alertsPublished", s.alertsPublished.sum())
             .put("lateDetections", s.lateDetections.sum())
@@ -161,6 +162,16 @@ public final class AdminRoutes {
             .put("problems", new JsonArray(sources.problems().get()));
         sources.statsSections().forEach((name, section) -> json.put(name, section.get()));
         return json;
+    }
+
+    /** The rules that failed at run time: name, DRL file:line, condition or consequence, how often, the last error. */
+    private static JsonArray ruleFailuresJson(EngineStats s) {
+        JsonArray out = new JsonArray();
+        for (var f : s.failures.list()) {
+            out.add(new JsonObject().put("rule", f.rule()).put("where", f.where()).put("part", f.part()).put("count", f.count())
+                .put("last", f.last().toString()).put("message", f.message()));
+        }
+        return out;
     }
 
     /** Event time per machine and the bounds: skewed clocks, records refused from the future, machines tracked and evicted. */

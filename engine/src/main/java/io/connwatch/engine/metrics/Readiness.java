@@ -81,6 +81,8 @@ public final class Readiness {
     private int lagRises;
     private volatile Verdict verdict = new Verdict(true, Set.of(), List.of());
     private volatile long checkedAt;
+    /** Why rules fail too often, as of the last check, or null. */
+    private volatile String ruleErrorReason;
 
     public Readiness(Settings settings, Inputs inputs, Clock clock) {
         this.settings = settings;
@@ -119,14 +121,16 @@ public final class Readiness {
             }
             errorSamples.removeFirst();
         }
+        ruleErrorReason = null;
         if (settings.ruleErrorWindow().isZero()) {
             return;
         }
         long inWindow = errors - errorSamples.getFirst().count();
         if (inWindow > settings.maxRuleErrors()) {
             failing.add(Check.RULE_ERRORS);
-            reasons.add(inWindow + " rule consequences failed within " + settings.ruleErrorWindow() + " (more than "
-                + settings.maxRuleErrors() + ")");
+            ruleErrorReason = inWindow + " rule conditions or consequences failed within " + settings.ruleErrorWindow() + " (more than "
+                + settings.maxRuleErrors() + "; see ruleFailures in /stats)";
+            reasons.add(ruleErrorReason);
         }
     }
 
@@ -176,6 +180,16 @@ public final class Readiness {
             failing.add(Check.KAFKA_LAG_RISING);
             reasons.add("the Kafka lag rose at " + lagRises + " checks in a row, to " + lag + " records");
         }
+    }
+
+    /**
+     * What of the last check must also make {@code /health} degraded: rules failing at more than
+     * the allowed rate (an operator must fix the rules; restarting would not help), empty when none.
+     * Good again once a window passes without that many errors.
+     */
+    public List<String> healthProblems() {
+        String reason = ruleErrorReason;
+        return reason == null ? List.of() : List.of(reason);
     }
 
     /** The last check's verdict (ready before the first). */

@@ -33,7 +33,9 @@ public final class EngineStats {
     public final LongAdder lateDetections = new LongAdder();
     /** Fires by rule name (the rules are the configuration's, so the keys are bounded). */
     public final ConcurrentHashMap<String, LongAdder> firesByRule = new ConcurrentHashMap<>();
-    /** Failed consequences by rule name. */
+    /** Rules failed at run time with where they are and the last error (conditions and consequences). */
+    public final RuleFailures failures = new RuleFailures();
+    /** Failed conditions and consequences by rule name. */
     public final ConcurrentHashMap<String, LongAdder> errorsByRule = new ConcurrentHashMap<>();
     /** The names of the rules that fired at least once (for test-rules --coverage and /rules); a view of {@link #firesByRule}. */
     public final Set<String> firedRules = Collections.unmodifiableSet(firesByRule.keySet());
@@ -47,7 +49,7 @@ public final class EngineStats {
         n.increment();
     }
 
-    /** Counts one failed consequence of the rule (or of an unknown rule, named {@code ""}). */
+    /** Counts one failed condition or consequence of the rule (or of an unknown rule, named {@code ""}). */
     public void ruleError(String rule) {
         ruleErrors.increment();
         errorsByRule.computeIfAbsent(rule, k -> new LongAdder()).increment();

@@ -145,6 +145,7 @@ public final class RuleEngine implements AutoCloseable {
         this.wallClock = wallClock;
         this.maxFutureMillis = settings.maxFuture().toMillis();
         int n = settings.partitions();
+        ConditionGuard.guard(rules.rules().kieBase());
         partitions = new RulePartition[n];
         threads = new ThreadPoolExecutor[n];
         for (int i = 0; i < n; i++) {
@@ -433,6 +434,7 @@ public final class RuleEngine implements AutoCloseable {
                     lastReload = r;
                     return r;
                 }
+                ConditionGuard.guard(next.kieBase());
                 for (RulePartition p : partitions) {
                     p.ruleData(checked);
                 }

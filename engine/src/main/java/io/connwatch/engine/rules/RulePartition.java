@@ -52,6 +52,8 @@ final class RulePartition {
     private long lastPublishedRaised;
     private long lastPublished;
     private final RecordTap tap;
+    private final Clock wallClock;
+    private volatile RuleLocator locator;
 
     /** Keeps the learned port baselines in {@code m} too (call on the partition's thread). */
     void portMemory(PortBaseline.Memory m) {
@@ -69,6 +71,10 @@ final class RulePartition {
         this.session = rules.newSession();
         this.judgeOnce = rules.retention().rowsJudgedOnce();
         this.clock = session.getSessionClock();
+        this.wallClock = wallClock;
+        this.locator = new RuleLocator(rules.files());
+        // Conditions are evaluated on this thread only (see RuleEngine): their failures are this partition's.
+        ConditionGuard.reportOnThisThread(this::conditionFailed);
         session.addEventListener(new org.kie.api.event.rule.DefaultAgendaEventListener() {
             @Override
             public void afterMatchFired(org.kie.api.event.rule.AfterMatchFiredEvent event) {
@@ -76,6 +82,7 @@ final class RulePartition {
             }
         });
         this.alerts = new Alerts(sink, new EpisodeDeduplicator(episodeGap), wallClock);
+        alerts.dedup().holdFor(longestFactLifetime(session.getKieBase()));
         setGlobal("alerts", alerts);
         setGlobal("params", ruleSet.params());
         setGlobal("bindAllowlist", ruleSet.allowlist());
@@ -90,16 +97,20 @@ final class RulePartition {
         }
     }
 
-    /** Inserts a batch, moves the clock to the watermark, releases closed minutes and fires. */
+    /**
+     * Takes a batch in: the minutes the new watermark closes are judged (each at its own end), the
+     * clock moves to the watermark (facts whose time is up expire), and then the batch's rows are
+     * inserted and judged at that clock. Rows are judged after the clock moved, so a fact a rule
+     * remembered with {@code @expires} is gone for a row past its expiry however far one batch moves
+     * the clock (judged before, the rows saw the session as of the previous batch's clock).
+     */
     void process(List<MachineRecord> batch, long watermark, ThreatSnapshot intel) {
-        FactHandle[] handles = judgeOnce ? new FactHandle[batch.size()] : null;
         for (MachineRecord r : batch) {
             if (r instanceof BoundPort b) {
                 ports.observe(b);
             }
         }
-        for (int i = 0; i < batch.size(); i++) {
-            MachineRecord r = batch.get(i);
+        for (MachineRecord r : batch) {
             if (r instanceof Connection c) {
                 ports.mark(c);
                 if (!intel.isEmpty()) {
@@ -110,10 +121,6 @@ final class RulePartition {
                 }
                 sightings.remember(c);
             }
-            FactHandle h = session.insert(r);
-            if (judgeOnce) {
-                handles[i] = h;
-            }
         }
         if (!batch.isEmpty()) {
             tap.accepted(batch);
@@ -122,6 +129,15 @@ final class RulePartition {
         stats.historyRows.add(rollup.historyRows() - historyCounted);
         historyCounted = rollup.historyRows();
         advance(watermark, false);
+        FactHandle[] handles = judgeOnce ? new FactHandle[batch.size()] : null;
+        for (int i = 0; i < batch.size(); i++) {
+            FactHandle h = session.insert(batch.get(i));
+            if (judgeOnce) {
+                handles[i] = h;
+            }
+        }
+        fire();
+        publishCounts();
         forgetEvicted();
         sightings.expire(watermark);
         if (judgeOnce) {
@@ -205,7 +221,7 @@ final class RulePartition {
         if (releaseAll) {
             insertHistory(true);
         }
-        // Rows first: per-row rules judge them at the clock they arrived at.
+        // What is pending first (history, a retro-match's rows) at the clock it arrived at.
         fire();
         MinuteRollup.MinuteSink closeMinute = (minuteEnd, facts) -> {
             FactHandle[] handles = new FactHandle[facts.size()];
@@ -263,20 +279,57 @@ final class RulePartition {
                 }
                 // A failing consequence must not stop the engine or the other rules: count it,
                 // log it, and fire again so the remaining activations still run.
-                stats.ruleError(failedRule(e));
-                LOG.error("partition {}: a rule consequence failed: {}", index, rootMessage(e), e);
+                org.kie.api.runtime.rule.ConsequenceException c = consequenceException(e);
+                if (c != null && c.getRule() != null) {
+                    failed(c.getRule().getPackageName(), c.getRule().getName(), "consequence", null, e);
+                } else {
+                    // Thrown inside Drools, not by a condition (those are guarded) nor a consequence.
+                    failed(null, "", "engine", null, e);
+                }
             }
         }
     }
 
-    /** The rule whose consequence threw, or "" when the exception does not say. */
-    private static String failedRule(Throwable e) {
+    private void conditionFailed(ConditionGuard.Failure f) {
+        org.kie.api.definition.rule.Rule[] rules = f.rules();
+        if (rules == null || rules.length == 0) {
+            failed(null, "", "condition", f.expression(), f.error());
+            return;
+        }
+        for (org.kie.api.definition.rule.Rule r : rules) {
+            failed(r.getPackageName(), r.getName(), "condition", f.eval() ? RuleLocator.EVAL : f.expression(), f.error());
+        }
+    }
+
+    /** Counts and logs (once a minute per rule at most) a rule's failure, naming the rule and its DRL file:line. */
+    private void failed(String pkg, String rule, String part, String condition, Throwable e) {
+        stats.ruleError(rule);
+        String where = rule.isEmpty() ? "" : locator.where(pkg, rule, condition);
+        String message = rootMessage(e) + (condition == null || condition.equals(RuleLocator.EVAL) ? "" : " in `" + condition.strip() + "`");
+        long skipped = stats.failures.record(rule, where, part, message, wallClock.instant(), System.nanoTime());
+        if (skipped < 0) {
+            return;
+        }
+        String more = skipped == 0 ? "" : " (" + skipped + " more failures of it since the last report)";
+        if (rule.isEmpty()) {
+            LOG.error("partition {}: the rule engine failed outside any rule's condition or consequence: {}{}", index, message, more, e);
+        } else if ("condition".equals(part)) {
+            // the stack says nothing the message does not: Drools' own frames
+            LOG.error("partition {}: rule \"{}\" ({}) failed in its condition and loses this match: {}{}", index, rule, where, message,
+                more);
+        } else {
+            LOG.error("partition {}: rule \"{}\" ({}) failed in its consequence: {}{}", index, rule, where, message, more, e);
+        }
+    }
+
+    /** The consequence exception in the chain, or null. */
+    private static org.kie.api.runtime.rule.ConsequenceException consequenceException(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof org.kie.api.runtime.rule.ConsequenceException c && c.getRule() != null) {
-                return c.getRule().getName();
+            if (t instanceof org.kie.api.runtime.rule.ConsequenceException c) {
+                return c;
             }
         }
-        return "";
+        return null;
     }
 
     private static String rootMessage(Throwable e) {
@@ -287,9 +340,29 @@ final class RulePartition {
         return t.toString();
     }
 
+    /** Episodes are kept at most this much longer for facts that never expire (or expire later). */
+    private static final Duration MAX_HOLD = Duration.ofHours(24);
+
+    /**
+     * The longest time an event stays in a session of this knowledge base (the retention of rows and
+     * rollups, or a declared type's {@code @expires}), at most {@link #MAX_HOLD}; zero when none expires.
+     */
+    static Duration longestFactLifetime(org.kie.api.KieBase kieBase) {
+        long longest = 0;
+        for (org.drools.core.reteoo.ObjectTypeNode otn : ((org.drools.core.impl.InternalRuleBase) kieBase).getRete().getObjectTypeNodes()) {
+            long offset = otn.getExpirationOffset();
+            if (offset > 0 && offset < Long.MAX_VALUE) {
+                longest = Math.max(longest, offset);
+            }
+        }
+        return Duration.ofMillis(Math.min(longest, MAX_HOLD.toMillis()));
+    }
+
     /** Sets the data files' content after a reload; called while the partition is paused. */
     void ruleData(RuleSet data) {
         judgeOnce = data.rules().retention().rowsJudgedOnce();
+        alerts.dedup().holdFor(longestFactLifetime(session.getKieBase()));
+        locator = new RuleLocator(data.rules().files());
         setGlobal("countries", data.countries());
         setGlobal("params", data.params());
         setGlobal("bindAllowlist", data.allowlist());

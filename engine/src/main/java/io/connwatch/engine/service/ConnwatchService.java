@@ -372,6 +372,9 @@ public final class ConnwatchService implements AutoCloseable {
                 p.add("alert output " + out.name() + " is failing: " + out.lastError());
             }
         }
+        if (readiness != null) {
+            p.addAll(readiness.healthProblems());
+        }
         return p;
     }
 

@@ -214,11 +214,12 @@ class CliTest {
             Map.entry("admin-protocol-to-internet", 1)), byRule);
         assertTrue(r.err().contains("0 rejected"), r.err());
         // every alert carries its rule's ATT&CK ids, as rules/README.md lists them
-        Map<String, String> attack = Map.of("connection-failure-ratio-machine", "TA0007/T1046", "connection-failure-spike-machine",
-            "TA0007/T1046", "connection-failure-spike-process", "TA0007/T1046", "malicious-inbound-open-port", "TA0001/T1190",
-            "malicious-remote-ip-outbound", "TA0011/T1071", "unexpected-wildcard-bind", "TA0003,TA0011/T1571", "port-scan-fan-out",
-            "TA0007/T1046", "lateral-movement-admin-ports", "TA0008/T1021", "exfiltration-volume", "TA0010/T1041,T1048",
-            "unusual-destination-country", "TA0011/T1071");
+        Map<String, String> attack = Map.ofEntries(Map.entry("admin-protocol-to-internet", "TA0008/T1021.002,T1021.001,T1021.006"),
+            Map.entry("connection-failure-ratio-machine", "TA0007/T1046"), Map.entry("connection-failure-spike-machine",
+            "TA0007/T1046"), Map.entry("connection-failure-spike-process", "TA0007/T1046"), Map.entry("malicious-inbound-open-port", "TA0001/T1190"),
+            Map.entry("malicious-remote-ip-outbound", "TA0011/T1071"), Map.entry("unexpected-wildcard-bind", "TA0003,TA0011/T1571"),
+            Map.entry("port-scan-fan-out", "TA0007/T1046"), Map.entry("lateral-movement-admin-ports", "TA0008/T1021"),
+            Map.entry("exfiltration-volume", "TA0010/T1041,T1048"), Map.entry("unusual-destination-country", "TA0011/T1071"));
         for (String line : r.out().split("\n")) {
             Alert a = AlertJson.fromJson(line);
             assertEquals(attack.get(a.rule()), a.labels().get("tactic") + "/" + a.labels().get("technique"), line);

@@ -45,14 +45,19 @@ class ReadinessTest {
         Readiness.Verdict v = tick(r);
         assertFalse(v.ready());
         assertEquals(Set.of(Readiness.Check.RULE_ERRORS), v.failing());
-        assertEquals(List.of("4 rule consequences failed within PT1M (more than 3)"), v.reasons());
+        assertEquals(List.of("4 rule conditions or consequences failed within PT1M (more than 3; see ruleFailures in /stats)"),
+            v.reasons());
         assertEquals(v, r.verdict(), "kept for /ready");
+        assertEquals(v.reasons(), r.healthProblems(), "and /health says degraded");
         // no new error: once the errors are older than the window they no longer count
         assertFalse(tick(r).ready(), "t = 45 s");
         assertFalse(tick(r).ready(), "t = 60 s: the errors at 15 s and 30 s are still within the minute");
+        assertEquals(1, r.healthProblems().size());
         assertTrue(tick(r).ready(), "t = 75 s: only the one error between 15 s and 30 s is within the minute");
+        assertEquals(List.of(), r.healthProblems(), "/health is ok again");
         errors.addAndGet(10);
         assertFalse(tick(r).ready());
+        assertEquals(1, r.healthProblems().size());
     }
 
     @Test

@@ -26,7 +26,11 @@ public final class RuleHarness implements AutoCloseable {
     private final FixtureEngine fixture;
 
     private RuleHarness(Path rulesDir, int partitions) throws RuleCompilationException {
-        fixture = new FixtureEngine(RuleSet.load(rulesDir, EventRetention.DEFAULT), new RuleEngine.Settings(partitions,
+        this(rulesDir, partitions, EventRetention.DEFAULT);
+    }
+
+    private RuleHarness(Path rulesDir, int partitions, EventRetention retention) throws RuleCompilationException {
+        fixture = new FixtureEngine(RuleSet.load(rulesDir, retention), new RuleEngine.Settings(partitions,
             RuleEngine.Settings.DEFAULT_ALLOWED_LATENESS, RuleEngine.Settings.DEFAULT_EPISODE_GAP, RuleEngine.Settings.DEFAULT_QUEUED_BATCHES,
             RETRO_WINDOW, RETRO_MAX_ADDRESSES));
     }
@@ -37,6 +41,11 @@ public final class RuleHarness implements AutoCloseable {
 
     public static RuleHarness of(Path rulesDir, int partitions) throws RuleCompilationException {
         return new RuleHarness(rulesDir, partitions);
+    }
+
+    /** Rules keeping their facts as long as {@code retention} says (rows are judged once and dropped by default). */
+    public static RuleHarness of(Path rulesDir, int partitions, EventRetention retention) throws RuleCompilationException {
+        return new RuleHarness(rulesDir, partitions, retention);
     }
 
     /** Decodes and submits one batch of JSON lines; fails on any rejected row. */

@@ -10,15 +10,28 @@ import java.util.Map;
  * evidence for one fingerprint with no gap longer than {@code gap} in event time. A rule that
  * matches every minute of a beaconing process thus raises one alert, and again only after the
  * beaconing stopped for longer than the gap. Memory is one entry per live episode; entries are
- * dropped once the watermark is a gap past their last evidence. Not thread-safe: one per partition.
+ * dropped once the watermark is a gap, plus how long the facts that carry evidence may stay in a
+ * session ({@link #holdFor}), past their last evidence: a rule may match such a fact again (its
+ * window changed as other facts expired), and that match must still find its episode.
+ * Not thread-safe: one per partition.
  */
 public final class EpisodeDeduplicator {
     private final long gapMillis;
     private final Map<String, long[]> lastSeen = new HashMap<>();
     private long suppressed;
+    private long holdMillis;
 
     public EpisodeDeduplicator(Duration gap) {
         this.gapMillis = gap.toMillis();
+    }
+
+    /**
+     * Keeps episodes this much longer than a gap after their last evidence: the longest time a
+     * fact stays in the session (its retention or {@code @expires}), during which a rule can fire
+     * on it again with the same evidence.
+     */
+    public void holdFor(Duration factLifetime) {
+        holdMillis = Math.max(0, factLifetime.toMillis());
     }
 
     /** Records evidence at {@code eventMillis}; true when it starts a new episode (the alert should go out). */
@@ -59,9 +72,9 @@ public final class EpisodeDeduplicator {
         return e == null ? null : e.clone();
     }
 
-    /** Forgets episodes whose last evidence is more than a gap before the watermark. */
+    /** Forgets episodes whose last evidence is more than a gap and the hold before the watermark. */
     public void expire(long watermarkMillis) {
-        long cutoff = watermarkMillis - gapMillis;
+        long cutoff = watermarkMillis - gapMillis - holdMillis;
         for (Iterator<long[]> it = lastSeen.values().iterator(); it.hasNext(); ) {
             if (it.next()[1] < cutoff) {
                 it.remove();

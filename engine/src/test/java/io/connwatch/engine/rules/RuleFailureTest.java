@@ -1,0 +1,96 @@
+package io.connwatch.engine.rules;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** A rule that fails at run time loses only its own matches, and is named with its file and line. */
+class RuleFailureTest {
+    @TempDir
+    Path tmp;
+
+    /** Conditions that throw at run time, and the line of the DRL file below where they are. */
+    static Stream<Arguments> failingConditions() {
+        return Stream.of(
+            Arguments.of("a literal of the wrong type", "Connection( destinationPort == \"ssh\" )", 8),
+            Arguments.of("an eval", "$c : Connection( )\n    eval( $c.getProcessName().substring(100) != null )", 9),
+            Arguments.of("a join", "$b : BoundPort( )\n    Connection( destinationPort == $b.getProcessName().substring(100).length() )", 9));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("failingConditions")
+    void aConditionThatThrowsLosesOnlyItsOwnMatchesAndIsNamedWithItsFileAndLine(String what, String condition, int line)
+        throws Exception {
+        Path rules = Files.createDirectories(tmp.resolve("rules"));
+        Files.copy(RuleHarness.SHIPPED_RULES.resolve("wildcard-bind.drl"), rules.resolve("wildcard-bind.drl"));
+        Path drl = rules.resolve("ssh.drl");
+        Files.writeString(drl, """
+            package t;
+            import io.connwatch.engine.facts.Connection;
+            import io.connwatch.engine.facts.BoundPort;
+
+            rule "ssh-by-name"
+            when
+                BoundPort( )
+                %s
+            then
+            end
+            """.formatted(condition));
+        try (RuleHarness h = RuleHarness.of(rules, 1)) {
+            // the failing rule's facts first: a failure used to drop every insert after it
+            h.feed(Rows.connection("2024-05-01T10:00:00Z", "m-1"),
+                Rows.boundPort("2024-05-01T10:00:00Z", "m-1").set("Ip", "0.0.0.0"),
+                Rows.connection("2024-05-01T10:00:00Z", "m-2"),
+                Rows.boundPort("2024-05-01T10:00:00Z", "m-2").set("Ip", "0.0.0.0").set("Port", 8080)).drain();
+            assertEquals(2, h.alerts("unexpected-wildcard-bind").size(), "the other rule saw the whole batch: " + h.alerts());
+            EngineStats s = h.engine().stats();
+            assertEquals(Set.of("ssh-by-name"), s.errorsByRule.keySet());
+            assertTrue(s.ruleErrors.sum() >= 1);
+            List<RuleFailures.Failure> failures = s.failures.list();
+            assertEquals(1, failures.size(), failures.toString());
+            RuleFailures.Failure f = failures.get(0);
+            assertEquals("ssh-by-name", f.rule());
+            assertEquals(drl + ":" + line, f.where());
+            assertEquals("condition", f.part());
+            assertEquals(s.ruleErrors.sum(), f.count());
+            assertTrue(f.message().contains("Exception"), f.message());
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aFailingConsequenceIsNamedWithItsFileAndLine() throws Exception {
+        Path rules = Files.createDirectories(tmp.resolve("rules"));
+        Files.copy(RuleHarness.SHIPPED_RULES.resolve("wildcard-bind.drl"), rules.resolve("wildcard-bind.drl"));
+        Path drl = rules.resolve("throws.drl");
+        Files.writeString(drl, """
+            package t;
+            import io.connwatch.engine.facts.BoundPort;
+
+            rule "throws"
+            when
+                BoundPort( port == 6379 )
+            then
+                throw new IllegalStateException("boom");
+            end
+            """);
+        try (RuleHarness h = RuleHarness.of(rules, 1)) {
+            h.feed(Rows.boundPort("2024-05-01T10:00:00Z", "m-1").set("Ip", "0.0.0.0"),
+                Rows.boundPort("2024-05-01T10:00:00Z", "m-2").set("Ip", "0.0.0.0").set("Port", 8080)).drain();
+            assertEquals(2, h.alerts("unexpected-wildcard-bind").size(), h.alerts().toString());
+            RuleFailures.Failure f = h.engine().stats().failures.list().get(0);
+            assertEquals("throws", f.rule());
+            assertEquals(drl + ":4", f.where());
+            assertEquals("consequence", f.part());
+            assertTrue(f.message().contains("boom"), f.message());
+        }
+    }
+}
