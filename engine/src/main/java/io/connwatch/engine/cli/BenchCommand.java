@@ -36,7 +36,8 @@ import picocli.CommandLine.Option;
  * raised (and counted, not printed). Reports records per second and peak heap.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = {"Benchmark: generated JSON-lines text held in memory -> decode -> rules -> alerts.",
+    description = {"Measure throughput and peak heap: generated records through decoding, the rules and alerts.",
+        "Generated JSON-lines text held in memory -> decode -> rules -> alerts (or from a Kafka topic with --kafka).",
         "Prints records/s for each timed round and the peak heap. Run with the JVM options you deploy with."})
 final class BenchCommand implements Callable<Integer> {
     @Mixin
