@@ -35,7 +35,8 @@ import picocli.CommandLine.Option;
  * machine, start-up times, the Kafka path and record-to-alert latency.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = {"Benchmark: a profile of fleet data (generated text held in memory, or a file read from disk) through",
+    description = {"Measure throughput and heap on a profile of fleet data, beside a parse ceiling and a naive Drools pipeline.",
+        "A profile of fleet data (generated text held in memory, or a file read from disk) through",
         "the one-thread Jackson parse ceiling, a naive Drools pipeline and connwatch (decode -> enrichment -> all rules",
         "-> alerts), round after round, then a table of records/s, machine-minutes/s, heap and ratios.",
         "Other modes: --memory, --startup, --latency, --kafka, --decode-only, --workbook-memory.",

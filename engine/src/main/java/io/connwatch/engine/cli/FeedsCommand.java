@@ -34,7 +34,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** Threat-intelligence feeds: look inside a feed file, check the configured feeds, benchmark the index. */
-@Command(name = "feeds", mixinStandardHelpOptions = true, description = "Threat-intelligence feeds.",
+@Command(name = "feeds", mixinStandardHelpOptions = true, description = "Threat-intelligence feeds: inspect a file, check the configured feeds, benchmark the index.",
     subcommands = {FeedsCommand.Inspect.class, FeedsCommand.Status.class, FeedsCommand.Bench.class})
 final class FeedsCommand implements Runnable {
     @Spec
@@ -46,8 +46,9 @@ final class FeedsCommand implements Runnable {
     }
 
     @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = {"Read a feed file and print what it yields: indicators by family (IPv4/IPv6, host/network), by",
-            "threat type and TLP, allowlist entries, and every entry skipped or unreadable with its reason."})
+        description = {"Read a feed file and print what it yields.",
+            "Indicators by family (IPv4/IPv6, host/network), by threat type and TLP, allowlist entries, and every entry",
+            "skipped or unreadable with its reason."})
     static final class Inspect implements Callable<Integer> {
         @Spec
         CommandSpec spec;

@@ -15,9 +15,10 @@ import picocli.CommandLine.Option;
 
 /** Writes realistic generated data with injected incidents. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
-    description = {"Generate realistic VMConnection and VMBoundPort rows for a fleet of machines, with incidents of",
-        "every shipped rule injected in every hour (C2 beacon, botnet inbound, unexpected wildcard bind,",
-        "failure spike, failing machine). Deterministic for a seed."})
+    description = {"Generate realistic VMConnection and VMBoundPort records with injected incidents.",
+        "Writes rows for a fleet of machines, with incidents of every shipped rule injected in every hour (C2 beacon,",
+        "botnet inbound, unexpected wildcard bind, failure spike, failing machine). Deterministic for a seed.",
+        "Prints records, not alerts: pipe them into `connwatch replay -` to see what the rules raise."})
 final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--profile", defaultValue = "dense", description = "dense (the demo fleet), sparse (thousands of machines, "
         + "a few rows per machine-minute, many processes and remotes) or wide (every column, ~1 KB a row, shuffled within 3 "

@@ -22,7 +22,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.io.PrintWriter;
 
 /** Kafka tools: {@code connwatch kafka produce} loads JSON-lines files into a topic, keyed by Machine. */
-@Command(name = "kafka", mixinStandardHelpOptions = true, description = "Kafka tools.",
+@Command(name = "kafka", mixinStandardHelpOptions = true, description = "Kafka tools: send record files to a topic.",
     subcommands = {KafkaCommand.Produce.class})
 final class KafkaCommand implements Runnable {
     @Override
@@ -31,9 +31,10 @@ final class KafkaCommand implements Runnable {
     }
 
     @Command(name = "produce", mixinStandardHelpOptions = true,
-        description = {"Sends JSON-lines files (gzip too; - for stdin) to a topic, one record per message keyed by its Machine,",
-            "as producers for connwatch should. Connection and security settings come from the kafka section of the",
-            "configuration unless --bootstrap is given."})
+        description = {"Send record files to a Kafka topic, one message per record keyed by its Machine.",
+            "Reads JSON-lines files (gzip too; - for stdin) and keys each record by its Machine, as producers for connwatch",
+            "should. Connection and security settings come from the kafka section of the configuration unless --bootstrap",
+            "is given."})
     static final class Produce implements Callable<Integer> {
         @Mixin
         ConfigOption config;

@@ -37,7 +37,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** Alert delivery: test a receiver, preview templates, list and replay dead letters. */
-@Command(name = "notify", mixinStandardHelpOptions = true, description = "Alert delivery: receivers, templates, dead letters.",
+@Command(name = "notify", mixinStandardHelpOptions = true, description = "Alert delivery: test receivers, preview templates, list and replay dead letters.",
     subcommands = {NotifyCommand.Test.class, NotifyCommand.Preview.class, NotifyCommand.DeadLetters.class, NotifyCommand.Replay.class})
 final class NotifyCommand implements Runnable {
     @Spec
@@ -132,7 +132,8 @@ final class NotifyCommand implements Runnable {
         ConfigOption config;
         @Spec
         CommandSpec spec;
-        @Option(names = "--receiver", required = true)
+        @Option(names = "--receiver", required = true, paramLabel = "NAME",
+            description = "The receiver to test: a name under notify.receivers in the configuration.")
         String receiver;
 
         @Override

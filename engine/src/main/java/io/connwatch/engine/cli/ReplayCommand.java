@@ -40,8 +40,8 @@ import picocli.CommandLine.Parameters;
 
 /** Runs files through the rules and exits: alerts to standard output, everything else to standard error. */
 @Command(name = "replay", mixinStandardHelpOptions = true,
-    description = {"Process record files through the rules and exit. Files may be JSON lines, a JSON array,",
-        "{\"records\":[...]} envelopes or CSV, gzip or not; '-' reads standard input.",
+    description = {"Process record files through the rules, print the alerts and exit.",
+        "Files may be JSON lines, a JSON array, {\"records\":[...]} envelopes or CSV, gzip or not; '-' reads standard input.",
         "Alerts go to standard output; rejected records, progress and the summary to standard error."})
 final class ReplayCommand implements Callable<Integer> {
     @Mixin

@@ -11,11 +11,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** The always-on service: HTTP ingest (and optional file replay) into the rules, alerts to console and file. */
+/** The always-on service: HTTP and Kafka ingest (and optional file replay) into the rules, alerts to the outputs and receivers. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-    description = {"Run the always-on service: compile the rules (refusing to start on any error), ingest over",
-        "HTTP (POST /ingest) and from --replay files, and write alerts to the console and a JSON-lines file.",
-        "Stops on SIGINT / SIGTERM."})
+    description = {"Run the always-on service: ingest records, judge them by the rules and deliver the alerts.",
+        "Compiles the rules first and refuses to start on any error. Takes records over HTTP (POST /ingest),",
+        "from Kafka topics as a member of a consumer group (the kafka section of the configuration, off by default)",
+        "and from --replay files. Alerts go to the outputs (console, a JSON-lines file) and through the lifecycle to",
+        "the configured receivers. Serves the API, metrics and the web console. Stops on SIGINT / SIGTERM;",
+        "SIGHUP reloads the rules."})
 final class RunCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;

@@ -19,8 +19,9 @@ import picocli.CommandLine.Spec;
 
 /** Runs rule fixtures and says, for each failing one, what differs. */
 @Command(name = "test-rules", mixinStandardHelpOptions = true,
-    description = {"Run rule fixtures (YAML: records, feeds, alerts expected and not expected; see rules/README.md) under",
-        "the pseudo clock. Exit 0 only when every expectation holds; a failing fixture shows what differs."})
+    description = {"Run the rule fixtures and say, for each failing one, what differs.",
+        "Fixtures are YAML (records, feeds, alerts expected and not expected; see rules/README.md), run under the",
+        "pseudo clock. Exit 0 only when every expectation holds."})
 final class TestRulesCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;

@@ -17,7 +17,8 @@ import java.io.PrintWriter;
 
 /** Compiles the rules and checks their data files without starting anything. */
 @Command(name = "validate-rules", mixinStandardHelpOptions = true,
-    description = {"Compile every .drl file and check parameters.yaml, wildcard-allowlist.yaml and the rules' ATT&CK ids.",
+    description = {"Compile the rules and check their data files without starting anything.",
+        "Compiles every .drl file and checks parameters.yaml, wildcard-allowlist.yaml, countries.yaml and the rules' ATT&CK ids.",
         "Prints each problem as file:line:column: message and exits 1 when there is any."})
 final class ValidateRulesCommand implements Callable<Integer> {
     @Mixin

@@ -73,7 +73,7 @@ public final class BoundPort extends MachineRecord {
 
     /**
      * True when the port listens on all interfaces: Azure's IsWildcardBind flag or a wildcard
-     * address. Rules should use this, not a test on the address alone (see DOMAIN.md).
+     * address. Rules should use this, not a test on the address alone (see docs/input-formats.md, wildcard binds).
      */
     public boolean isOpenOnAllInterfaces() {
         return isWildcardBind || ip.isWildcard();

@@ -332,7 +332,25 @@ class CliTest {
 
             Result missing = run("reload", "--url", url, "--token-file", tmp.resolve("absent").toString());
             assertEquals(2, missing.exit());
-            assertTrue(missing.err().startsWith("no token: set CONNWATCH_TOKEN or give --token-file (cannot read "), missing.err());
+            assertTrue(missing.err().startsWith("no token for the service's API: set CONNWATCH_TOKEN or give --token-file (cannot read "),
+                missing.err());
+        }
+    }
+
+    @Test
+    void reloadFindsTheServiceAndItsAdminTokenFromTheConfiguration() throws Exception {
+        Path tokenFile = tmp.resolve("admin-token");
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Files.writeString(config, "rules:\n  directory: " + SHIPPED_RULES + "\n  watch: 0s\nhttp:\n  port: " + port
+            + "\n  auth: {admin-token-file: " + tokenFile + "}\noutputs:\n  console: false\n  jsonl: \"\"\n");
+        try (var service = io.connwatch.engine.service.ConnwatchService.start(
+                io.connwatch.engine.config.ConnwatchConfig.load(config, Map.of()), new PrintWriter(new StringWriter(), true))) {
+            Result r = run("reload", "-c", config.toString());
+            assertEquals(0, r.exit(), r.err());
+            assertTrue(r.out().contains("\"version\":\"2\""), r.out());
         }
     }
 }
