@@ -38,9 +38,10 @@ import java.util.TreeSet;
  * when the group is acknowledged in connwatch, an {@code acknowledge} event after it), a resolved
  * one a {@code resolve} event that closes the incident, and an acknowledgement notification (sent
  * when the group is acknowledged in connwatch) only the {@code acknowledge} event. PagerDuty has no
- * event that takes an acknowledgement back: withdrawing one in connwatch sends nothing. The trigger's summary (at most 1,024
- * characters) says the counts, the worst severity, the group and the first alert; its severity
- * maps CRITICAL to {@code critical}, HIGH to {@code error}, MEDIUM and LOW to {@code warning},
+ * event that takes an acknowledgement back: withdrawing one in connwatch sends nothing. The
+ * trigger's summary (at most 1,024 characters) says the counts, the worst severity, the group and
+ * the first alert; its severity maps CRITICAL to {@code critical}, HIGH to {@code error}, MEDIUM
+ * and LOW to {@code warning},
  * INFO to {@code info}; {@code custom_details} carries every label of the group's alerts
  * ({@link GroupLabels}, so the ATT&CK {@code tactic} and {@code technique} show) and lists up to
  * {@code max-alerts} alerts with their own labels, counting the others; the event stays under
