@@ -27,6 +27,9 @@ import java.util.UUID;
  * @param repeat      true when nothing changed since the last notification (a repeat-interval reminder)
  * @param ack         the group's acknowledgement, or null
  * @param ackUrl      a signed, expiring link that acknowledges the group (opens a confirmation page), or null
+ * @param kind        what it tells: the group's state ({@link Kind#STATE}, every notification but one kind), or only
+ *                    that the group was just acknowledged ({@link Kind#ACKNOWLEDGEMENT}, sent at once to receivers that
+ *                    take acknowledgements); {@link Kind#STATE} when absent (entries stored before it existed)
  */
 public record Notification(
     String id,
@@ -39,7 +42,8 @@ public record Notification(
     Instant at,
     boolean repeat,
     Acknowledgement ack,
-    String ackUrl) {
+    String ackUrl,
+    Kind kind) {
 
     public Notification {
         Objects.requireNonNull(id, "id");
@@ -50,6 +54,16 @@ public record Notification(
         Objects.requireNonNull(at, "at");
         groupLabels = Collections.unmodifiableMap(new TreeMap<>(groupLabels));
         alerts = List.copyOf(alerts);
+        kind = kind == null ? Kind.STATE : kind;
+        if (kind == Kind.ACKNOWLEDGEMENT && ack == null) {
+            throw new IllegalArgumentException("an acknowledgement notification carries the acknowledgement");
+        }
+    }
+
+    /** A notification of the group's state (firing or resolved), as every notification but an acknowledgement's. */
+    public Notification(String id, String receiver, String groupKey, Map<String, String> groupLabels, AlertStatus status,
+                        List<NotifiedAlert> alerts, Counts counts, Instant at, boolean repeat, Acknowledgement ack, String ackUrl) {
+        this(id, receiver, groupKey, groupLabels, status, alerts, counts, at, repeat, ack, ackUrl, Kind.STATE);
     }
 
     /**
@@ -98,6 +112,28 @@ public record Notification(
             common.entrySet().removeIf(e -> !e.getValue().equals(a.alert().labels().get(e.getKey())));
         }
         return Collections.unmodifiableMap(common);
+    }
+
+    /**
+     * What a notification tells. A receiver that takes acknowledgements (PagerDuty, Opsgenie) acts
+     * on an {@link #ACKNOWLEDGEMENT} by acknowledging the group's incident and nothing else; no
+     * other receiver is sent one.
+     */
+    public enum Kind {
+        /** The group's state: its firing alerts, those that joined or resolved (see {@link Notification#status()}). */
+        STATE,
+        /** Only that the group was acknowledged ({@link Notification#ack()}), sent when that happened. */
+        ACKNOWLEDGEMENT;
+
+        @com.fasterxml.jackson.annotation.JsonValue
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        @com.fasterxml.jackson.annotation.JsonCreator
+        public static Kind parse(String text) {
+            return valueOf(text.trim().toUpperCase(java.util.Locale.ROOT));
+        }
     }
 
     /** Firing or resolved, as payloads spell it. */

@@ -139,6 +139,12 @@ public final class Dispatcher implements AutoCloseable {
             paused > now ? Instant.ofEpochMilli(paused) : null);
     }
 
+    /** Whether the receiver is sent acknowledgements as they happen ({@link Notifier#acknowledgements()}); false when unknown. */
+    public boolean acknowledgements(String receiver) {
+        Worker w = workers.get(receiver);
+        return w != null && w.notifier.acknowledgements();
+    }
+
     public List<String> receivers() {
         return new ArrayList<>(workers.keySet());
     }
@@ -254,6 +260,12 @@ public final class Dispatcher implements AutoCloseable {
                 return;
             }
             Notification n = due.get(0).notification();
+            if (n.kind() == Notification.Kind.ACKNOWLEDGEMENT && !notifier.acknowledgements()) {
+                // Queued for a receiver of this name that took acknowledgements before a configuration change: nothing to tell.
+                outbox.delivered(due);
+                LOG.info("receiver {}: acknowledgement notification {} dropped, the receiver takes none", notifier.name(), n.id());
+                return;
+            }
             lastSend = now;
             long started = System.nanoTime();
             try {

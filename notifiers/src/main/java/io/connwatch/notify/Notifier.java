@@ -18,6 +18,16 @@ public interface Notifier extends AutoCloseable {
     /** Whether this receiver wants notifications about resolved alerts ({@code send-resolved}), as {@link ReceiverConfig#sendResolved()}. */
     boolean sendResolved();
 
+    /**
+     * Whether this receiver is sent a group's acknowledgement as it happens, as a notification of
+     * kind {@link Notification.Kind#ACKNOWLEDGEMENT} (an incident service that acknowledges its own
+     * incident: PagerDuty, Opsgenie); false by default, so chat, mail, webhook and Kafka receivers
+     * learn of an acknowledgement only with the group's next notification, as before.
+     */
+    default boolean acknowledgements() {
+        return false;
+    }
+
     /** The least time between two deliveries, for channels with a rate limit (Slack); zero by default. */
     default Duration minInterval() {
         return Duration.ZERO;

@@ -187,4 +187,26 @@ class OutboxTest {
             assertEquals(3, o.enqueue(Samples.notification("siem", a), 0).id());
         }
     }
+
+    @Test
+    void aNotificationStoredBeforeNotificationsHadAKindIsReadAsTheGroupsStateAndAnAcknowledgementComesBackAsOne() throws Exception {
+        Notification group = WebhookNotifierTest.twoAlertExample();
+        OutboxEntry entry = new OutboxEntry(1, group.receiver(), group, 0, QUEUED, QUEUED, null);
+        com.fasterxml.jackson.databind.node.ObjectNode json = AlertJson.mapper().valueToTree(entry);
+        assertEquals("state", json.path("notification").path("kind").asText(), "written with its kind");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) json.get("notification")).remove("kind");
+        writeOldOutbox(Map.of(1L, json.toString()), Map.of(), 1);
+        Notification ack = new Notification("ack-1", "pager", group.groupKey(), group.groupLabels(), Notification.AlertStatus.FIRING,
+            group.alerts(), group.counts(), group.at(), false, new Notification.Acknowledgement("alice", "on it", group.at(), null), null,
+            Notification.Kind.ACKNOWLEDGEMENT);
+        try (Outbox o = new Outbox(dir)) {
+            Notification read = o.pending().get(0).notification();
+            assertEquals(Notification.Kind.STATE, read.kind(), "an entry without a kind is a notification of the group's state");
+            assertEquals(group, read, "and otherwise whole");
+            o.enqueue(ack, QUEUED);
+        }
+        try (Outbox o = new Outbox(dir)) {
+            assertEquals(ack, o.pending().get(1).notification(), "an acknowledgement survives a restart as one");
+        }
+    }
 }

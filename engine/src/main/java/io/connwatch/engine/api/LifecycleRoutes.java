@@ -781,6 +781,7 @@ public final class LifecycleRoutes {
             .put("resolved", c.resolved.get())
             .put("evicted", c.evicted.get())
             .put("notifications", new JsonObject().put("firing", c.notificationsFiring.get()).put("resolved", c.notificationsResolved.get())
+                .put("acknowledgement", c.notificationsAcknowledgement.get())
                 .put("repeatsSkippedAcknowledged", c.notificationsAcknowledgedSkipped.get()))
             .put("held", new JsonObject().put("silenced", c.heldSilenced.get()).put("inhibited", c.heldInhibited.get())
                 .put("muted", c.heldMuted.get()))

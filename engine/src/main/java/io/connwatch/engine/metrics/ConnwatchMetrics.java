@@ -235,6 +235,8 @@ public final class ConnwatchMetrics implements DeliveryObserver, AutoCloseable {
             "status", "firing");
         counter("connwatch.lifecycle.notifications", "Notifications the lifecycle handed to the outbox", c,
             x -> x.notificationsResolved.get(), "status", "resolved");
+        counter("connwatch.lifecycle.notifications", "Notifications the lifecycle handed to the outbox", c,
+            x -> x.notificationsAcknowledgement.get(), "status", "acknowledgement");
         counter("connwatch.lifecycle.held", "Alerts held back from a notification, by why", c, x -> x.heldSilenced.get(), "reason", "silenced");
         counter("connwatch.lifecycle.held", "Alerts held back from a notification, by why", c, x -> x.heldInhibited.get(), "reason", "inhibited");
         counter("connwatch.lifecycle.held", "Alerts held back from a notification, by why", c, x -> x.heldMuted.get(), "reason", "muted");

@@ -110,7 +110,7 @@ public final class ConnwatchService implements AutoCloseable {
             ackLinks = AckLinks.from(config.notifications().lifecycle().ackLinks());
             lifecycle = cleanup.add("the alert lifecycle", LifecycleAssembly.dispatcher(config.notifications().lifecycle(),
                 () -> engineRef.get() == null ? null : engineRef.get().ruleSet(), stages, config.notifications()::sendResolved,
-                this::notify, lifecycleStore, ackLinks));
+                this::notify, lifecycleStore, ackLinks, r -> delivery != null && delivery.dispatcher().acknowledgements(r)));
             lifecycleSink = new LifecycleSink(lifecycle, lifecycleClock, true);
             lifecycleLog = startLifecycleLog(config);
             workbooks = config.console().enabled() ? new WorkbookStore(config.console().store(), this::fleetNewest) : null;

@@ -24,12 +24,23 @@ public final class LifecycleAssembly {
     private LifecycleAssembly() {
     }
 
+    /** The lifecycle of a replay: no receiver is told of acknowledgements (a replay takes none). */
     public static GroupDispatcher dispatcher(LifecycleSettings settings, Supplier<RuleSet> rules, Suppression suppression,
                                              Predicate<String> sendResolved, NotificationOutlet outlet, LifecycleStore store,
                                              Function<String, String> ackLink) {
+        return dispatcher(settings, rules, suppression, sendResolved, outlet, store, ackLink, r -> false);
+    }
+
+    /**
+     * The lifecycle, telling the receivers {@code acknowledgements} accepts of each acknowledgement
+     * as it happens (the delivery path's notifiers that want them: PagerDuty, Opsgenie).
+     */
+    public static GroupDispatcher dispatcher(LifecycleSettings settings, Supplier<RuleSet> rules, Suppression suppression,
+                                             Predicate<String> sendResolved, NotificationOutlet outlet, LifecycleStore store,
+                                             Function<String, String> ackLink, Predicate<String> acknowledgements) {
         ResolveAfter resolveAfter = new ResolveAfter(rules, settings.resolveFloor(), settings.resolveOverrides());
         return new GroupDispatcher(settings.routes(), settings.root(), resolveAfter, suppression, sendResolved, outlet, store,
-            GroupDispatcher.Settings.DEFAULT, ackLink);
+            GroupDispatcher.Settings.DEFAULT, ackLink, acknowledgements);
     }
 
     /**

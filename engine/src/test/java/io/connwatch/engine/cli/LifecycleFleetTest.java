@@ -24,10 +24,17 @@ import org.junit.jupiter.api.io.TempDir;
  * The issue's acceptance run: the generated 10-machine, 60-hour fleet (786 alerts) replayed with
  * the lifecycle in event time, as a live service with a webhook receiver (resolved messages on)
  * would have notified. Prometheus Alertmanager 0.25 with its defaults, group_by [computer] and
- * send_resolved, fed the same 786 alerts, sent 791 firing and 327 resolved notifications.
+ * send_resolved, fed the same 786 alerts, sent 791 firing and 327 resolved notifications. The
+ * replay runs the twelve rules that comparison was made with (the four later ones are left out);
+ * the generator has since injected a loopback-to-wildcard move per 6 hours, which those rules see
+ * as 16 more unexpected wildcard binds (802 alerts): more alerts only add to what Alertmanager
+ * sends, so half its 791 stays a bound we must meet.
  */
 class LifecycleFleetTest {
     static final int ALERTMANAGER_FIRING = 791;
+    /** Rules added after the Alertmanager comparison, with their fixtures. */
+    static final java.util.Set<String> LATER_RULES = java.util.Set.of("beaconing.drl", "admin-protocol-egress.drl", "loopback-rebind.drl",
+        "tor-exit.drl", "beaconing.yaml", "admin-protocol-egress.yaml", "loopback-rebind.yaml", "tor-exit.yaml");
     static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -41,6 +48,17 @@ class LifecycleFleetTest {
         Path data = tmp.resolve("fleet.jsonl.gz");
         CliTest.Result g = CliTest.run("generate", "--machines", "10", "--hours", "60", "-o", data.toString());
         assertEquals(0, g.exit(), g.err());
+        Path rules = tmp.resolve("rules");
+        try (var files = Files.walk(Path.of("..", "rules"))) {
+            for (Path f : files.toList()) {
+                Path to = rules.resolve(Path.of("..", "rules").relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(to);
+                } else if (!LATER_RULES.contains(f.getFileName().toString())) {
+                    Files.copy(f, to);
+                }
+            }
+        }
         Path config = tmp.resolve("connwatch.yaml");
         Path feeds = Path.of("..", "config", "feeds").toAbsolutePath().normalize();
         Files.writeString(config, """
@@ -55,7 +73,7 @@ class LifecycleFleetTest {
               receivers:
                 - {name: siem, type: webhook, url: "http://127.0.0.1:9/never-called"}
               default-receivers: [siem]
-            """.formatted(Path.of("..", "rules").toAbsolutePath().normalize(), feeds.resolve("feodo-ipblocklist.csv"),
+            """.formatted(rules.toAbsolutePath(), feeds.resolve("feodo-ipblocklist.csv"),
             feeds.resolve("misp-warninglist-rfc1918.json"), tmp.resolve("outbox")));
         Path n = tmp.resolve("notifications.jsonl");
         CliTest.Result r = CliTest.run("replay", "--config", config.toString(), "--output", "jsonl", "--notifications", n.toString(),
@@ -74,7 +92,7 @@ class LifecycleFleetTest {
 
     @Test
     void firingNotificationsAreAtMostHalfOfAlertmanagersAndEveryAlertIsCarried() {
-        assertEquals(786, alerts.size(), summary);
+        assertEquals(802, alerts.size(), summary);
         long firing = notifications.stream().filter(x -> x.get("status").asText().equals("firing")).count();
         assertTrue(firing * 2 <= ALERTMANAGER_FIRING, "firing notifications " + firing + " > half of " + ALERTMANAGER_FIRING + "\n" + summary);
         // every alert is in some notification: by id, or as the same fingerprint firing over its evidence time

@@ -107,7 +107,7 @@ class AttackIdsTest {
         assertEquals(List.of(), c.errors());
         assertEquals(List.of(), c.warnings());
         Map<String, Map<String, String>> declared = declared();
-        assertEquals(12, declared.size(), declared.toString());
+        assertEquals(16, declared.size(), declared.toString());
         declared.forEach((rule, labels) -> {
             assertTrue(Attack.TACTIC_ID.matcher(labels.get("tactic").split(",")[0]).matches(), rule + " " + labels);
             assertTrue(Attack.TECHNIQUE_ID.matcher(labels.get("technique").split(",")[0]).matches(), rule + " " + labels);

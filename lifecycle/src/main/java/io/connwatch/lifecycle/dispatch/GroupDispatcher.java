@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * against what that receiver was last sent, whether to notify: a new group after group-wait, joins
  * and resolves at most once per group-interval, an unchanged firing group again after
  * repeat-interval unless acknowledged. Silenced, inhibited and muted alerts are held back and
- * counted in the group's next notification.
+ * counted in the group's next notification. An acknowledgement is told at once, as a notification
+ * of kind {@link Notification.Kind#ACKNOWLEDGEMENT}, to each receiver of the group that takes
+ * acknowledgements and was already sent the group; withdrawing one tells nobody.
  *
  * <p>Time is the caller's: {@link #advance} and the {@code at} of each call. Under replay that is
  * event time (the engine's watermark), so a replay sends what a live service would have; live it
@@ -83,6 +85,7 @@ public final class GroupDispatcher implements AutoCloseable {
         public final AtomicLong heldInhibited = new AtomicLong();
         public final AtomicLong heldMuted = new AtomicLong();
         public final AtomicLong notificationsAcknowledgedSkipped = new AtomicLong();
+        public final AtomicLong notificationsAcknowledgement = new AtomicLong();
     }
 
     /** What the API shows of an alert: its state now and what holds it back. */
@@ -116,8 +119,14 @@ public final class GroupDispatcher implements AutoCloseable {
         }
     }
 
-    /** What a receiver was last sent for a group (the notification log entry). */
-    record LogEntry(Set<String> firing, Set<String> resolved, Instant sentAt, Instant groupGoneAt) {
+    /**
+     * What a receiver was last sent for a group (the notification log entry): the alerts its last
+     * notification of the group's state told firing and resolved, when, when the group ended, and
+     * the time ({@link Acknowledgement#at()}) of the acknowledgement it was last told of, null when
+     * none (entries written before acknowledgements were told have none). An acknowledgement
+     * notification changes only {@code acknowledgedAt}: the group's timers go by {@code sentAt}.
+     */
+    record LogEntry(Set<String> firing, Set<String> resolved, Instant sentAt, Instant groupGoneAt, Instant acknowledgedAt) {
     }
 
     private static final class Tracked {
@@ -161,6 +170,7 @@ public final class GroupDispatcher implements AutoCloseable {
     private final Function<String, Duration> resolveAfter;
     private final Suppression suppression;
     private final Predicate<String> sendResolved;
+    private final Predicate<String> acknowledgements;
     private final NotificationOutlet outlet;
     private final LifecycleStore store;
     private final Settings settings;
@@ -197,6 +207,22 @@ public final class GroupDispatcher implements AutoCloseable {
     public GroupDispatcher(List<Route> routes, Route defaultRoute, Function<String, Duration> resolveAfter,
                            Suppression suppression, Predicate<String> sendResolved, NotificationOutlet outlet,
                            LifecycleStore store, Settings settings, Function<String, String> ackLink) {
+        this(routes, defaultRoute, resolveAfter, suppression, sendResolved, outlet, store, settings, ackLink, r -> false);
+    }
+
+    /**
+     * @param routes           tried in order
+     * @param defaultRoute     takes the alerts no route matched (its receivers may be empty: then they are only tracked)
+     * @param resolveAfter     per rule name, how long without evidence before an alert resolves
+     * @param sendResolved     per receiver, whether it is told about resolved alerts
+     * @param ackLink          per group key, a signed acknowledgement link, or null
+     * @param acknowledgements per receiver, whether it is told of an acknowledgement as it happens
+     */
+    public GroupDispatcher(List<Route> routes, Route defaultRoute, Function<String, Duration> resolveAfter,
+                           Suppression suppression, Predicate<String> sendResolved, NotificationOutlet outlet,
+                           LifecycleStore store, Settings settings, Function<String, String> ackLink,
+                           Predicate<String> acknowledgements) {
+        this.acknowledgements = acknowledgements == null ? r -> false : acknowledgements;
         this.routes = List.copyOf(routes);
         this.defaultRoute = Objects.requireNonNull(defaultRoute, "defaultRoute");
         this.resolveAfter = resolveAfter;
@@ -446,7 +472,7 @@ public final class GroupDispatcher implements AutoCloseable {
             for (String r : g.route.receivers()) {
                 LogEntry e = log.get(logKey(r, g.key));
                 if (e != null) {
-                    putLog(r, g.key, new LogEntry(e.firing(), e.resolved(), e.sentAt(), now));
+                    putLog(r, g.key, new LogEntry(e.firing(), e.resolved(), e.sentAt(), now, e.acknowledgedAt()));
                 }
             }
             if (acks.remove(g.key) != null) {
@@ -550,7 +576,7 @@ public final class GroupDispatcher implements AutoCloseable {
                 send = update || (allResolved && (resolvedToo || untold)) || repeatDue;
                 if (!send && allResolved) {
                     // Alertmanager clears the log without a message when the receiver takes no resolved ones.
-                    putLog(receiver, g.key, new LogEntry(Set.of(), resolvedFps, entry.sentAt(), null));
+                    putLog(receiver, g.key, new LogEntry(Set.of(), resolvedFps, entry.sentAt(), null, entry.acknowledgedAt()));
                 }
             }
             if (!send) {
@@ -581,7 +607,7 @@ public final class GroupDispatcher implements AutoCloseable {
                 at, newFiring.isEmpty() && newResolvedSent == 0, ack, ackLink.apply(g.key));
             outlet.send(n);
             (status == AlertStatus.FIRING ? counters.notificationsFiring : counters.notificationsResolved).incrementAndGet();
-            putLog(receiver, g.key, new LogEntry(firingFps, resolvedFps, at, null));
+            putLog(receiver, g.key, new LogEntry(firingFps, resolvedFps, at, null, ack == null ? null : ack.at()));
             g.held.put(receiver, Held.empty());
         }
         g.lastTickFiring = new TreeSet<>(firingFps);
@@ -699,21 +725,58 @@ public final class GroupDispatcher implements AutoCloseable {
 
     /**
      * Acknowledges a group: its repeats stop until it resolves or until {@code ack.until()}; new
-     * alerts joining it and its resolution still notify.
+     * alerts joining it and its resolution still notify. Each receiver of the group that takes
+     * acknowledgements and whose notification log says it was sent the group, still open, is sent
+     * an acknowledgement notification now, through the outlet like any other (so retried, and
+     * dead-lettered, by the outbox), unless its log says it was already told of this very
+     * acknowledgement. Only the instance the acknowledgement is made on sends it: one learning it
+     * from another ({@link #applyReplica}) sends nothing, as one learning a log entry does not
+     * notify the group again. The acknowledgement and the log entries are on disk when this returns.
      *
      * @throws java.util.NoSuchElementException when no such group exists
      */
     public synchronized Acknowledgement acknowledge(String groupKey, Acknowledgement ack) {
-        if (!groups.containsKey(groupKey)) {
+        Group g = groups.get(groupKey);
+        if (g == null) {
             throw new java.util.NoSuchElementException("no alert group '" + groupKey + "'");
         }
         acks.put(groupKey, ack);
         persist(ACKS, groupKey, ack);
+        tellAcknowledgement(g, ack);
         commit(true);
         return ack;
     }
 
-    /** Withdraws a group's acknowledgement; true when there was one. */
+    private void tellAcknowledgement(Group g, Acknowledgement ack) {
+        for (String receiver : g.route.receivers()) {
+            LogEntry entry = log.get(logKey(receiver, g.key));
+            if (entry == null || entry.firing().isEmpty() || entry.groupGoneAt() != null || !acknowledgements.test(receiver)
+                || ack.at().equals(entry.acknowledgedAt())) {
+                // never sent the group, or its incident is closed, or the receiver takes none, or it was told already
+                continue;
+            }
+            List<NotifiedAlert> out = new ArrayList<>();
+            int firing = 0;
+            for (String fp : entry.firing()) {
+                Tracked t = alerts.get(fp);
+                if (t != null) {
+                    out.add(notified(t, t.firing() ? AlertStatus.FIRING : AlertStatus.RESOLVED, false, List.of()));
+                    firing += t.firing() ? 1 : 0;
+                }
+            }
+            Notification n = new Notification(UUID.randomUUID().toString(), receiver, g.key, g.labels, AlertStatus.FIRING, out,
+                new Notification.Counts(firing, out.size() - firing, 0, 0, 0, 0, 0, 0), now, false, ack, null,
+                Notification.Kind.ACKNOWLEDGEMENT);
+            outlet.send(n);
+            counters.notificationsAcknowledgement.incrementAndGet();
+            putLog(receiver, g.key, new LogEntry(entry.firing(), entry.resolved(), entry.sentAt(), null, ack.at()));
+        }
+    }
+
+    /**
+     * Withdraws a group's acknowledgement; true when there was one. Nobody is told: PagerDuty and
+     * Opsgenie have no un-acknowledge, and the group's next notification carries no acknowledgement.
+     */
     public synchronized boolean unacknowledge(String groupKey) {
         boolean had = acks.remove(groupKey) != null;
         persistRemove(ACKS, groupKey);
@@ -866,7 +929,7 @@ public final class GroupDispatcher implements AutoCloseable {
                 }
                 LogEntry remote = JSON.readValue(r.json(), LogEntry.class);
                 LogEntry local = log.get(r.key());
-                if (local == null || remote.sentAt().isAfter(local.sentAt())) {
+                if (local == null || remote.sentAt().isAfter(local.sentAt()) || toldLaterAcknowledgement(remote, local)) {
                     log.put(r.key(), remote);
                     persist(NFLOG, r.key(), remote);
                 }
@@ -886,6 +949,12 @@ public final class GroupDispatcher implements AutoCloseable {
         } finally {
             applyingReplica = false;
         }
+    }
+
+    /** Whether an entry of the same notification tells a later acknowledgement than the one known here. */
+    private static boolean toldLaterAcknowledgement(LogEntry remote, LogEntry local) {
+        return remote.sentAt().equals(local.sentAt()) && remote.acknowledgedAt() != null
+            && (local.acknowledgedAt() == null || remote.acknowledgedAt().isAfter(local.acknowledgedAt()));
     }
 
     private void commit(boolean sync) {

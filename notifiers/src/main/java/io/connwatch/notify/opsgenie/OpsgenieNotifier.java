@@ -39,7 +39,9 @@ import java.util.Set;
  * notification creates the alert ({@code POST /v2/alerts}; Opsgenie folds a create with an open
  * alias into the open alert) and, when the group is acknowledged in connwatch, acknowledges it
  * ({@code POST /v2/alerts/<alias>/acknowledge?identifierType=alias}, with who and why); a resolved
- * one closes it ({@code .../close?identifierType=alias}). Every request carries
+ * one closes it ({@code .../close?identifierType=alias}); an acknowledgement notification (sent when
+ * the group is acknowledged in connwatch) only acknowledges it. Withdrawing an acknowledgement in
+ * connwatch sends nothing (the alias API has no un-acknowledge). Every request carries
  * {@code Authorization: GenieKey <key>}. The alert's message (at most 130 characters) says the
  * worst severity, the group and the first alert; its priority maps CRITICAL..INFO to P1..P5; its
  * description lists up to {@code max-alerts} alerts with their labels and evidence in words and
@@ -101,6 +103,12 @@ public final class OpsgenieNotifier implements Notifier {
         return config.sendResolved();
     }
 
+    /** True: an acknowledgement in connwatch acknowledges the Opsgenie alert at once. */
+    @Override
+    public boolean acknowledgements() {
+        return true;
+    }
+
     /** The requests a delivery makes, each as {@code POST <path>} and its body (the key is sent as a header, and not shown). */
     @Override
     public Optional<String> preview(Notification n) {
@@ -132,6 +140,10 @@ public final class OpsgenieNotifier implements Notifier {
     List<Call> calls(Notification n) {
         String byAlias = "/v2/alerts/" + pathSegment(alias(n));
         List<Call> out = new ArrayList<>(2);
+        if (n.kind() == Notification.Kind.ACKNOWLEDGEMENT) {
+            out.add(acknowledge(byAlias, n));
+            return out;
+        }
         if (n.status() == AlertStatus.RESOLVED) {
             ObjectNode close = JSON.createObjectNode();
             close.put("source", config.source());
@@ -141,14 +153,19 @@ public final class OpsgenieNotifier implements Notifier {
         }
         out.add(new Call("/v2/alerts", write(create(n))));
         if (n.ack() != null) {
-            ObjectNode ack = JSON.createObjectNode();
-            ack.put("user", FieldLimits.cut(n.ack().by(), MAX_USER));
-            ack.put("source", config.source());
-            ack.put("note", FieldLimits.cut("Acknowledged in connwatch" + (n.ack().comment().isBlank() ? "" : ": " + n.ack().comment()),
-                MAX_NOTE));
-            out.add(new Call(byAlias + "/acknowledge?identifierType=alias", write(ack)));
+            out.add(acknowledge(byAlias, n));
         }
         return out;
+    }
+
+    /** Acknowledges the group's alert by alias, saying who and why. */
+    private Call acknowledge(String byAlias, Notification n) {
+        ObjectNode ack = JSON.createObjectNode();
+        ack.put("user", FieldLimits.cut(n.ack().by(), MAX_USER));
+        ack.put("source", config.source());
+        ack.put("note", FieldLimits.cut("Acknowledged in connwatch" + (n.ack().comment().isBlank() ? "" : ": " + n.ack().comment()),
+            MAX_NOTE));
+        return new Call(byAlias + "/acknowledge?identifierType=alias", write(ack));
     }
 
     private static String group(Notification n) {

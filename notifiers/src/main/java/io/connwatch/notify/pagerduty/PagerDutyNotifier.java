@@ -36,9 +36,12 @@ import java.util.TreeSet;
  * ({@link FieldLimits#groupId} when longer than PagerDuty's 255 characters), so every notification
  * of a group lands on the same incident: a firing notification sends a {@code trigger} event (and,
  * when the group is acknowledged in connwatch, an {@code acknowledge} event after it), a resolved
- * one a {@code resolve} event that closes the incident. The trigger's summary (at most 1,024
- * characters) says the counts, the worst severity, the group and the first alert; its severity
- * maps CRITICAL to {@code critical}, HIGH to {@code error}, MEDIUM and LOW to {@code warning},
+ * one a {@code resolve} event that closes the incident, and an acknowledgement notification (sent
+ * when the group is acknowledged in connwatch) only the {@code acknowledge} event. PagerDuty has no
+ * event that takes an acknowledgement back: withdrawing one in connwatch sends nothing. The
+ * trigger's summary (at most 1,024 characters) says the counts, the worst severity, the group and
+ * the first alert; its severity maps CRITICAL to {@code critical}, HIGH to {@code error}, MEDIUM
+ * and LOW to {@code warning},
  * INFO to {@code info}; {@code custom_details} carries every label of the group's alerts
  * ({@link GroupLabels}, so the ATT&CK {@code tactic} and {@code technique} show) and lists up to
  * {@code max-alerts} alerts with their own labels, counting the others; the event stays under
@@ -84,6 +87,12 @@ public final class PagerDutyNotifier implements Notifier {
         return config.sendResolved();
     }
 
+    /** True: an acknowledgement in connwatch acknowledges the incident at once. */
+    @Override
+    public boolean acknowledgements() {
+        return true;
+    }
+
     /** The events a delivery sends, one JSON object a line, with the routing key shown as {@value #REDACTED}. */
     @Override
     public Optional<String> preview(Notification n) {
@@ -108,6 +117,10 @@ public final class PagerDutyNotifier implements Notifier {
     /** The events for a notification, in the order they are sent, each as JSON with {@code routingKey}. */
     List<String> events(Notification n, String routingKey) {
         List<String> out = new ArrayList<>(2);
+        if (n.kind() == Notification.Kind.ACKNOWLEDGEMENT) {
+            out.add(write(action(n, routingKey, "acknowledge")));
+            return out;
+        }
         if (n.status() == AlertStatus.RESOLVED) {
             out.add(write(action(n, routingKey, "resolve")));
             return out;
