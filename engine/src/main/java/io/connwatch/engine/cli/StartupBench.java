@@ -93,7 +93,15 @@ final class StartupBench {
         if (source == null) {
             return "http:\n  port: " + port + "\n  auth:\n    admin-token-file: " + tmp.resolve("admin-token") + "\n";
         }
+        // the copy lives in tmp: its relative paths must still come from the source's home
+        Path home;
+        try {
+            home = ConnwatchConfig.load(source, System.getenv()).home();
+        } catch (io.connwatch.engine.config.ConfigException e) {
+            throw new IOException(e.getMessage(), e);
+        }
         String text = Files.readString(source, StandardCharsets.UTF_8).replace(" data/", " " + tmp + "/");
+        text = text.matches("(?s)(^|.*\n)home:.*") ? text.replaceFirst("(?m)^home:.*$", "home: " + home) : "home: " + home + "\n" + text;
         Matcher m = HTTP_PORT.matcher(text);
         if (!m.find()) {
             throw new IOException(source + " sets no http.port to move; add one");
