@@ -156,16 +156,99 @@ public final class HttpSupport {
         return null;
     }
 
-    /** Sends a request; transport failures become temporary delivery failures naming only the receiver. */
+    /** The most of a receiver's answer read (an Elasticsearch bulk answer for thousands of items fits); more fails the attempt. */
+    public static final int MAX_RESPONSE_BYTES = 4 << 20;
+    /** How long an answer's body may take once its headers came, beyond the request's own timeout. */
+    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+    /**
+     * Sends a request; transport failures become temporary delivery failures naming only the
+     * receiver. A receiver's answer is untrusted input: at most {@link #MAX_RESPONSE_BYTES} of its
+     * body are kept, and the whole exchange must end within twice the request's timeout (a body
+     * dribbled out byte by byte cannot hold the delivery thread).
+     */
     public static HttpResponse<String> send(HttpClient http, java.net.http.HttpRequest request, String receiver)
         throws DeliveryException {
+        return send(http, request, receiver, MAX_RESPONSE_BYTES);
+    }
+
+    static HttpResponse<String> send(HttpClient http, java.net.http.HttpRequest request, String receiver, int maxBytes)
+        throws DeliveryException {
+        Duration deadline = request.timeout().orElse(DEFAULT_TIMEOUT).multipliedBy(2);
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> answer = http.sendAsync(request, info -> new BoundedBody(maxBytes));
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw ioFailure(receiver, e);
+            return answer.get(deadline.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            answer.cancel(true);
+            throw DeliveryException.temporary(receiver + ": timed out (no complete answer within " + deadline.toSeconds() + " s)");
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause() instanceof IOException && e.getCause().getCause() instanceof ResponseTooLarge
+                ? e.getCause().getCause() : e.getCause();
+            if (cause instanceof ResponseTooLarge) {
+                throw DeliveryException.temporary(receiver + ": " + cause.getMessage());
+            }
+            throw ioFailure(receiver, cause instanceof Exception ex ? ex : new IOException(cause));
         } catch (InterruptedException e) {
+            answer.cancel(true);
             Thread.currentThread().interrupt();
             throw DeliveryException.temporary(receiver + ": interrupted");
+        }
+    }
+
+    /** A receiver answered with more than the bytes connwatch reads. */
+    static final class ResponseTooLarge extends IOException {
+        ResponseTooLarge(int maxBytes) {
+            super("answer larger than " + maxBytes + " bytes (not read further)");
+        }
+    }
+
+    /** A body read as UTF-8 text, refused (and its stream cancelled) past a byte limit. */
+    private static final class BoundedBody implements HttpResponse.BodySubscriber<String> {
+        private final int maxBytes;
+        private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        private final java.util.concurrent.CompletableFuture<String> body = new java.util.concurrent.CompletableFuture<>();
+        private java.util.concurrent.Flow.Subscription subscription;
+
+        BoundedBody(int maxBytes) {
+            this.maxBytes = maxBytes;
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<String> getBody() {
+            return body;
+        }
+
+        @Override
+        public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+            subscription = s;
+            s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(java.util.List<java.nio.ByteBuffer> buffers) {
+            if (body.isDone()) {
+                return;
+            }
+            for (java.nio.ByteBuffer b : buffers) {
+                if (bytes.size() + b.remaining() > maxBytes) {
+                    subscription.cancel();
+                    body.completeExceptionally(new ResponseTooLarge(maxBytes));
+                    return;
+                }
+                byte[] chunk = new byte[b.remaining()];
+                b.get(chunk);
+                bytes.write(chunk, 0, chunk.length);
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            body.completeExceptionally(t);
+        }
+
+        @Override
+        public void onComplete() {
+            body.complete(bytes.toString(java.nio.charset.StandardCharsets.UTF_8));
         }
     }
 
