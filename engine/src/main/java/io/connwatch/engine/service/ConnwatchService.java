@@ -239,10 +239,29 @@ public final class ConnwatchService implements AutoCloseable {
         return w;
     }
 
+    /** How long closing Vert.x (its verticles: HTTP, Kafka consumers) may take before the rest of the shutdown goes on. */
+    static final Duration VERTX_CLOSE_TIMEOUT = Duration.ofSeconds(20);
+
+    /**
+     * Closes Vert.x, waiting at most {@code timeout}: a verticle whose stop never completes (seen
+     * once with a Kafka consumer) must not keep the outbox and the lifecycle store from closing, nor
+     * hang a stop past systemd's patience. True when it closed in time.
+     */
+    static boolean closeWithin(Vertx v, Duration timeout) {
+        try {
+            v.close().await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            LOG.warn("Vert.x did not close within {} s (a verticle's stop never finished); the rest of the shutdown goes on",
+                timeout.toSeconds());
+            return false;
+        }
+    }
+
     /** Vert.x for the HTTP and Kafka verticles, and the timer that closes minutes when input goes quiet. */
     private Vertx startVertx(ConnwatchConfig config) {
         Vertx v = Vertx.vertx();
-        cleanup.push("Vert.x", () -> v.close().await());
+        cleanup.push("Vert.x", () -> closeWithin(v, VERTX_CLOSE_TIMEOUT));
         // The lifecycle's timers (group waits and intervals, resolves, repeats), off the event loop.
         long tick = v.setPeriodic(1000, id -> v.executeBlocking(() -> {
             lifecycleSink.tick();
