@@ -157,6 +157,8 @@ public final class AdminRoutes {
             .put("alertsRaised", s.alertsRaised.sum())
             .put("alertsPublished", s.alertsPublished.sum())
             .put("lateDetections", s.lateDetections.sum())
+            .put("factsDropped", s.factsDropped.sum())
+            .put("sessionRepairs", s.sessionRepairs.sum())
             .put("watermark", engine.watermark() == Long.MIN_VALUE ? null : Instant.ofEpochMilli(engine.watermark()).toString())
             .put("time", timeJson(engine))
             .put("problems", new JsonArray(sources.problems().get()));

@@ -389,11 +389,14 @@ public final class RuleEngine implements AutoCloseable {
 
     /**
      * Reloads the rules directory while facts keep flowing: the new rules and data files are
-     * first checked in full beside the running ones; if anything is wrong the running rules go on
-     * untouched and the problems are returned. Otherwise every partition finishes the batches it
-     * was given, pauses, the knowledge base is updated in place (sessions keep their facts and
-     * window state; unchanged rules do not fire again on old facts), the new parameters and
-     * allowlist are set, and the partitions go on.
+     * first checked and compiled in full beside the running ones, into a knowledge base of their
+     * own; if anything is wrong the running rules go on untouched and the problems are returned.
+     * Otherwise every partition finishes the batches it was given, pauses, and moves its facts into
+     * a session of the new knowledge base (window state and remembered facts kept; a rule that did
+     * not change does not fire again on old facts, a new or changed one judges them), and goes on.
+     * The running knowledge base is never updated in place: Drools' incremental update
+     * ({@code KieContainer.updateToVersion}) can leave an expiring fact's tuples pointing at a node it
+     * removed, and each later expiration then fails, forever.
      */
     public Reload reload() {
         CompiledRules current;
@@ -401,56 +404,44 @@ public final class RuleEngine implements AutoCloseable {
             current = compiled;
         }
         RuleSet checked;
-        RuleCompiler.Prepared prepared;
         try {
-            checked = RuleSet.load(current.directory(), current.floor());
-            prepared = RuleCompiler.prepare(current);
+            checked = RuleSet.load(current.directory(), () -> RuleCompiler.open(current, RuleCompiler.prepare(current)));
         } catch (RuleCompilationException e) {
             Reload r = new Reload(java.time.Instant.now(), current.releaseId().getVersion(), current.ruleNames(), 0, e.problems());
             lastReload = r;
             return r;
         }
+        CompiledRules next = checked.rules();
+        ConditionGuard.guard(next.kieBase());
+        java.util.Set<String> changed = RuleFingerprints.changed(current.fingerprints(), next.fingerprints());
         synchronized (this) {
-            java.util.concurrent.CountDownLatch parked = new java.util.concurrent.CountDownLatch(partitions.length);
-            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
             long start = System.nanoTime();
-            for (ThreadPoolExecutor t : threads) {
-                run(t, () -> {
-                    parked.countDown();
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
+            for (int i = 0; i < partitions.length; i++) {
+                RulePartition p = partitions[i];
+                call(threads[i], () -> {
+                    p.moveTo(next, changed, checked);
+                    return null;
                 });
             }
-            try {
-                parked.await();
-                CompiledRules next;
-                try {
-                    next = RuleCompiler.apply(current, prepared);
-                } catch (RuleCompilationException e) {
-                    Reload r = new Reload(java.time.Instant.now(), current.releaseId().getVersion(), current.ruleNames(), 0, e.problems());
-                    lastReload = r;
-                    return r;
-                }
-                ConditionGuard.guard(next.kieBase());
-                for (RulePartition p : partitions) {
-                    p.ruleData(checked);
-                }
-                compiled = next;
-                ruleSet = new RuleSet(next, checked.params(), checked.allowlist(), checked.countries());
-                Reload r = new Reload(java.time.Instant.now(), next.releaseId().getVersion(), next.ruleNames(),
-                    (System.nanoTime() - start) / 1_000_000, List.of());
-                lastReload = r;
-                lastLoaded = r.at();
-                return r;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while reloading", e);
-            } finally {
-                release.countDown();
-            }
+            compiled = next;
+            ruleSet = new RuleSet(next, checked.params(), checked.allowlist(), checked.countries());
+            RuleCompiler.close(current);
+            Reload r = new Reload(java.time.Instant.now(), next.releaseId().getVersion(), next.ruleNames(),
+                (System.nanoTime() - start) / 1_000_000, List.of());
+            lastReload = r;
+            lastLoaded = r.at();
+            return r;
+        }
+    }
+
+    /** Runs {@code action} on every partition's session, on the partition's thread (for tests that need Drools' own hooks). */
+    void onSessions(java.util.function.Consumer<org.kie.api.runtime.KieSession> action) {
+        for (int i = 0; i < partitions.length; i++) {
+            RulePartition p = partitions[i];
+            call(threads[i], () -> {
+                action.accept(p.session());
+                return null;
+            });
         }
     }
 

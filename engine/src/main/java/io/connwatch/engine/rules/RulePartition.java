@@ -34,8 +34,11 @@ final class RulePartition {
     private static final int MAX_FIRE_ROUNDS = 100;
 
     private final int index;
-    private final KieSession session;
-    private final SessionPseudoClock clock;
+    /** Replaced by a reload or a repair ({@link #moveTo}); only this partition's thread touches it. */
+    private KieSession session;
+    private SessionPseudoClock clock;
+    private CompiledRules compiled;
+    private RuleSet data;
     private final MinuteRollup rollup;
     private long evictionsCounted;
     private long trackedCounted;
@@ -68,6 +71,8 @@ final class RulePartition {
         this.sightings = new SightingMemory(retroWindow.toMillis(), retroAddresses);
         this.index = index;
         this.stats = stats;
+        this.compiled = rules;
+        this.data = ruleSet;
         this.session = rules.newSession();
         this.judgeOnce = rules.retention().rowsJudgedOnce();
         this.clock = session.getSessionClock();
@@ -75,18 +80,23 @@ final class RulePartition {
         this.locator = new RuleLocator(rules.files());
         // Conditions are evaluated on this thread only (see RuleEngine): their failures are this partition's.
         ConditionGuard.reportOnThisThread(this::conditionFailed);
-        session.addEventListener(new org.kie.api.event.rule.DefaultAgendaEventListener() {
+        this.alerts = new Alerts(sink, new EpisodeDeduplicator(episodeGap), wallClock);
+        open(session);
+    }
+
+    /** Counts firings and sets the globals of a session of this partition. */
+    private void open(KieSession s) {
+        s.addEventListener(new org.kie.api.event.rule.DefaultAgendaEventListener() {
             @Override
             public void afterMatchFired(org.kie.api.event.rule.AfterMatchFiredEvent event) {
                 stats.fired(event.getMatch().getRule().getName());
             }
         });
-        this.alerts = new Alerts(sink, new EpisodeDeduplicator(episodeGap), wallClock);
-        alerts.dedup().holdFor(longestFactLifetime(session.getKieBase()));
+        alerts.dedup().holdFor(longestFactLifetime(s.getKieBase()));
         setGlobal("alerts", alerts);
-        setGlobal("params", ruleSet.params());
-        setGlobal("bindAllowlist", ruleSet.allowlist());
-        setGlobal("countries", ruleSet.countries());
+        setGlobal("params", data.params());
+        setGlobal("bindAllowlist", data.allowlist());
+        setGlobal("countries", data.countries());
     }
 
     private void setGlobal(String name, Object value) {
@@ -267,10 +277,17 @@ final class RulePartition {
         }
     }
 
+    private boolean repairing;
+
     private void fire() {
+        fire(null);
+    }
+
+    private void fire(org.kie.api.runtime.rule.AgendaFilter filter) {
+        int engineFailures = 0;
         for (int round = 0; round < MAX_FIRE_ROUNDS; round++) {
             try {
-                stats.rulesFired.add(session.fireAllRules());
+                stats.rulesFired.add(filter == null ? session.fireAllRules() : session.fireAllRules(filter));
                 return;
             } catch (RuntimeException e) {
                 if (AlertSink.NotDurableException.in(e)) {
@@ -285,9 +302,35 @@ final class RulePartition {
                 } else {
                     // Thrown inside Drools, not by a condition (those are guarded) nor a consequence.
                     failed(null, "", "engine", null, e);
+                    if (++engineFailures == 2) {
+                        repair(e);
+                    }
                 }
             }
         }
+    }
+
+    /**
+     * A session that fails inside Drools twice in a row stays broken: Drools retries what failed
+     * (an expiration, say) on every later call, so each batch would fail again, forever. Its facts
+     * go into a new session of the same rules instead, which starts with a clean agenda and clean
+     * timers; no rule fires again on what it had already seen.
+     */
+    private void repair(RuntimeException cause) {
+        if (repairing) {
+            return;
+        }
+        repairing = true;
+        Moved m;
+        try {
+            // every rule judges the moved facts: what the failure kept from firing must not be lost (repeats are deduplicated)
+            m = moveTo(compiled, null, data);
+        } finally {
+            repairing = false;
+        }
+        stats.sessionRepairs.increment();
+        LOG.error("partition {}: the rule engine kept failing inside Drools ({}); its session was rebuilt from its {} facts",
+            index, rootMessage(cause), m.facts());
     }
 
     private void conditionFailed(ConditionGuard.Failure f) {
@@ -358,15 +401,144 @@ final class RulePartition {
         return Duration.ofMillis(Math.min(longest, MAX_HOLD.toMillis()));
     }
 
-    /** Sets the data files' content after a reload; called while the partition is paused. */
-    void ruleData(RuleSet data) {
-        judgeOnce = data.rules().retention().rowsJudgedOnce();
-        alerts.dedup().holdFor(longestFactLifetime(session.getKieBase()));
-        locator = new RuleLocator(data.rules().files());
-        setGlobal("countries", data.countries());
-        setGlobal("params", data.params());
-        setGlobal("bindAllowlist", data.allowlist());
-        setGlobal("alerts", alerts);
+    /**
+     * Moves this partition's facts into a new session of {@code rules} (a reload, or a repair with
+     * the same rules) and disposes of the old one. Events go in in the order of their start times,
+     * with the new session's clock moved to each, so a declared event without a timestamp field
+     * keeps its age (and expires when it would have); then the clock is where the old one was. A
+     * declared type's instances are copied field by field into the new knowledge base's type of the
+     * same name (its class is a new one); instances of a type the new rules no longer declare are
+     * dropped and counted. Only the {@code judged} rules fire on what was moved: a rule that did not
+     * change does not fire again on the facts it has already seen.
+     *
+     * @param judged keys ({@link RuleFingerprints#key}) of the rules that fire on the moved facts; null: every rule
+     * @return facts moved and dropped
+     */
+    Moved moveTo(CompiledRules rules, java.util.Set<String> judged, RuleSet files) {
+        KieSession old = session;
+        long now = clock.getCurrentTime();
+        List<org.drools.core.common.InternalFactHandle> handles = new ArrayList<>();
+        for (FactHandle h : old.getFactHandles()) {
+            handles.add((org.drools.core.common.InternalFactHandle) h);
+        }
+        // plain facts first, then events by start time
+        handles.sort(java.util.Comparator.comparingLong(h -> h.isEvent() ? ((org.drools.core.common.DefaultEventHandle) h).getStartTimestamp()
+            : Long.MIN_VALUE));
+        KieSession fresh = rules.newSession();
+        SessionPseudoClock freshClock = fresh.getSessionClock();
+        DeclaredTypes types = new DeclaredTypes(old.getKieBase(), fresh.getKieBase());
+        long moved = 0;
+        for (org.drools.core.common.InternalFactHandle h : handles) {
+            Object fact = types.convert(h.getObject());
+            if (fact == null) {
+                continue;
+            }
+            if (h.isEvent()) {
+                long start = Math.min(now, ((org.drools.core.common.DefaultEventHandle) h).getStartTimestamp());
+                long at = freshClock.getCurrentTime();
+                if (start > at) {
+                    freshClock.advanceTime(start - at, TimeUnit.MILLISECONDS);
+                }
+            }
+            fresh.insert(fact);
+            moved++;
+        }
+        long at = freshClock.getCurrentTime();
+        if (now > at) {
+            freshClock.advanceTime(now - at, TimeUnit.MILLISECONDS);
+        }
+        this.compiled = rules;
+        this.data = files;
+        this.judgeOnce = rules.retention().rowsJudgedOnce();
+        this.locator = new RuleLocator(rules.files());
+        this.session = fresh;
+        this.clock = freshClock;
+        open(fresh);
+        old.dispose();
+        stats.factsDropped.add(types.dropped);
+        fire(judged == null ? null : m -> judged.contains(RuleFingerprints.key(m.getRule().getPackageName(), m.getRule().getName())));
+        publishCounts();
+        return new Moved(moved, types.dropped);
+    }
+
+    /** What {@link #moveTo} moved into the new session, and what it dropped (instances of types no longer declared). */
+    record Moved(long facts, long dropped) {
+    }
+
+    /** Copies instances of the rules' own declared types from one knowledge base's classes to another's. */
+    private static final class DeclaredTypes {
+        private final org.kie.api.KieBase from;
+        private final org.kie.api.KieBase to;
+        private final java.util.Map<Class<?>, java.util.Optional<org.kie.api.definition.type.FactType[]>> pairs = new java.util.HashMap<>();
+        long dropped;
+
+        DeclaredTypes(org.kie.api.KieBase from, org.kie.api.KieBase to) {
+            this.from = from;
+            this.to = to;
+        }
+
+        /** The fact as the new knowledge base knows it, or null when its type is gone. */
+        Object convert(Object fact) {
+            if (from == to) {
+                return fact;
+            }
+            java.util.Optional<org.kie.api.definition.type.FactType[]> pair = pairs.computeIfAbsent(fact.getClass(), this::pair);
+            if (pair.isEmpty()) {
+                return fact;
+            }
+            org.kie.api.definition.type.FactType[] p = pair.get();
+            if (p[1] == null) {
+                dropped++;
+                return null;
+            }
+            try {
+                Object copy = p[1].newInstance();
+                for (org.kie.api.definition.type.FactField f : p[1].getFields()) {
+                    if (p[0].getField(f.getName()) == null) {
+                        continue;
+                    }
+                    Object value = p[0].get(fact, f.getName());
+                    if (value == null || box(f.getType()).isInstance(value)) {
+                        p[1].set(copy, f.getName(), value);
+                    }
+                }
+                return copy;
+            } catch (InstantiationException | IllegalAccessException | RuntimeException e) {
+                dropped++;
+                LOG.warn("a remembered {} could not be carried into the reloaded rules and is dropped: {}", fact.getClass().getName(), e.toString());
+                return null;
+            }
+        }
+
+        /** Empty when the class is not a type declared by the old rules; else the old and the new type (null when gone). */
+        private java.util.Optional<org.kie.api.definition.type.FactType[]> pair(Class<?> type) {
+            if (type.getClassLoader() == RulePartition.class.getClassLoader()) {
+                return java.util.Optional.empty();
+            }
+            String pkg = type.getPackageName();
+            try {
+                org.kie.api.definition.type.FactType was = from.getFactType(pkg, type.getSimpleName());
+                if (was == null || was.getFactClass() != type) {
+                    return java.util.Optional.empty();
+                }
+                org.kie.api.definition.type.FactType now = to.getFactType(pkg, type.getSimpleName());
+                return java.util.Optional.of(new org.kie.api.definition.type.FactType[] {was, now});
+            } catch (UnsupportedOperationException e) {
+                // Drools' answer for a class that exists outside DRL: not one of the rules' own types
+                return java.util.Optional.empty();
+            }
+        }
+
+        private static Class<?> box(Class<?> c) {
+            if (!c.isPrimitive()) {
+                return c;
+            }
+            return java.lang.invoke.MethodType.methodType(c).wrap().returnType();
+        }
+    }
+
+    KieSession session() {
+        return session;
     }
 
     int rememberedAddresses() {
