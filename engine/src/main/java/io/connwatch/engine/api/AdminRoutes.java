@@ -157,7 +157,6 @@ public final class AdminRoutes {
             .put("alertsRaised", s.alertsRaised.sum())
             .put("alertsPublished", s.alertsPublished.sum())
             .put("lateDetections", s.lateDetections.sum())
-            .put("factsDropped", s.factsDropped.sum())
             .put("sessionRepairs", s.sessionRepairs.sum())
             .put("watermark", engine.watermark() == Long.MIN_VALUE ? null : Instant.ofEpochMilli(engine.watermark()).toString())
             .put("time", timeJson(engine))

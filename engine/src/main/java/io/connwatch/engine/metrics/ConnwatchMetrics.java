@@ -115,8 +115,6 @@ public final class ConnwatchMetrics implements DeliveryObserver, AutoCloseable {
         counter("connwatch.alerts.raised", "Alerts the rules raised, before episode dedup", s, x -> x.alertsRaised.sum());
         counter("connwatch.late.detections", "Alerts raised by re-judging remembered connections after a feed refresh", s,
             x -> x.lateDetections.sum());
-        counter("connwatch.facts.dropped", "Remembered facts of declared types a reload's rules no longer declare", s,
-            x -> x.factsDropped.sum());
         counter("connwatch.session.repairs", "Rule sessions rebuilt from their facts because Drools kept failing inside them", s,
             x -> x.sessionRepairs.sum());
         counter("connwatch.machines.evicted", "Machines evicted beyond rules.max-machines", s, x -> x.machinesEvicted.sum());

@@ -19,21 +19,30 @@ import org.kie.api.runtime.conf.ClockTypeOption;
  * @param retention how long facts are kept, as declared to Drools: the configured retention, with rows
  *                  kept as long as the longest {@code @retain} of the rules
  * @param floor     the configured retention ({@code rules.retention}), which a reload starts from
- * @param container the container the knowledge base lives in (each reload makes a new one)
+ * @param container the container the knowledge base lives in (reloads update it in place)
  * @param releaseId the version of the rules now loaded
  * @param directory the rules directory
- * @param fingerprints what each rule was compiled from (see {@link RuleFingerprints}), so a reload knows which rules changed
  */
 public record CompiledRules(KieContainer container, KieBase kieBase, ReleaseId releaseId, List<Path> files, List<String> ruleNames,
-                            EventRetention retention, Path directory, EventRetention floor, java.util.Map<String, String> fingerprints) {
+                            EventRetention retention, Path directory, EventRetention floor) {
+    /** Rules whose retention is the configured one (no rule declared more). */
+    public CompiledRules(KieContainer container, KieBase kieBase, ReleaseId releaseId, List<Path> files, List<String> ruleNames,
+                         EventRetention retention, Path directory) {
+        this(container, kieBase, releaseId, files, ruleNames, retention, directory, retention);
+    }
+
     public CompiledRules {
         files = List.copyOf(files);
         ruleNames = List.copyOf(ruleNames);
-        fingerprints = java.util.Map.copyOf(fingerprints);
     }
 
     /** A new session on a pseudo clock, which the engine drives from event time. */
     public KieSession newSession() {
+        return newSession(kieBase);
+    }
+
+    /** A new session of {@code kieBase} on a pseudo clock. */
+    static KieSession newSession(KieBase kieBase) {
         KieSessionConfiguration conf = KieServices.get().newKieSessionConfiguration();
         conf.setOption(ClockTypeOption.PSEUDO);
         return kieBase.newKieSession(conf, null);

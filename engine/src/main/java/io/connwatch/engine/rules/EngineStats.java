@@ -31,8 +31,6 @@ public final class EngineStats {
     public final LongAdder alertsRaised = new LongAdder();
     public final LongAdder alertsPublished = new LongAdder();
     public final LongAdder lateDetections = new LongAdder();
-    /** Remembered facts of a declared type that a reload's rules no longer declare, dropped when the sessions moved to them. */
-    public final LongAdder factsDropped = new LongAdder();
     /** Sessions rebuilt from their facts because Drools kept failing inside them (see RulePartition#repair). */
     public final LongAdder sessionRepairs = new LongAdder();
     /** Fires by rule name (the rules are the configuration's, so the keys are bounded). */

@@ -24,6 +24,7 @@ import org.kie.api.builder.KieBuilder;
 import org.kie.api.builder.KieFileSystem;
 import org.kie.api.builder.Message;
 import org.kie.api.builder.ReleaseId;
+import org.kie.api.builder.Results;
 import org.kie.api.builder.model.KieBaseModel;
 import org.kie.api.builder.model.KieModuleModel;
 import org.kie.api.conf.EventProcessingOption;
@@ -68,18 +69,27 @@ public final class RuleCompiler {
         Built built = build(rulesDir, retention, releaseId);
         KieContainer container = ks.newKieContainer(releaseId);
         return new CompiledRules(container, container.getKieBase("connwatch"), releaseId, built.files(),
-            ruleNames(container.getKieBase("connwatch")), built.retention(), rulesDir, retention, built.fingerprints());
-    }
-
-    /** A new version of the rules, built into the KIE repository but not yet running. */
-    record Prepared(ReleaseId releaseId, List<Path> files, EventRetention retention, Map<String, String> fingerprints) {
+            ruleNames(container.getKieBase("connwatch")), built.retention(), rulesDir, retention);
     }
 
     /**
-     * What a build wrote: the DRL files, the retention declared to Drools (the floor raised by the
-     * rules' {@code @retain}) and each rule's fingerprint.
+     * Compiles the rules directory again and, when it compiles, updates the running knowledge base
+     * in place (KieContainer.updateToVersion): sessions keep their facts and window state, rules
+     * that did not change do not fire again on old facts. The caller must make sure no session is
+     * firing while this runs.
+     *
+     * @throws RuleCompilationException with every problem; the running rules are then untouched
      */
-    private record Built(List<Path> files, EventRetention retention, Map<String, String> fingerprints) {
+    static CompiledRules update(CompiledRules current) throws RuleCompilationException {
+        return apply(current, prepare(current));
+    }
+
+    /** A new version of the rules, built into the KIE repository but not yet running. */
+    record Prepared(ReleaseId releaseId, List<Path> files, EventRetention retention) {
+    }
+
+    /** What a build wrote: the DRL files, and the retention declared to Drools (the floor raised by the rules' {@code @retain}). */
+    private record Built(List<Path> files, EventRetention retention) {
     }
 
     /** Builds the next version of the rules (slow: compiles everything); the running rules are untouched. */
@@ -88,34 +98,23 @@ public final class RuleCompiler {
         ReleaseId next = KieServices.get().newReleaseId(now.getGroupId(), now.getArtifactId(),
             String.valueOf(Integer.parseInt(now.getVersion()) + 1));
         Built built = build(current.directory(), current.floor(), next);
-        return new Prepared(next, built.files(), built.retention(), built.fingerprints());
+        return new Prepared(next, built.files(), built.retention());
     }
 
-    /**
-     * Opens a prepared version in a container of its own (a whole new knowledge base: the running
-     * one is never changed in place, see {@link RulePartition#moveTo}), and drops the prepared
-     * version from the KIE repository should it fail.
-     */
-    static CompiledRules open(CompiledRules current, Prepared prepared) throws RuleCompilationException {
-        KieServices ks = KieServices.get();
-        KieContainer container;
-        KieBase kieBase;
-        try {
-            container = ks.newKieContainer(prepared.releaseId());
-            kieBase = container.getKieBase("connwatch");
-        } catch (RuntimeException e) {
-            ks.getRepository().removeKieModule(prepared.releaseId());
-            throw new RuleCompilationException(List.of(new RuleProblem(current.directory().toString(), 0, -1,
-                "the rules could not be loaded: " + e.getMessage())));
+    /** Switches the running knowledge base to a prepared version in place; no session may be firing. */
+    static CompiledRules apply(CompiledRules current, Prepared prepared) throws RuleCompilationException {
+        Results results = current.container().updateToVersion(prepared.releaseId());
+        List<Message> errors = results.getMessages(Message.Level.ERROR);
+        if (!errors.isEmpty()) {
+            List<RuleProblem> problems = new ArrayList<>();
+            for (Message m : errors) {
+                problems.add(problem(m, Map.of()));
+            }
+            throw new RuleCompilationException(problems);
         }
-        return new CompiledRules(container, kieBase, prepared.releaseId(), prepared.files(), ruleNames(kieBase),
-            prepared.retention(), current.directory(), current.floor(), prepared.fingerprints());
-    }
-
-    /** Forgets a version no session uses any more: its container and its module in the KIE repository. */
-    static void close(CompiledRules old) {
-        old.container().dispose();
-        KieServices.get().getRepository().removeKieModule(old.releaseId());
+        KieBase kieBase = current.container().getKieBase("connwatch");
+        return new CompiledRules(current.container(), kieBase, prepared.releaseId(), prepared.files(), ruleNames(kieBase),
+            prepared.retention(), current.directory(), current.floor());
     }
 
     /** An error caused by a declared type that a syntax error elsewhere in its package left unbuilt. */
@@ -175,7 +174,6 @@ public final class RuleCompiler {
         kfs.write(DECLARATIONS, declarations(retention));
         RuleParameters params = ParameterInlining.parametersOrNull(rulesDir);
         Map<String, Path> byResource = new HashMap<>();
-        RuleFingerprints fingerprints = new RuleFingerprints();
         java.util.Set<String> declared = new java.util.HashSet<>();
         for (Map.Entry<Path, DrlText> e : texts.entrySet()) {
             Path file = e.getKey();
@@ -190,9 +188,7 @@ public final class RuleCompiler {
             String relative = folder + rulesDir.relativize(file).toString().replace('\\', '/');
             byResource.put(relative, file);
             byResource.put(RESOURCE_ROOT + relative, file);
-            String compiled = params == null ? text : ParameterInlining.apply(text, params);
-            fingerprints.add(compiled);
-            kfs.write(RESOURCE_ROOT + relative, compiled);
+            kfs.write(RESOURCE_ROOT + relative, params == null ? text : ParameterInlining.apply(text, params));
         }
         KieBuilder builder;
         try {
@@ -235,7 +231,7 @@ public final class RuleCompiler {
             sorted.sort(java.util.Comparator.comparing(RuleProblem::file).thenComparingInt(RuleProblem::line));
             throw new RuleCompilationException(sorted);
         }
-        return new Built(files, retention, fingerprints.asMap());
+        return new Built(files, retention);
     }
 
     static List<Path> ruleFiles(Path rulesDir) throws RuleCompilationException {

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import io.connwatch.feeds.IpIndex;
 import io.connwatch.feeds.ThreatSnapshot;
+import org.kie.api.KieServices;
 
 /**
  * Runs the rules over facts, partitioned by Machine across N single-threaded Drools sessions so
@@ -389,14 +390,12 @@ public final class RuleEngine implements AutoCloseable {
 
     /**
      * Reloads the rules directory while facts keep flowing: the new rules and data files are
-     * first checked and compiled in full beside the running ones, into a knowledge base of their
-     * own; if anything is wrong the running rules go on untouched and the problems are returned.
-     * Otherwise every partition finishes the batches it was given, pauses, and moves its facts into
-     * a session of the new knowledge base (window state and remembered facts kept; a rule that did
-     * not change does not fire again on old facts, a new or changed one judges them), and goes on.
-     * The running knowledge base is never updated in place: Drools' incremental update
-     * ({@code KieContainer.updateToVersion}) can leave an expiring fact's tuples pointing at a node it
-     * removed, and each later expiration then fails, forever.
+     * first checked in full beside the running ones; if anything is wrong the running rules go on
+     * untouched and the problems are returned. Otherwise every partition finishes the batches it
+     * was given, pauses, the knowledge base is updated in place (sessions keep their facts and
+     * window state; unchanged rules do not fire again on old facts), the new parameters and
+     * allowlist are set, and the partitions go on. Each partition but the first has a knowledge
+     * base of its own, updated the same way (see {@link RulePartition#update}).
      */
     public Reload reload() {
         CompiledRules current;
@@ -404,33 +403,59 @@ public final class RuleEngine implements AutoCloseable {
             current = compiled;
         }
         RuleSet checked;
+        RuleCompiler.Prepared prepared;
         try {
-            checked = RuleSet.load(current.directory(), () -> RuleCompiler.open(current, RuleCompiler.prepare(current)));
+            checked = RuleSet.load(current.directory(), current.floor());
+            prepared = RuleCompiler.prepare(current);
         } catch (RuleCompilationException e) {
             Reload r = new Reload(java.time.Instant.now(), current.releaseId().getVersion(), current.ruleNames(), 0, e.problems());
             lastReload = r;
             return r;
         }
-        CompiledRules next = checked.rules();
-        ConditionGuard.guard(next.kieBase());
-        java.util.Set<String> changed = RuleFingerprints.changed(current.fingerprints(), next.fingerprints());
+        // The check compiled a knowledge base of its own; only its verdict is needed.
+        checked.rules().container().dispose();
+        KieServices.get().getRepository().removeKieModule(checked.rules().releaseId());
         synchronized (this) {
+            java.util.concurrent.CountDownLatch parked = new java.util.concurrent.CountDownLatch(partitions.length);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
             long start = System.nanoTime();
-            for (int i = 0; i < partitions.length; i++) {
-                RulePartition p = partitions[i];
-                call(threads[i], () -> {
-                    p.moveTo(next, changed, checked);
-                    return null;
+            for (ThreadPoolExecutor t : threads) {
+                run(t, () -> {
+                    parked.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
                 });
             }
-            compiled = next;
-            ruleSet = new RuleSet(next, checked.params(), checked.allowlist(), checked.countries());
-            RuleCompiler.close(current);
-            Reload r = new Reload(java.time.Instant.now(), next.releaseId().getVersion(), next.ruleNames(),
-                (System.nanoTime() - start) / 1_000_000, List.of());
-            lastReload = r;
-            lastLoaded = r.at();
-            return r;
+            try {
+                parked.await();
+                CompiledRules next;
+                try {
+                    next = RuleCompiler.apply(current, prepared);
+                } catch (RuleCompilationException e) {
+                    Reload r = new Reload(java.time.Instant.now(), current.releaseId().getVersion(), current.ruleNames(), 0, e.problems());
+                    lastReload = r;
+                    return r;
+                }
+                ConditionGuard.guard(next.kieBase());
+                for (RulePartition p : partitions) {
+                    p.update(next, checked);
+                }
+                compiled = next;
+                ruleSet = new RuleSet(next, checked.params(), checked.allowlist(), checked.countries());
+                Reload r = new Reload(java.time.Instant.now(), next.releaseId().getVersion(), next.ruleNames(),
+                    (System.nanoTime() - start) / 1_000_000, List.of());
+                lastReload = r;
+                lastLoaded = r.at();
+                return r;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while reloading", e);
+            } finally {
+                release.countDown();
+            }
         }
     }
 

@@ -34,10 +34,15 @@ final class RulePartition {
     private static final int MAX_FIRE_ROUNDS = 100;
 
     private final int index;
-    /** Replaced by a reload or a repair ({@link #moveTo}); only this partition's thread touches it. */
+    /** Replaced by a repair ({@link #repair}); only this partition's thread touches it. */
     private KieSession session;
     private SessionPseudoClock clock;
-    private CompiledRules compiled;
+    /**
+     * This partition's own container of the rules (null for partition 0, whose session lives in the
+     * engine's): a knowledge base with sessions of two partitions is not updated correctly in place
+     * (see {@link #update}).
+     */
+    private final org.kie.api.runtime.KieContainer own;
     private RuleSet data;
     private final MinuteRollup rollup;
     private long evictionsCounted;
@@ -71,9 +76,16 @@ final class RulePartition {
         this.sightings = new SightingMemory(retroWindow.toMillis(), retroAddresses);
         this.index = index;
         this.stats = stats;
-        this.compiled = rules;
         this.data = ruleSet;
-        this.session = rules.newSession();
+        if (index == 0) {
+            this.own = null;
+            this.session = rules.newSession();
+        } else {
+            this.own = org.kie.api.KieServices.get().newKieContainer(rules.releaseId());
+            org.kie.api.KieBase kieBase = own.getKieBase("connwatch");
+            ConditionGuard.guard(kieBase);
+            this.session = CompiledRules.newSession(kieBase);
+        }
         this.judgeOnce = rules.retention().rowsJudgedOnce();
         this.clock = session.getSessionClock();
         this.wallClock = wallClock;
@@ -280,14 +292,10 @@ final class RulePartition {
     private boolean repairing;
 
     private void fire() {
-        fire(null);
-    }
-
-    private void fire(org.kie.api.runtime.rule.AgendaFilter filter) {
         int engineFailures = 0;
         for (int round = 0; round < MAX_FIRE_ROUNDS; round++) {
             try {
-                stats.rulesFired.add(filter == null ? session.fireAllRules() : session.fireAllRules(filter));
+                stats.rulesFired.add(session.fireAllRules());
                 return;
             } catch (RuntimeException e) {
                 if (AlertSink.NotDurableException.in(e)) {
@@ -314,23 +322,22 @@ final class RulePartition {
      * A session that fails inside Drools twice in a row stays broken: Drools retries what failed
      * (an expiration, say) on every later call, so each batch would fail again, forever. Its facts
      * go into a new session of the same rules instead, which starts with a clean agenda and clean
-     * timers; no rule fires again on what it had already seen.
+     * timers; every rule judges them again there (alerts already raised are deduplicated by episode).
      */
     private void repair(RuntimeException cause) {
         if (repairing) {
             return;
         }
         repairing = true;
-        Moved m;
+        long moved;
         try {
-            // every rule judges the moved facts: what the failure kept from firing must not be lost (repeats are deduplicated)
-            m = moveTo(compiled, null, data);
+            moved = moveFacts();
         } finally {
             repairing = false;
         }
         stats.sessionRepairs.increment();
         LOG.error("partition {}: the rule engine kept failing inside Drools ({}); its session was rebuilt from its {} facts",
-            index, rootMessage(cause), m.facts());
+            index, rootMessage(cause), moved);
     }
 
     private void conditionFailed(ConditionGuard.Failure f) {
@@ -402,19 +409,41 @@ final class RulePartition {
     }
 
     /**
-     * Moves this partition's facts into a new session of {@code rules} (a reload, or a repair with
-     * the same rules) and disposes of the old one. Events go in in the order of their start times,
-     * with the new session's clock moved to each, so a declared event without a timestamp field
-     * keeps its age (and expires when it would have); then the clock is where the old one was. A
-     * declared type's instances are copied field by field into the new knowledge base's type of the
-     * same name (its class is a new one); instances of a type the new rules no longer declare are
-     * dropped and counted. Only the {@code judged} rules fire on what was moved: a rule that did not
-     * change does not fire again on the facts it has already seen.
-     *
-     * @param judged keys ({@link RuleFingerprints#key}) of the rules that fire on the moved facts; null: every rule
-     * @return facts moved and dropped
+     * Switches this partition to a new version of the rules after the engine's container was updated
+     * to it; called on the partition's thread while it is paused. Partition 0's session lives in the
+     * engine's container, already updated; every other partition updates its own container in place
+     * (KieContainer.updateToVersion: facts, windows and remembered facts stay; unchanged rules do not
+     * fire again). Each knowledge base holds one session because Drools 10.2 cleans the tuples of a
+     * removed one-pattern rule (an AlphaTerminalNode) out of only the first session of a knowledge
+     * base (EagerPhreakBuilder.processLeftTuples returns inside its loop over sessions): in every
+     * other session those facts keep a tuple whose node is gone, their expiry throws a
+     * NullPointerException in flushExpirations, and Drools retries it on every later fire.
      */
-    Moved moveTo(CompiledRules rules, java.util.Set<String> judged, RuleSet files) {
+    void update(CompiledRules rules, RuleSet files) {
+        if (own != null) {
+            org.kie.api.builder.Results r = own.updateToVersion(rules.releaseId());
+            List<org.kie.api.builder.Message> errors = r.getMessages(org.kie.api.builder.Message.Level.ERROR);
+            if (!errors.isEmpty()) {
+                throw new IllegalStateException("partition " + index + " could not load the rules its peers loaded: " + errors);
+            }
+            ConditionGuard.guard(own.getKieBase("connwatch"));
+        }
+        this.data = files;
+        this.judgeOnce = rules.retention().rowsJudgedOnce();
+        this.locator = new RuleLocator(rules.files());
+        open(session);
+    }
+
+    /**
+     * Moves this partition's facts into a new session of the same knowledge base and disposes of the
+     * old one: a clean agenda and clean timers. Events go in in the order of their start times, the
+     * new session's clock moved to each (so an event without a timestamp field keeps its age), then
+     * to where the old clock was. Every rule judges what was moved (repeats of alerts are
+     * deduplicated by episode).
+     *
+     * @return the number of facts moved
+     */
+    private long moveFacts() {
         KieSession old = session;
         long now = clock.getCurrentTime();
         List<org.drools.core.common.InternalFactHandle> handles = new ArrayList<>();
@@ -424,15 +453,9 @@ final class RulePartition {
         // plain facts first, then events by start time
         handles.sort(java.util.Comparator.comparingLong(h -> h.isEvent() ? ((org.drools.core.common.DefaultEventHandle) h).getStartTimestamp()
             : Long.MIN_VALUE));
-        KieSession fresh = rules.newSession();
+        KieSession fresh = CompiledRules.newSession(old.getKieBase());
         SessionPseudoClock freshClock = fresh.getSessionClock();
-        DeclaredTypes types = new DeclaredTypes(old.getKieBase(), fresh.getKieBase());
-        long moved = 0;
         for (org.drools.core.common.InternalFactHandle h : handles) {
-            Object fact = types.convert(h.getObject());
-            if (fact == null) {
-                continue;
-            }
             if (h.isEvent()) {
                 long start = Math.min(now, ((org.drools.core.common.DefaultEventHandle) h).getStartTimestamp());
                 long at = freshClock.getCurrentTime();
@@ -440,101 +463,19 @@ final class RulePartition {
                     freshClock.advanceTime(start - at, TimeUnit.MILLISECONDS);
                 }
             }
-            fresh.insert(fact);
-            moved++;
+            fresh.insert(h.getObject());
         }
         long at = freshClock.getCurrentTime();
         if (now > at) {
             freshClock.advanceTime(now - at, TimeUnit.MILLISECONDS);
         }
-        this.compiled = rules;
-        this.data = files;
-        this.judgeOnce = rules.retention().rowsJudgedOnce();
-        this.locator = new RuleLocator(rules.files());
         this.session = fresh;
         this.clock = freshClock;
         open(fresh);
         old.dispose();
-        stats.factsDropped.add(types.dropped);
-        fire(judged == null ? null : m -> judged.contains(RuleFingerprints.key(m.getRule().getPackageName(), m.getRule().getName())));
+        fire();
         publishCounts();
-        return new Moved(moved, types.dropped);
-    }
-
-    /** What {@link #moveTo} moved into the new session, and what it dropped (instances of types no longer declared). */
-    record Moved(long facts, long dropped) {
-    }
-
-    /** Copies instances of the rules' own declared types from one knowledge base's classes to another's. */
-    private static final class DeclaredTypes {
-        private final org.kie.api.KieBase from;
-        private final org.kie.api.KieBase to;
-        private final java.util.Map<Class<?>, java.util.Optional<org.kie.api.definition.type.FactType[]>> pairs = new java.util.HashMap<>();
-        long dropped;
-
-        DeclaredTypes(org.kie.api.KieBase from, org.kie.api.KieBase to) {
-            this.from = from;
-            this.to = to;
-        }
-
-        /** The fact as the new knowledge base knows it, or null when its type is gone. */
-        Object convert(Object fact) {
-            if (from == to) {
-                return fact;
-            }
-            java.util.Optional<org.kie.api.definition.type.FactType[]> pair = pairs.computeIfAbsent(fact.getClass(), this::pair);
-            if (pair.isEmpty()) {
-                return fact;
-            }
-            org.kie.api.definition.type.FactType[] p = pair.get();
-            if (p[1] == null) {
-                dropped++;
-                return null;
-            }
-            try {
-                Object copy = p[1].newInstance();
-                for (org.kie.api.definition.type.FactField f : p[1].getFields()) {
-                    if (p[0].getField(f.getName()) == null) {
-                        continue;
-                    }
-                    Object value = p[0].get(fact, f.getName());
-                    if (value == null || box(f.getType()).isInstance(value)) {
-                        p[1].set(copy, f.getName(), value);
-                    }
-                }
-                return copy;
-            } catch (InstantiationException | IllegalAccessException | RuntimeException e) {
-                dropped++;
-                LOG.warn("a remembered {} could not be carried into the reloaded rules and is dropped: {}", fact.getClass().getName(), e.toString());
-                return null;
-            }
-        }
-
-        /** Empty when the class is not a type declared by the old rules; else the old and the new type (null when gone). */
-        private java.util.Optional<org.kie.api.definition.type.FactType[]> pair(Class<?> type) {
-            if (type.getClassLoader() == RulePartition.class.getClassLoader()) {
-                return java.util.Optional.empty();
-            }
-            String pkg = type.getPackageName();
-            try {
-                org.kie.api.definition.type.FactType was = from.getFactType(pkg, type.getSimpleName());
-                if (was == null || was.getFactClass() != type) {
-                    return java.util.Optional.empty();
-                }
-                org.kie.api.definition.type.FactType now = to.getFactType(pkg, type.getSimpleName());
-                return java.util.Optional.of(new org.kie.api.definition.type.FactType[] {was, now});
-            } catch (UnsupportedOperationException e) {
-                // Drools' answer for a class that exists outside DRL: not one of the rules' own types
-                return java.util.Optional.empty();
-            }
-        }
-
-        private static Class<?> box(Class<?> c) {
-            if (!c.isPrimitive()) {
-                return c;
-            }
-            return java.lang.invoke.MethodType.methodType(c).wrap().returnType();
-        }
+        return handles.size();
     }
 
     KieSession session() {
@@ -559,5 +500,8 @@ final class RulePartition {
 
     void dispose() {
         session.dispose();
+        if (own != null) {
+            own.dispose();
+        }
     }
 }

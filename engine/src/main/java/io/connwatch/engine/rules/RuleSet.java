@@ -10,18 +10,8 @@ import java.util.List;
  */
 public record RuleSet(CompiledRules rules, RuleParameters params, BindAllowlist allowlist, CountryPolicy countries) {
 
-    /** Compiles the DRL of a rules directory. */
-    interface Compiler {
-        CompiledRules compile() throws RuleCompilationException;
-    }
-
     /** Loads and checks the rules directory; throws with every problem found in any file. */
     public static RuleSet load(Path dir, EventRetention retention) throws RuleCompilationException {
-        return load(dir, () -> RuleCompiler.compile(dir, retention));
-    }
-
-    /** Loads and checks the rules directory, its DRL compiled by {@code compiler}; throws with every problem found in any file. */
-    static RuleSet load(Path dir, Compiler compiler) throws RuleCompilationException {
         List<RuleProblem> problems = new ArrayList<>();
         CompiledRules rules = null;
         RuleParameters params = null;
@@ -33,7 +23,7 @@ public record RuleSet(CompiledRules rules, RuleParameters params, BindAllowlist 
             problems.addAll(e.problems());
         }
         try {
-            rules = compiler.compile();
+            rules = RuleCompiler.compile(dir, retention);
         } catch (RuleCompilationException e) {
             problems.addAll(e.problems());
         }
@@ -60,9 +50,6 @@ public record RuleSet(CompiledRules rules, RuleParameters params, BindAllowlist 
             // the directory problem is already reported by compile()
         }
         if (!problems.isEmpty()) {
-            if (rules != null) {
-                RuleCompiler.close(rules);
-            }
             throw new RuleCompilationException(problems);
         }
         return new RuleSet(rules, params, allowlist, countries);

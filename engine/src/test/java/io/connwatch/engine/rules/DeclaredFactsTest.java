@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What rules/README.md says about state of a rule's own (a declared type, {@code insert},
  * {@code @expires}): measured here, not assumed. A remembered fact lives in the session only: it
- * survives a reload (it is moved into the reloaded rules' sessions) and is gone after a restart.
+ * survives a reload (the knowledge base is updated in place) and is gone after a restart.
  */
 class DeclaredFactsTest {
     /** The worked example of rules/README.md, section "State of your own", as written there. */
