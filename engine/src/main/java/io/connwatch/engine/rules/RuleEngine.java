@@ -157,10 +157,29 @@ public final class RuleEngine implements AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 });
-            // Sessions are created on their own thread, the only thread that ever touches them.
-            int retroPerPartition = settings.retroMaxAddresses() / n;
-            partitions[i] = call(threads[i], () -> new RulePartition(index, rules, sink, settings.episodeGap(), wallClock, stats,
-                settings.retroWindow(), retroPerPartition, settings.rollupLimits(), tap));
+        }
+        // Sessions are created on their own thread, the only thread that ever touches them; all at
+        // once, since each partition but the first builds a knowledge base of its own.
+        int retroPerPartition = settings.retroMaxAddresses() / n;
+        List<java.util.concurrent.Future<RulePartition>> created = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int index = i;
+            created.add(threads[i].submit(() -> new RulePartition(index, rules, sink, settings.episodeGap(), wallClock, stats,
+                settings.retroWindow(), retroPerPartition, settings.rollupLimits(), tap)));
+        }
+        for (int i = 0; i < n; i++) {
+            partitions[i] = await(created.get(i));
+        }
+    }
+
+    private static <T> T await(java.util.concurrent.Future<T> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("partition failed: " + e.getCause(), e.getCause());
         }
     }
 
@@ -179,14 +198,7 @@ public final class RuleEngine implements AutoCloseable {
     }
 
     private static <T> T call(ThreadPoolExecutor executor, java.util.concurrent.Callable<T> task) {
-        try {
-            return executor.submit(task).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("partition failed: " + e.getCause(), e.getCause());
-        }
+        return await(executor.submit(task));
     }
 
     public int partitionCount() {
