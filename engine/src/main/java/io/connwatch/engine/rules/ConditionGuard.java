@@ -570,7 +570,7 @@ final class ConditionGuard {
         @Override
         public IndexedValueReader getFieldIndex() {
             IndexedValueReader r = indexable().getFieldIndex();
-            return r == null ? null : new GuardedReader(r, this);
+            return r == null || r.getLeftExtractor() == null || r.getRightExtractor() == null ? r : new GuardedReader(r, this);
         }
 
         @Override
@@ -767,9 +767,14 @@ final class ConditionGuard {
             return new GuardedContext(delegate.createContext());
         }
 
+        // A context not made here was made before the guard (a reload's update propagates the facts a
+        // session holds into the new rules before the guard is applied): it is used unguarded.
+
         @Override
         public Object init(Object wmContext, Object context, BaseTuple leftTuple, Declaration[] declarations, ValueResolver resolver) {
-            GuardedContext c = (GuardedContext) context;
+            if (!(context instanceof GuardedContext c)) {
+                return delegate.init(wmContext, context, leftTuple, declarations, resolver);
+            }
             c.failed = false;
             try {
                 c.delegate = delegate.init(wmContext, c.delegate, leftTuple, declarations, resolver);
@@ -782,7 +787,9 @@ final class ConditionGuard {
         @Override
         public Object accumulate(Object wmContext, Object context, BaseTuple leftTuple, FactHandle handle, Declaration[] declarations,
                                  Declaration[] innerDeclarations, ValueResolver resolver) {
-            GuardedContext c = (GuardedContext) context;
+            if (!(context instanceof GuardedContext c)) {
+                return delegate.accumulate(wmContext, context, leftTuple, handle, declarations, innerDeclarations, resolver);
+            }
             if (c.failed) {
                 return null; // the result is lost until the accumulation starts over
             }
@@ -802,7 +809,9 @@ final class ConditionGuard {
         @Override
         public boolean tryReverse(Object wmContext, Object context, BaseTuple leftTuple, FactHandle handle, Object value,
                                   Declaration[] declarations, Declaration[] innerDeclarations, ValueResolver resolver) {
-            GuardedContext c = (GuardedContext) context;
+            if (!(context instanceof GuardedContext c)) {
+                return delegate.tryReverse(wmContext, context, leftTuple, handle, value, declarations, innerDeclarations, resolver);
+            }
             if (c.failed) {
                 return false; // Drools then accumulates again from init: the fact that threw may be the one going
             }
@@ -816,7 +825,9 @@ final class ConditionGuard {
 
         @Override
         public Object getResult(Object wmContext, Object context, BaseTuple leftTuple, Declaration[] declarations, ValueResolver resolver) {
-            GuardedContext c = (GuardedContext) context;
+            if (!(context instanceof GuardedContext c)) {
+                return delegate.getResult(wmContext, context, leftTuple, declarations, resolver);
+            }
             if (c.failed) {
                 return FAILED;
             }

@@ -132,6 +132,44 @@ class RuleFailureTest {
     }
 
     @org.junit.jupiter.api.Test
+    void rulesAReloadAddsAreGuardedToo() throws Exception {
+        Path rules = Files.createDirectories(tmp.resolve("rules"));
+        Files.copy(RuleHarness.SHIPPED_RULES.resolve("wildcard-bind.drl"), rules.resolve("wildcard-bind.drl"));
+        try (RuleHarness h = RuleHarness.of(rules, 1)) {
+            h.feed(Rows.connection("2024-05-01T10:00:00Z", "m-1"),
+                Rows.boundPort("2024-05-01T10:00:00Z", "m-1").set("Ip", "0.0.0.0")).drain();
+            Path drl = rules.resolve("added.drl");
+            Files.writeString(drl, """
+                package t;
+                import io.connwatch.engine.facts.Connection;
+                import io.connwatch.engine.facts.BoundPort;
+
+                rule "added-sum"
+                when
+                    BoundPort( )
+                    Number( ) from accumulate( Connection( $p : destinationPort ), sum( 100 / ($p - $p) ) )
+                then
+                end
+
+                rule "added-join"
+                when
+                    $c : Connection( $n : processName.substring(100) )
+                    BoundPort( processName == $n )
+                then
+                end
+                """);
+            assertEquals(List.of(), h.engine().reload().problems());
+            h.feed(Rows.connection("2024-05-01T10:01:00Z", "m-2"),
+                Rows.boundPort("2024-05-01T10:01:00Z", "m-2").set("Ip", "0.0.0.0").set("Port", 8080)).drain();
+            assertEquals(2, h.alerts("unexpected-wildcard-bind").size(), h.alerts().toString());
+            EngineStats s = h.engine().stats();
+            assertEquals(Set.of("added-sum", "added-join"), s.errorsByRule.keySet());
+            assertEquals(Set.of(drl + ":8", drl + ":15"),
+                s.failures.list().stream().map(RuleFailures.Failure::where).collect(java.util.stream.Collectors.toSet()));
+        }
+    }
+
+    @org.junit.jupiter.api.Test
     void aFailingConsequenceIsNamedWithItsFileAndLine() throws Exception {
         Path rules = Files.createDirectories(tmp.resolve("rules"));
         Files.copy(RuleHarness.SHIPPED_RULES.resolve("wildcard-bind.drl"), rules.resolve("wildcard-bind.drl"));
