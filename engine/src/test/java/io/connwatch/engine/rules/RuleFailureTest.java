@@ -132,6 +132,39 @@ class RuleFailureTest {
     }
 
     @org.junit.jupiter.api.Test
+    void anAccumulationThatFailedStartsOverWhenTheFactThatThrewIsGone() throws Exception {
+        Path rules = Files.createDirectories(tmp.resolve("rules"));
+        Files.writeString(rules.resolve("sum.drl"), """
+            package t;
+            import io.connwatch.engine.facts.Connection;
+            import io.connwatch.engine.facts.BoundPort;
+
+            rule "sum" salience 10
+            when
+                BoundPort( )
+                Number( ) from accumulate( Connection( $p : destinationPort ), sum( 100 / ($p - 22) ) )
+            then
+            end
+
+            rule "drop-ssh"
+            when
+                $c : Connection( destinationPort == 22 )
+            then
+                delete($c);
+            end
+            """);
+        try (RuleHarness h = RuleHarness.of(rules, 1)) {
+            // "sum" is judged first (salience): the port-22 row throws; "drop-ssh" then deletes it
+            h.feed(Rows.connection("2024-05-01T10:00:00Z", "m-1").set("DestinationPort", 22),
+                Rows.connection("2024-05-01T10:00:00Z", "m-1"),
+                Rows.boundPort("2024-05-01T10:00:00Z", "m-1")).drain();
+            EngineStats s = h.engine().stats();
+            assertEquals(Set.of("sum"), s.errorsByRule.keySet());
+            assertEquals(1, s.firesByRule.get("sum").sum(), "matched once the row that threw was gone");
+        }
+    }
+
+    @org.junit.jupiter.api.Test
     void rulesAReloadAddsAreGuardedToo() throws Exception {
         Path rules = Files.createDirectories(tmp.resolve("rules"));
         Files.copy(RuleHarness.SHIPPED_RULES.resolve("wildcard-bind.drl"), rules.resolve("wildcard-bind.drl"));
