@@ -616,8 +616,8 @@ final class ConditionGuard {
     /**
      * Reads the value an equality index hashes by; a read that throws gives a marker of its side,
      * equal to no value (the other side's marker included), so the tuple or fact matches nothing.
-     * A range index sorts its values and cannot hold a marker: there the failure is reported and
-     * rethrown.
+     * A range index (a sorted tree, which reads through the extractors) cannot hold a marker: there
+     * the failure is reported under the rule's name and rethrown.
      */
     private static final class GuardedReader extends IndexedValueReader {
         private static final Object LEFT_FAILED = new Object();
@@ -625,12 +625,16 @@ final class ConditionGuard {
         private final IndexedValueReader delegate;
         private final GuardedIndexedBeta<?> constraint;
         private final boolean equality;
+        private final org.drools.base.rule.accessor.TupleValueExtractor left;
+        private final org.drools.base.rule.accessor.TupleValueExtractor right;
 
         GuardedReader(IndexedValueReader delegate, GuardedIndexedBeta<?> constraint) {
             super(delegate.getLeftExtractor(), delegate.getRightExtractor());
             this.delegate = delegate;
             this.constraint = constraint;
             this.equality = constraint.getConstraintType() == ConstraintTypeOperator.EQUAL;
+            this.left = equality ? delegate.getLeftExtractor() : new NamingExtractor(delegate.getLeftExtractor(), constraint);
+            this.right = equality ? delegate.getRightExtractor() : new NamingExtractor(delegate.getRightExtractor(), constraint);
         }
 
         @Override
@@ -644,6 +648,52 @@ final class ConditionGuard {
                 }
                 return left ? LEFT_FAILED : RIGHT_FAILED;
             }
+        }
+
+        @Override
+        public org.drools.base.rule.accessor.TupleValueExtractor getLeftExtractor() {
+            return left;
+        }
+
+        @Override
+        public org.drools.base.rule.accessor.TupleValueExtractor getRightExtractor() {
+            return right;
+        }
+    }
+
+    /** Reads a range index's value: a read that throws is reported under the rule's name, then rethrown. */
+    private static final class NamingExtractor implements org.drools.base.rule.accessor.TupleValueExtractor {
+        private final org.drools.base.rule.accessor.TupleValueExtractor delegate;
+        private final GuardedIndexedBeta<?> constraint;
+
+        NamingExtractor(org.drools.base.rule.accessor.TupleValueExtractor delegate, GuardedIndexedBeta<?> constraint) {
+            this.delegate = delegate;
+            this.constraint = constraint;
+        }
+
+        @Override
+        public org.drools.base.base.ValueType getValueType() {
+            return delegate.getValueType();
+        }
+
+        @Override
+        public Object getValue(ValueResolver resolver, BaseTuple tuple) {
+            try {
+                return delegate.getValue(resolver, tuple);
+            } catch (RuntimeException e) {
+                report(constraint.node.getAssociatedRules(), constraint.delegate, e);
+                throw e;
+            }
+        }
+
+        @Override
+        public org.drools.base.rule.accessor.TupleValueExtractor clone() {
+            return new NamingExtractor(delegate.clone(), constraint);
+        }
+
+        @Override
+        public int getIndex() {
+            return delegate.getIndex();
         }
     }
 

@@ -164,6 +164,31 @@ class RuleFailureTest {
         }
     }
 
+    /** The one condition not contained: Drools sorts a range join's values in a tree that cannot hold a failed one. */
+    @org.junit.jupiter.api.Test
+    void aRangeIndexedJoinThatThrowsIsNamedButStillEscapes() throws Exception {
+        Path rules = Files.createDirectories(tmp.resolve("rules"));
+        Path drl = rules.resolve("range.drl");
+        Files.writeString(drl, """
+            package t;
+            import io.connwatch.engine.facts.Connection;
+            import io.connwatch.engine.facts.BoundPort;
+
+            rule "range"
+            when
+                BoundPort( $x : processName.substring(100).length() )
+                not Connection( destinationPort > $x )
+            then
+            end
+            """);
+        try (RuleHarness h = RuleHarness.of(rules, 1)) {
+            h.feed(Rows.connection("2024-05-01T10:00:00Z", "m-1"), Rows.boundPort("2024-05-01T10:00:00Z", "m-1")).drain();
+            EngineStats s = h.engine().stats();
+            assertEquals(Set.of("range", ""), s.errorsByRule.keySet(), "named, and then failed as the engine's");
+            assertTrue(s.failures.list().stream().anyMatch(f -> f.where().equals(drl + ":8")), s.failures.list().toString());
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void rulesAReloadAddsAreGuardedToo() throws Exception {
         Path rules = Files.createDirectories(tmp.resolve("rules"));
