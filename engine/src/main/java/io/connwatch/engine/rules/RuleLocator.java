@@ -17,6 +17,8 @@ final class RuleLocator {
 
     /** Names an {@code eval} whose text Drools does not keep: found when the rule has exactly one. */
     static final String EVAL = "eval(";
+    /** Names an accumulate function, whose text Drools does not keep either: found when the rule has exactly one accumulate. */
+    static final String ACCUMULATE = "accumulate";
 
     private record Place(Path file, int line, List<String> lines) {
     }
@@ -62,10 +64,11 @@ final class RuleLocator {
             return "";
         }
         int line = p.line();
-        if (EVAL.equals(condition)) {
+        if (EVAL.equals(condition) || ACCUMULATE.equals(condition)) {
+            String keyword = EVAL.equals(condition) ? EVAL : ACCUMULATE + "(";
             int found = -1;
             for (int i = p.line(); i < p.lines().size() && !RULE.matcher(p.lines().get(i)).find(); i++) {
-                if (p.lines().get(i).replaceAll("\\s+", "").contains(EVAL)) {
+                if (p.lines().get(i).replaceAll("\\s+", "").contains(keyword)) {
                     found = found == -1 ? i + 1 : -2;
                 }
             }
