@@ -14,6 +14,8 @@ public final class EngineStats {
     /** Rows of machines new to their partition that were already behind the watermark: counted as history. */
     public final LongAdder historyRows = new LongAdder();
     public final LongAdder rollups = new LongAdder();
+    /** Rollups deleted as soon as they were judged because no rule held them (see RulePartition#dropUnheld). */
+    public final LongAdder rollupsDropped = new LongAdder();
     /** Live records refused because their TimeGenerated was more than rules.max-future ahead of the wall clock. */
     public final LongAdder futureRejected = new LongAdder();
     /** Machines whose minutes the partitions track now (bounded by rules.max-machines). */

@@ -258,6 +258,7 @@ final class RulePartition {
                 if (facts.get(i) instanceof MinuteFact m) {
                     m.judged();
                     session.update(handles[i], m, "current");
+                    judged.add(handles[i]);
                 }
             }
         };
@@ -268,11 +269,33 @@ final class RulePartition {
         }
         moveClock(watermark);
         fire();
+        dropUnheld();
         alerts.watermark(watermark);
         publishCounts();
         if (releaseAll) {
             failIfNotDurable();
         }
+    }
+
+    /** Rollups judged since the last {@link #dropUnheld}. */
+    private final List<FactHandle> judged = new ArrayList<>();
+
+    /**
+     * Deletes the rollups just judged that no rule holds: a judged rollup never changes again, so
+     * one that reached no rule's join, accumulate or match as it was judged (no tuple refers to it)
+     * can never be matched later; kept, it would only fill memory until it expires (the per-remote
+     * rollups of ordinary traffic, which only the current minute's rules read). A rule a reload
+     * adds sees the rollups the rules held when it came.
+     */
+    private void dropUnheld() {
+        for (FactHandle h : judged) {
+            org.drools.core.common.InternalFactHandle f = (org.drools.core.common.InternalFactHandle) h;
+            if (f.isValid() && !f.hasMatches()) {
+                session.delete(h);
+                stats.rollupsDropped.increment();
+            }
+        }
+        judged.clear();
     }
 
     private void publishCounts() {
