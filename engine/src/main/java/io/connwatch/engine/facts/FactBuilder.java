@@ -333,6 +333,10 @@ final class FactBuilder {
             return List.of(s);
         }
         // Azure stores these as the text of a JSON array.
+        List<String> plain = plainStringArray(s);
+        if (plain != null) {
+            return plain;
+        }
         try (JsonParser p = JSON.createParser(s)) {
             p.nextToken();
             List<String> out = new ArrayList<>();
@@ -349,6 +353,62 @@ final class FactBuilder {
         } catch (IOException e) {
             throw new IllegalStateException("reading a string cannot fail", e);
         }
+    }
+
+    /**
+     * The strings of a JSON array of double-quoted strings without escapes ({@code ["a", "b"]},
+     * the shape Azure writes), read without a parser; null for anything else, which the parser
+     * then reads (or rejects) as before.
+     */
+    static List<String> plainStringArray(String s) {
+        int n = s.length();
+        if (n < 2 || s.charAt(0) != '[' || s.charAt(n - 1) != ']') {
+            return null;
+        }
+        int i = skipBlank(s, 1, n - 1);
+        if (i == n - 1) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>(2);
+        while (true) {
+            if (s.charAt(i) != '"') {
+                return null;
+            }
+            int close = i + 1;
+            while (close < n - 1) {
+                char ch = s.charAt(close);
+                if (ch == '"') {
+                    break;
+                }
+                if (ch == '\\' || ch < 0x20) {
+                    return null;
+                }
+                close++;
+            }
+            if (close >= n - 1) {
+                return null;
+            }
+            out.add(s.substring(i + 1, close));
+            i = skipBlank(s, close + 1, n - 1);
+            if (i == n - 1) {
+                return List.copyOf(out);
+            }
+            if (s.charAt(i) != ',') {
+                return null;
+            }
+            i = skipBlank(s, i + 1, n - 1);
+            if (i == n - 1) {
+                return null;
+            }
+        }
+    }
+
+    private static int skipBlank(String s, int from, int to) {
+        int i = from;
+        while (i < to && (s.charAt(i) == ' ' || s.charAt(i) == '\t' || s.charAt(i) == '\n' || s.charAt(i) == '\r')) {
+            i++;
+        }
+        return i;
     }
 
     private static Instant instant(RawRecord raw, Column c, boolean required) throws FieldException {

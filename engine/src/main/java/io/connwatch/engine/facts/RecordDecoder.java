@@ -13,14 +13,11 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
-import java.nio.CharBuffer;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -93,7 +90,8 @@ public final class RecordDecoder {
     private final RawRecord raw = new RawRecord();
     private final RawRecord envelope = new RawRecord();
     private static final int MAX_INTERNED = 100_000;
-    private final Map<String, String> interned = new HashMap<>();
+    private final SharedStrings shared = new SharedStrings(MAX_INTERNED);
+    private final CharSlice slice = new CharSlice();
 
     /** A decoder that infers the table of records without a Type column from their columns. */
     public RecordDecoder() {
@@ -875,21 +873,22 @@ public final class RecordDecoder {
 
     /**
      * Reads a string value, parsing addresses and times straight from the parser's buffer and
-     * sharing one String per distinct machine and process (they repeat on every row and are the
-     * keys of partitions, rollups and rule joins), which saves hashing and the memory of facts.
+     * sharing one String per distinct value of the columns that repeat on every row (machines and
+     * processes are the keys of partitions, rollups and rule joins), which saves a String per
+     * field, hashing, and the memory of facts.
      */
     private Object typed(Column c, JsonParser p) throws IOException {
         switch (c) {
             case SOURCE_IP, DESTINATION_IP, REMOTE_IP, MALICIOUS_IP, IP -> {
-                IpAddress ip = IpAddress.tryParse(CharBuffer.wrap(p.getTextCharacters(), p.getTextOffset(), p.getTextLength()));
+                IpAddress ip = IpAddress.tryParse(slice.of(p.getTextCharacters(), p.getTextOffset(), p.getTextLength()));
                 return ip != null ? ip : p.getText();
             }
             case TIME_GENERATED -> {
-                Instant t = FastTime.parseIsoUtc(CharBuffer.wrap(p.getTextCharacters(), p.getTextOffset(), p.getTextLength()));
+                Instant t = FastTime.parseIsoUtc(slice.of(p.getTextCharacters(), p.getTextOffset(), p.getTextLength()));
                 return t != null ? t : p.getText();
             }
-            case COMPUTER, MACHINE, PROCESS, PROCESS_NAME -> {
-                return intern(p.getText());
+            case TYPE, COMPUTER, AGENT_ID, MACHINE, PROCESS, PROCESS_NAME, PROTOCOL, DIRECTION, REMOTE_COUNTRY -> {
+                return shared.of(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
             }
             default -> {
                 return p.getText();
@@ -898,16 +897,8 @@ public final class RecordDecoder {
     }
 
     private String intern(String s) {
-        String shared = interned.putIfAbsent(s, s);
-        if (shared != null) {
-            return shared;
-        }
-        if (interned.size() > MAX_INTERNED) {
-            interned.clear();
-        }
-        return s;
+        return shared.of(s);
     }
-
 
     private static String describe(JsonToken t) {
         if (t == null) {
