@@ -207,7 +207,10 @@ public final class RuleEngine implements AutoCloseable {
 
     /** The partition a machine's facts go to. */
     public int partitionOf(String machine) {
-        return Math.floorMod(machine.hashCode() * 0x9E3779B9, partitions.length);
+        // The high bits of the product: its low bit is the hash's own (an odd multiplier keeps parity),
+        // so with two partitions the low bits split machines by the parity of String.hashCode alone.
+        int h = machine.hashCode() * 0x9E3779B9;
+        return Math.floorMod(h ^ (h >>> 16), partitions.length);
     }
 
     /**
