@@ -231,16 +231,11 @@ final class RulePartition {
             }
             moveClock(Math.min(minuteEnd, watermark));
             fire();
-            // Judged: no longer the current minute, so these never anchor a rule again. One that
-            // then sits in no node's memory (no pattern of a loaded rule takes it once judged) can
-            // never match again, as it never changes again: it leaves now instead of at its expiry.
+            // Judged: no longer the current minute, so these never anchor a rule again.
             for (int i = 0; i < handles.length; i++) {
                 if (facts.get(i) instanceof MinuteFact m) {
                     m.judged();
                     session.update(handles[i], m, "current");
-                    if (inert(handles[i])) {
-                        session.delete(handles[i]);
-                    }
                 }
             }
         };
@@ -256,12 +251,6 @@ final class RulePartition {
         if (releaseAll) {
             failIfNotDurable();
         }
-    }
-
-    /** True when the fact is in no tuple of the session's network: no rule's pattern holds it. */
-    private static boolean inert(FactHandle h) {
-        org.drools.core.common.InternalFactHandle.LinkedTuples t = ((org.drools.core.common.InternalFactHandle) h).getLinkedTuples();
-        return t == null || !t.hasTuples();
     }
 
     private void publishCounts() {
