@@ -20,7 +20,11 @@ import java.util.function.Consumer;
 public enum FleetProfile {
     /** Today's generator: every machine every minute, about 6 rows per machine-minute. */
     DENSE(500, 6.0),
-    /** Thousands of machines, 1 to 4 rows per machine-minute, 24 processes and 120 remotes each. */
+    /**
+     * Thousands of machines, 1 to 4 rows per machine-minute, 24 processes and 120 remote endpoints each: mostly a stable
+     * set of services and peers per machine (cloud services shared by the fleet, internal peers, a few admin hosts),
+     * each owned by one process and on its own port, with a little churn (new CDN addresses, new web clients).
+     */
     SPARSE(5000, 2.5),
     /** Every column of both tables populated (about 1 KB a row), 40 machines, 6 processes each, shuffled within 3 minutes. */
     WIDE(40, 4.0),
@@ -112,6 +116,10 @@ public enum FleetProfile {
             final String[] processIds;
             final String[] processNames;
             final String[] remoteIps;
+            /** Sparse: each remote's port, owning process, direction and country (null when private). */
+            final int[] remotePorts;
+            final int[] remoteProcesses;
+            final boolean[] remoteInbound;
 
             Host(int index, Random r) {
                 this.index = index;
@@ -126,11 +134,83 @@ public enum FleetProfile {
                     processNames[p] = NAMES[p % NAMES.length] + (p < NAMES.length ? "" : "-" + p);
                 }
                 remoteIps = new String[remotes];
-                for (int i = 0; i < remotes; i++) {
-                    remoteIps[i] = i % 5 == 0 ? "10.0." + r.nextInt(256) + "." + (1 + r.nextInt(254))
-                        : (1 + r.nextInt(9)) * 10 + 1 + "." + r.nextInt(256) + "." + r.nextInt(256) + "." + (1 + r.nextInt(254));
+                remotePorts = new int[remotes];
+                remoteProcesses = new int[remotes];
+                remoteInbound = new boolean[remotes];
+                if (wide) {
+                    for (int i = 0; i < remotes; i++) {
+                        remoteIps[i] = i % 5 == 0 ? "10.0." + r.nextInt(256) + "." + (1 + r.nextInt(254))
+                            : (1 + r.nextInt(9)) * 10 + 1 + "." + r.nextInt(256) + "." + r.nextInt(256) + "." + (1 + r.nextInt(254));
+                    }
+                } else {
+                    stableEndpoints(r);
                 }
             }
+
+            /**
+             * A server's usual remotes: about a third cloud services the whole fleet uses (on 443, some 80), a third
+             * internal peers (databases, caches, queues, internal HTTP), a few infrastructure hosts (DNS, LDAP, two
+             * file servers on SMB, a git server on SSH), jump hosts' SSH sessions in and web clients in.
+             */
+            private void stableEndpoints(Random r) {
+                int n = settings.machines();
+                for (int i = 0; i < remotes; i++) {
+                    int kind = i % 10;
+                    int port;
+                    boolean inbound = false;
+                    String ip;
+                    if (kind < 4) {
+                        ip = CLOUD[r.nextInt(CLOUD.length)];
+                        port = r.nextInt(8) == 0 ? 80 : 443;
+                    } else if (kind < 7) {
+                        int peer = (index + 1 + r.nextInt(64)) % n;
+                        ip = "10." + (peer / 65536 % 256) + "." + (peer / 256 % 256) + "." + (peer % 250 + 4);
+                        port = PEER_PORTS[r.nextInt(PEER_PORTS.length)];
+                    } else if (kind == 7) {
+                        String[] infra = INFRA[i / 10 % INFRA.length];
+                        ip = infra[0];
+                        port = Integer.parseInt(infra[1]);
+                    } else if (kind == 8) {
+                        ip = "10.0.0." + (4 + r.nextInt(3));
+                        port = 22;
+                        inbound = true;
+                    } else {
+                        ip = publicClient(r);
+                        port = r.nextBoolean() ? 443 : 80;
+                        inbound = true;
+                    }
+                    remoteIps[i] = ip;
+                    remotePorts[i] = port;
+                    remoteInbound[i] = inbound;
+                    remoteProcesses[i] = port == 22 && inbound ? 0 : r.nextInt(processes);
+                }
+            }
+        }
+
+        /** Cloud and SaaS front ends the fleet talks to (Azure, Microsoft 365, AWS, Fastly, Cloudflare, Google, GitHub). */
+        private static final String[] CLOUD = cloud();
+        private static final int[] PEER_PORTS = {5432, 3306, 6379, 9092, 8080, 443, 27017, 9200};
+        private static final String[][] INFRA = {{"10.0.0.2", "53"}, {"10.0.0.3", "53"}, {"10.0.1.10", "389"},
+            {"10.0.8.10", "445"}, {"10.0.8.11", "445"}, {"10.0.9.5", "22"}, {"10.0.1.11", "88"}, {"10.0.0.2", "123"}};
+
+        private static String[] cloud() {
+            String[] prefixes = {"20.42.", "20.189.", "52.96.", "13.107.", "3.5.", "52.216.", "151.101.", "104.16.", "142.250.",
+                "140.82."};
+            Random r = new Random(0xC10D);
+            String[] ips = new String[300];
+            for (int i = 0; i < ips.length; i++) {
+                ips[i] = prefixes[i % prefixes.length] + r.nextInt(256) + "." + (1 + r.nextInt(254));
+            }
+            return ips;
+        }
+
+        /** A public address outside the reserved and private ranges (and outside the cloud prefixes' first octets). */
+        private static String publicClient(Random r) {
+            int a;
+            do {
+                a = 1 + r.nextInt(223);
+            } while (a == 10 || a == 127 || a == 100 || a == 169 || a == 172 || a == 192 || a == 198 || a == 203);
+            return a + "." + r.nextInt(256) + "." + r.nextInt(256) + "." + (1 + r.nextInt(254));
         }
 
         void generate(Consumer<Map<String, Object>> out) {
@@ -165,6 +245,10 @@ public enum FleetProfile {
                     out.add(bound(h, time, p, r));
                     continue;
                 }
+                if (!wide) {
+                    out.add(stableRow(h, time, r));
+                    continue;
+                }
                 boolean outbound = r.nextInt(5) != 0;
                 String remote = h.remoteIps[r.nextInt(remotes)];
                 long established = 1 + r.nextInt(6);
@@ -179,8 +263,28 @@ public enum FleetProfile {
             }
             if (incidents && h.index == Math.floorMod(hour * 13 + 3, n) && inHour >= 40 && inHour < 45) {
                 // One process whose outbound connections suddenly fail.
-                out.add(conn(h, time, 1, true, h.remoteIps[1], 443, 0, 40, 0, 0, r, null));
+                out.add(conn(h, time, 1, true, wide ? h.remoteIps[1] : CLOUD[h.index % CLOUD.length], 443, 0, 40, 0, 0, r, null));
             }
+        }
+
+        /**
+         * One sparse row: a remote drawn with a skew (a few busy ones, a long tail), owned by its process; one row in
+         * fifty is churn instead (a new CDN address out on 443, or a new web client in).
+         */
+        private Map<String, Object> stableRow(Host h, String time, Random r) {
+            if (r.nextInt(50) == 0) {
+                boolean in = r.nextBoolean();
+                String remote = in ? publicClient(r) : "151.101." + r.nextInt(256) + "." + (1 + r.nextInt(254));
+                return conn(h, time, r.nextInt(processes), !in, remote, 443, 1 + r.nextInt(3), 0, 1_000 + r.nextInt(20_000),
+                    2_000 + r.nextInt(80_000), r, null);
+            }
+            double u = r.nextDouble();
+            int e = (int) (remotes * u * u);
+            boolean outbound = !h.remoteInbound[e];
+            long established = 1 + r.nextInt(6);
+            long failed = outbound && r.nextInt(25) == 0 ? 1 + r.nextInt(2) : 0;
+            return conn(h, time, h.remoteProcesses[e], outbound, h.remoteIps[e], h.remotePorts[e], established, failed,
+                1_000 + r.nextInt(60_000), 2_000 + r.nextInt(200_000), r, null);
         }
 
         private Map<String, Object> identity(Host h, String time, int p) {

@@ -25,6 +25,12 @@ public final class SightingMemory {
     private final long windowMillis;
     private final int maxAddresses;
     private final LinkedHashMap<IpAddress, List<Connection>> byAddress;
+    /**
+     * At most the oldest latest sighting of any address: an address's latest sighting only moves
+     * forward and evictions only raise the minimum, so while the cutoff is at or before this no
+     * address can have expired and {@link #expire} need not scan.
+     */
+    private long oldestLatest = Long.MAX_VALUE;
 
     public SightingMemory(long windowMillis, int maxAddresses) {
         this.windowMillis = windowMillis;
@@ -46,6 +52,7 @@ public final class SightingMemory {
         if (list == null) {
             list = new ArrayList<>(PER_ADDRESS);
             byAddress.put(c.remoteIp, list);
+            oldestLatest = Math.min(oldestLatest, c.timestamp);
         }
         Connection slim = c.sighting();
         for (int i = 0; i < list.size(); i++) {
@@ -68,6 +75,10 @@ public final class SightingMemory {
     /** Forgets addresses whose latest sighting is older than the window before the watermark. */
     public void expire(long watermarkMillis) {
         long cutoff = watermarkMillis - windowMillis;
+        if (cutoff <= oldestLatest) {
+            return;
+        }
+        long oldest = Long.MAX_VALUE;
         for (Iterator<List<Connection>> it = byAddress.values().iterator(); it.hasNext(); ) {
             List<Connection> l = it.next();
             long latest = 0;
@@ -76,8 +87,11 @@ public final class SightingMemory {
             }
             if (latest < cutoff) {
                 it.remove();
+            } else {
+                oldest = Math.min(oldest, latest);
             }
         }
+        oldestLatest = oldest;
     }
 
     /** Every remembered sighting whose address satisfies the test and falls within the window. */

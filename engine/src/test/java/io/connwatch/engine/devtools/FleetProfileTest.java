@@ -103,6 +103,34 @@ class FleetProfileTest {
     }
 
     @Test
+    void sparseMachinesTalkToAStableSetOfRemotesAndNeverToAdminPortsOnTheInternet() {
+        List<Map<String, Object>> rows = rows(FleetProfile.SPARSE, 200, 2, 1);
+        Map<String, Set<Object>> firstHour = new HashMap<>();
+        long secondHour = 0;
+        long known = 0;
+        long internal = 0;
+        long start = START.toEpochMilli();
+        for (Map<String, Object> r : rows) {
+            String remote = (String) r.get("RemoteIp");
+            boolean publicRemote = !remote.startsWith("10.");
+            if (publicRemote && "outbound".equals(r.get("Direction"))) {
+                assertTrue(!Set.of(445, 3389, 5985, 5986, 135).contains(r.get("DestinationPort")), "admin port to the internet: " + r);
+            }
+            internal += publicRemote ? 0 : 1;
+            String endpoint = remote + ":" + r.get("DestinationPort");
+            if (Instant.parse((String) r.get("TimeGenerated")).toEpochMilli() < start + 3_600_000) {
+                firstHour.computeIfAbsent((String) r.get("Machine"), k -> new HashSet<>()).add(endpoint);
+            } else {
+                secondHour++;
+                known += firstHour.getOrDefault((String) r.get("Machine"), Set.of()).contains(endpoint) ? 1 : 0;
+            }
+        }
+        // about 150 rows a machine in the first hour do not reach the long tail of its 120 remotes, churn adds 2 %
+        assertTrue(known >= 0.7 * secondHour, known + " of " + secondHour + " rows of the second hour to remotes of the first");
+        assertTrue(internal >= 0.3 * rows.size() && internal <= 0.8 * rows.size(), internal + " of " + rows.size() + " rows internal");
+    }
+
+    @Test
     void theReplayProfileGeneratesNothing() {
         assertThrows(IllegalStateException.class, () -> rows(FleetProfile.REPLAY, 1, 1, 1));
         assertThrows(IllegalArgumentException.class, () -> FleetProfile.parse("nope"));

@@ -78,6 +78,25 @@ class SightingMemoryTest {
     }
 
     @Test
+    void anAddressSeenAfterAnExpiryThatHadNothingToDropIsStillForgottenOnTime() {
+        SightingMemory memory = new SightingMemory(WINDOW, 100);
+        memory.remember(sighting("45.77.1.9", "m-1", "2024-05-01T09:00:00Z"));
+        memory.expire(at("2024-05-01T10:00:00Z"));
+        assertEquals(1, memory.addresses());
+        // a late row, older than every address remembered so far
+        memory.remember(sighting("45.77.1.10", "m-2", "2024-05-01T05:00:00Z"));
+        memory.remember(sighting("45.77.1.9", "m-3", "2024-05-01T09:30:00Z"));
+        memory.expire(at("2024-05-01T11:00:00Z"));
+        assertEquals(2, memory.addresses(), "the window's start, 05:00, is included");
+        memory.expire(at("2024-05-01T11:00:01Z"));
+        assertEquals(1, memory.addresses(), "45.77.1.10 was last seen more than 6 h before 11:00:01");
+        memory.expire(at("2024-05-01T15:10:00Z"));
+        assertEquals(1, memory.addresses(), "45.77.1.9's latest sighting, 09:30, is within 6 h of 15:10");
+        memory.expire(at("2024-05-01T15:30:01Z"));
+        assertEquals(0, memory.addresses());
+    }
+
+    @Test
     void theAddressCapDropsTheLeastRecentlySeenAddress() {
         SightingMemory memory = new SightingMemory(WINDOW, 2);
         memory.remember(sighting("198.51.100.1", "m-1", "2024-05-01T09:00:00Z"));
