@@ -137,14 +137,7 @@ public enum FleetProfile {
                 remotePorts = new int[remotes];
                 remoteProcesses = new int[remotes];
                 remoteInbound = new boolean[remotes];
-                if (wide) {
-                    for (int i = 0; i < remotes; i++) {
-                        remoteIps[i] = i % 5 == 0 ? "10.0." + r.nextInt(256) + "." + (1 + r.nextInt(254))
-                            : (1 + r.nextInt(9)) * 10 + 1 + "." + r.nextInt(256) + "." + r.nextInt(256) + "." + (1 + r.nextInt(254));
-                    }
-                } else {
-                    stableEndpoints(r);
-                }
+                stableEndpoints(r);
             }
 
             /**
@@ -245,16 +238,8 @@ public enum FleetProfile {
                     out.add(bound(h, time, p, r));
                     continue;
                 }
-                if (!wide) {
-                    out.add(stableRow(h, time, r));
-                    continue;
-                }
-                boolean outbound = r.nextInt(5) != 0;
-                String remote = h.remoteIps[r.nextInt(remotes)];
-                long established = 1 + r.nextInt(6);
-                long failed = outbound && r.nextInt(25) == 0 ? 1 + r.nextInt(2) : 0;
-                out.add(conn(h, time, p, outbound, remote, PORTS[r.nextInt(PORTS.length)], established, failed,
-                    1_000 + r.nextInt(60_000), 2_000 + r.nextInt(200_000), r, null));
+                // wide rows talk like sparse ones (a stable set of remotes, each with its port and process); only their columns differ
+                out.add(stableRow(h, time, r));
             }
             if (incidents && h.index == Math.floorMod(hour * 7 + 1, n) && inHour >= 15 && inHour < 30) {
                 // A beacon to a Feodo-listed C2 server, flagged by Azure's own threat columns.
@@ -362,12 +347,14 @@ public enum FleetProfile {
 
         private Map<String, Object> bound(Host h, String time, int p, Random r) {
             Map<String, Object> row = identity(h, time, p);
-            int port = PORTS[p % PORTS.length];
-            String ip = p % 3 == 0 ? "0.0.0.0" : h.ip;
+            // sshd and nginx listen on every interface (as the shipped allowlist expects), the rest on the host's address
+            boolean wildcard = p <= 1;
+            int port = p == 0 ? 22 : p == 1 ? 443 : PORTS[p % PORTS.length];
+            String ip = wildcard ? "0.0.0.0" : h.ip;
             row.put("Ip", ip);
             row.put("Port", port);
             row.put("Protocol", "tcp");
-            row.put("IsWildcardBind", p % 3 == 1);
+            row.put("IsWildcardBind", wildcard);
             row.put("PortId", h.processIds[p] + "|" + ip + "|" + port + "|tcp");
             long established = r.nextInt(5);
             row.put("LinksEstablished", established);
