@@ -455,11 +455,12 @@ public final class RuleEngine implements AutoCloseable {
                     return r;
                 }
                 ConditionGuard.guard(next.kieBase());
+                RuleSet loaded = new RuleSet(next, checked.params(), checked.allowlist(), checked.countries());
                 for (RulePartition p : partitions) {
-                    p.update(next, checked);
+                    p.update(next, loaded);
                 }
                 compiled = next;
-                ruleSet = new RuleSet(next, checked.params(), checked.allowlist(), checked.countries());
+                ruleSet = loaded;
                 Reload r = new Reload(java.time.Instant.now(), next.releaseId().getVersion(), next.ruleNames(),
                     (System.nanoTime() - start) / 1_000_000, List.of());
                 lastReload = r;

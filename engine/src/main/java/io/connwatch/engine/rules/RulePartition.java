@@ -42,7 +42,7 @@ final class RulePartition {
      * engine's): a knowledge base with sessions of two partitions is not updated correctly in place
      * (see {@link #update}).
      */
-    private final org.kie.api.runtime.KieContainer own;
+    private org.kie.api.runtime.KieContainer own;
     private RuleSet data;
     private final MinuteRollup rollup;
     private long evictionsCounted;
@@ -93,25 +93,30 @@ final class RulePartition {
         // Conditions are evaluated on this thread only (see RuleEngine): their failures are this partition's.
         ConditionGuard.reportOnThisThread(this::conditionFailed);
         this.alerts = new Alerts(sink, new EpisodeDeduplicator(episodeGap), wallClock);
-        open(session);
+        listen(session);
+        globals(session);
     }
 
-    /** Counts firings and sets the globals of a session of this partition. */
-    private void open(KieSession s) {
+    /** Counts the firings of a new session of this partition (once per session). */
+    private void listen(KieSession s) {
         s.addEventListener(new org.kie.api.event.rule.DefaultAgendaEventListener() {
             @Override
             public void afterMatchFired(org.kie.api.event.rule.AfterMatchFiredEvent event) {
                 stats.fired(event.getMatch().getRule().getName());
             }
         });
-        alerts.dedup().holdFor(longestFactLifetime(s.getKieBase()));
-        setGlobal("alerts", alerts);
-        setGlobal("params", data.params());
-        setGlobal("bindAllowlist", data.allowlist());
-        setGlobal("countries", data.countries());
     }
 
-    private void setGlobal(String name, Object value) {
+    /** Sets the globals of a session from the rules' data files, and how long episodes are held. */
+    private void globals(KieSession s) {
+        alerts.dedup().holdFor(longestFactLifetime(s.getKieBase()));
+        setGlobal(s, "alerts", alerts);
+        setGlobal(s, "params", data.params());
+        setGlobal(s, "bindAllowlist", data.allowlist());
+        setGlobal(s, "countries", data.countries());
+    }
+
+    private static void setGlobal(KieSession session, String name, Object value) {
         boolean declared = session.getKieBase().getKiePackages().stream()
             .anyMatch(p -> p.getGlobalVariables().stream().anyMatch(g -> g.getName().equals(name)));
         if (declared) {
@@ -159,6 +164,11 @@ final class RulePartition {
             }
         }
         fire();
+        if (repairIfNeeded() && judgeOnce) {
+            for (int i = 0; i < handles.length; i++) {
+                handles[i] = session.getFactHandle(batch.get(i));
+            }
+        }
         publishCounts();
         forgetEvicted();
         sightings.expire(watermark);
@@ -166,7 +176,9 @@ final class RulePartition {
             // Rows were judged by the per-row rules; windows live on the rollups. Dropping them
             // now keeps memory flat without one expiration timer per row.
             for (FactHandle h : handles) {
-                session.delete(h);
+                if (h != null) {
+                    session.delete(h);
+                }
             }
         }
         failIfNotDurable();
@@ -181,13 +193,19 @@ final class RulePartition {
     int retroMatch(ThreatSnapshot now, IpIndex added) {
         long watermark = clock.getCurrentTime();
         List<Connection> hits = sightings.matching(ip -> added.contains(ip) && !now.allowed(ip), watermark);
-        List<FactHandle> handles = new ArrayList<>(hits.size());
+        List<Object> late = new ArrayList<>(hits.size());
         for (Connection c : hits) {
-            handles.add(session.insert(c.lateDetection(now.match(c.getRemoteIp()))));
+            Object row = c.lateDetection(now.match(c.getRemoteIp()));
+            late.add(row);
+            session.insert(row);
         }
         fire();
-        for (FactHandle h : handles) {
-            session.delete(h);
+        repairIfNeeded();
+        for (Object row : late) {
+            FactHandle h = session.getFactHandle(row);
+            if (h != null) {
+                session.delete(h);
+            }
         }
         publishCounts();
         stats.lateDetections.add(hits.size());
@@ -245,6 +263,7 @@ final class RulePartition {
         }
         // What is pending first (history, a retro-match's rows) at the clock it arrived at.
         fire();
+        repairIfNeeded();
         MinuteRollup.MinuteSink closeMinute = (minuteEnd, facts) -> {
             FactHandle[] handles = new FactHandle[facts.size()];
             for (int i = 0; i < facts.size(); i++) {
@@ -253,12 +272,20 @@ final class RulePartition {
             }
             moveClock(Math.min(minuteEnd, watermark));
             fire();
+            if (repairIfNeeded()) {
+                // the rollups, still current, were judged in the rebuilt session: its handles now
+                for (int i = 0; i < handles.length; i++) {
+                    handles[i] = session.getFactHandle(facts.get(i));
+                }
+            }
             // Judged: no longer the current minute, so these never anchor a rule again.
             for (int i = 0; i < handles.length; i++) {
                 if (facts.get(i) instanceof MinuteFact m) {
                     m.judged();
-                    session.update(handles[i], m, "current");
-                    judged.add(handles[i]);
+                    if (handles[i] != null) {
+                        session.update(handles[i], m, "current");
+                        judged.add(handles[i]);
+                    }
                 }
             }
         };
@@ -269,7 +296,14 @@ final class RulePartition {
         }
         moveClock(watermark);
         fire();
-        dropUnheld();
+        if (repairNeeded || failedSinceJudged) {
+            // what a failed flush lost has no tuples either: nothing is dropped on that evidence
+            judged.clear();
+            failedSinceJudged = false;
+            repairIfNeeded();
+        } else {
+            dropUnheld();
+        }
         alerts.watermark(watermark);
         publishCounts();
         if (releaseAll) {
@@ -313,6 +347,12 @@ final class RulePartition {
     }
 
     private boolean repairing;
+    /** Drools failed inside this session twice in one fire: it is rebuilt once the work in hand is done with its handles. */
+    private boolean repairNeeded;
+    /** Drools failed inside the session since the rollups in {@link #judged} were judged: their tuples cannot be trusted. */
+    private boolean failedSinceJudged;
+    private long lastRepairNanos;
+    private static final long REPAIR_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private void fire() {
         int engineFailures = 0;
@@ -333,8 +373,12 @@ final class RulePartition {
                 } else {
                     // Thrown inside Drools, not by a condition (those are guarded) nor a consequence.
                     failed(null, "", "engine", null, e);
+                    failedSinceJudged = true;
                     if (++engineFailures == 2) {
-                        repair(e);
+                        // retrying fails the same way: the session is rebuilt when the caller is done with its handles
+                        repairNeeded = true;
+                        repairCause = e;
+                        return;
                     }
                 }
             }
@@ -347,21 +391,38 @@ final class RulePartition {
      * go into a new session of the same rules instead, which starts with a clean agenda and clean
      * timers; every rule judges them again there (alerts already raised are deduplicated by episode).
      */
-    private void repair(RuntimeException cause) {
-        if (repairing) {
-            return;
+    /**
+     * Rebuilds the session if Drools failed inside it (see {@link #fire}); callers must then look
+     * up again any fact handle they hold.
+     *
+     * @return true when the session was replaced
+     */
+    private boolean repairIfNeeded() {
+        if (!repairNeeded || repairing) {
+            return false;
         }
+        long nowNanos = System.nanoTime();
+        if (lastRepairNanos != 0 && nowNanos - lastRepairNanos < REPAIR_INTERVAL_NANOS) {
+            // a rebuild that did not help is not repeated at once: the failures are counted meanwhile
+            return false;
+        }
+        repairNeeded = false;
+        lastRepairNanos = nowNanos;
+        RuntimeException cause = repairCause;
         repairing = true;
         long moved;
         try {
-            moved = moveFacts();
+            moved = moveFacts(session.getKieBase());
         } finally {
             repairing = false;
         }
         stats.sessionRepairs.increment();
         LOG.error("partition {}: the rule engine kept failing inside Drools ({}); its session was rebuilt from its {} facts",
             index, rootMessage(cause), moved);
+        return true;
     }
+
+    private RuntimeException repairCause;
 
     private void conditionFailed(ConditionGuard.Failure f) {
         org.kie.api.definition.rule.Rule[] rules = f.rules();
@@ -443,30 +504,44 @@ final class RulePartition {
      * NullPointerException in flushExpirations, and Drools retries it on every later fire.
      */
     void update(CompiledRules rules, RuleSet files) {
-        if (own != null) {
-            org.kie.api.builder.Results r = own.updateToVersion(rules.releaseId());
-            List<org.kie.api.builder.Message> errors = r.getMessages(org.kie.api.builder.Message.Level.ERROR);
-            if (!errors.isEmpty()) {
-                throw new IllegalStateException("partition " + index + " could not load the rules its peers loaded: " + errors);
-            }
-            ConditionGuard.guard(own.getKieBase("connwatch"));
-        }
         this.data = files;
         this.judgeOnce = rules.retention().rowsJudgedOnce();
         this.locator = new RuleLocator(rules.files());
-        open(session);
+        if (own != null) {
+            String failure;
+            try {
+                List<org.kie.api.builder.Message> errors = own.updateToVersion(rules.releaseId())
+                    .getMessages(org.kie.api.builder.Message.Level.ERROR);
+                failure = errors.isEmpty() ? null : errors.toString();
+            } catch (RuntimeException e) {
+                failure = e.toString();
+            }
+            if (failure != null) {
+                // Never left behind its peers: a container of its own at the new version, the facts moved into it.
+                LOG.error("partition {} could not update its rules in place ({}); its facts move into a new knowledge base"
+                    + " (facts of the rules' own declared types do not match the new rules)", index, failure);
+                own.dispose();
+                own = org.kie.api.KieServices.get().newKieContainer(rules.releaseId());
+                org.kie.api.KieBase kieBase = own.getKieBase("connwatch");
+                ConditionGuard.guard(kieBase);
+                moveFacts(kieBase);
+                return;
+            }
+            ConditionGuard.guard(own.getKieBase("connwatch"));
+        }
+        globals(session);
     }
 
     /**
-     * Moves this partition's facts into a new session of the same knowledge base and disposes of the
-     * old one: a clean agenda and clean timers. Events go in in the order of their start times, the
+     * Moves this partition's facts into a new session of {@code kieBase} (the same one for a repair)
+     * and disposes of the old one: a clean agenda and clean timers. Events go in in the order of their start times, the
      * new session's clock moved to each (so an event without a timestamp field keeps its age), then
      * to where the old clock was. Every rule judges what was moved (repeats of alerts are
      * deduplicated by episode).
      *
      * @return the number of facts moved
      */
-    private long moveFacts() {
+    private long moveFacts(org.kie.api.KieBase kieBase) {
         KieSession old = session;
         long now = clock.getCurrentTime();
         List<org.drools.core.common.InternalFactHandle> handles = new ArrayList<>();
@@ -476,7 +551,9 @@ final class RulePartition {
         // plain facts first, then events by start time
         handles.sort(java.util.Comparator.comparingLong(h -> h.isEvent() ? ((org.drools.core.common.DefaultEventHandle) h).getStartTimestamp()
             : Long.MIN_VALUE));
-        KieSession fresh = CompiledRules.newSession(old.getKieBase());
+        KieSession fresh = CompiledRules.newSession(kieBase);
+        listen(fresh);
+        globals(fresh);
         SessionPseudoClock freshClock = fresh.getSessionClock();
         for (org.drools.core.common.InternalFactHandle h : handles) {
             if (h.isEvent()) {
@@ -494,7 +571,6 @@ final class RulePartition {
         }
         this.session = fresh;
         this.clock = freshClock;
-        open(fresh);
         old.dispose();
         fire();
         publishCounts();

@@ -70,6 +70,7 @@ class SessionRepairTest {
             assertEquals(4, h.alerts("port-5555").size(), h.alerts().toString());
             assertTrue(h.alerts("port-5555").stream().allMatch(a -> a.severity() == io.connwatch.alert.Severity.HIGH),
                 "every partition runs the reloaded rule: " + h.alerts());
+            assertEquals(4, h.engine().stats().firesByRule.get("port-5555").sum(), "each firing counted once after a reload");
         }
     }
 
@@ -99,6 +100,34 @@ class SessionRepairTest {
             h.engine().onSessions(s -> old.addAndGet(s.getObjects(o -> o instanceof io.connwatch.engine.facts.Connection c
                 && c.getTimestamp() < java.time.Instant.parse("2024-05-01T08:30:00Z").toEpochMilli()).size()));
             assertEquals(0, old.get(), "the rows of 08:00 expired in the rebuilt session");
+        }
+    }
+
+    @Test
+    void aRepairWhileRowsAreJudgedOnceLeavesNoRowBehind() throws Exception {
+        Files.writeString(rules.resolve("port.drl"), PORT_5555);
+        // the default retention: rows are judged once and deleted right after their batch
+        try (RuleHarness h = RuleHarness.of(rules, 1)) {
+            h.feed(out("2024-05-01T08:00:00Z", 443));
+            h.engine().onSessions(s -> {
+                org.drools.core.common.InternalFactHandle broken = org.mockito.Mockito.mock(org.drools.core.common.InternalFactHandle.class);
+                org.mockito.Mockito.doThrow(new NullPointerException("getLeftTupleSource")).when(broken).forEachLeftTuple(org.mockito.ArgumentMatchers.any());
+                org.drools.core.common.PropagationContext expiry = org.mockito.Mockito.mock(org.drools.core.common.PropagationContext.class);
+                org.mockito.Mockito.when(expiry.getFactHandle()).thenReturn(broken);
+                ((org.drools.core.common.ReteEvaluator) s).getActivationsManager().registerExpiration(expiry);
+            });
+            h.feed(out("2024-05-01T08:01:00Z", 5555), out("2024-05-01T08:01:10Z", 443));
+            h.feed(Rows.connection("2024-05-01T08:02:00Z", "m-2").set("DestinationPort", 5555));
+            assertEquals(1, h.engine().stats().sessionRepairs.sum());
+            assertEquals(2, h.alerts("port-5555").size(), h.alerts().toString());
+            java.util.concurrent.atomic.AtomicLong rows = new java.util.concurrent.atomic.AtomicLong();
+            java.util.concurrent.atomic.AtomicLong current = new java.util.concurrent.atomic.AtomicLong();
+            h.engine().onSessions(s -> {
+                rows.addAndGet(s.getObjects(o -> o instanceof io.connwatch.engine.facts.Connection).size());
+                current.addAndGet(s.getObjects(o -> o instanceof io.connwatch.engine.facts.MinuteFact m && m.isCurrent()).size());
+            });
+            assertEquals(0, rows.get(), "every row was deleted from the session it is in");
+            assertEquals(0, current.get(), "closed minutes are judged in the session they are in");
         }
     }
 }
