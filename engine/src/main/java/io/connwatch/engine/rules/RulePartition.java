@@ -34,7 +34,7 @@ final class RulePartition {
     private static final int MAX_FIRE_ROUNDS = 100;
 
     private final int index;
-    /** Replaced by a repair ({@link #repair}); only this partition's thread touches it. */
+    /** Replaced by a repair ({@link #repairIfNeeded}) or a failed in-place update ({@link #update}). */
     private KieSession session;
     private SessionPseudoClock clock;
     /**
@@ -351,6 +351,7 @@ final class RulePartition {
     private boolean repairNeeded;
     /** Drools failed inside the session since the rollups in {@link #judged} were judged: their tuples cannot be trusted. */
     private boolean failedSinceJudged;
+    private RuntimeException repairCause;
     private long lastRepairNanos;
     private static final long REPAIR_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
@@ -386,14 +387,12 @@ final class RulePartition {
     }
 
     /**
-     * A session that fails inside Drools twice in a row stays broken: Drools retries what failed
-     * (an expiration, say) on every later call, so each batch would fail again, forever. Its facts
-     * go into a new session of the same rules instead, which starts with a clean agenda and clean
-     * timers; every rule judges them again there (alerts already raised are deduplicated by episode).
-     */
-    /**
-     * Rebuilds the session if Drools failed inside it (see {@link #fire}); callers must then look
-     * up again any fact handle they hold.
+     * Rebuilds the session if Drools failed inside it twice in one fire: a session in that state
+     * stays broken (Drools retries what failed, an expiration say, on every later call, so each
+     * batch would fail again, forever). Its facts go into a new session of the same rules, which
+     * starts with a clean agenda and clean timers; every rule judges them again there (alerts
+     * already raised are deduplicated by episode). Callers must then look up again any fact handle
+     * they hold.
      *
      * @return true when the session was replaced
      */
@@ -421,8 +420,6 @@ final class RulePartition {
             index, rootMessage(cause), moved);
         return true;
     }
-
-    private RuntimeException repairCause;
 
     private void conditionFailed(ConditionGuard.Failure f) {
         org.kie.api.definition.rule.Rule[] rules = f.rules();
@@ -494,7 +491,9 @@ final class RulePartition {
 
     /**
      * Switches this partition to a new version of the rules after the engine's container was updated
-     * to it; called on the partition's thread while it is paused. Partition 0's session lives in the
+     * to it; called by the reloading thread while this partition's thread is parked (the engine's
+     * latches order the two), so a condition failing while Drools propagates the update is not
+     * reported to this partition (the guard reports on partition threads). Partition 0's session lives in the
      * engine's container, already updated; every other partition updates its own container in place
      * (KieContainer.updateToVersion: facts, windows and remembered facts stay; unchanged rules do not
      * fire again). Each knowledge base holds one session because Drools 10.2 cleans the tuples of a

@@ -80,16 +80,7 @@ class SessionRepairTest {
         // rows kept 40 minutes, so they expire inside Drools (flushExpirations) as the clock moves
         try (RuleHarness h = RuleHarness.of(rules, 1, new EventRetention(Duration.ofMinutes(40), EventRetention.DEFAULT.rollups()))) {
             h.feed(out("2024-05-01T08:00:00Z", 443), out("2024-05-01T08:00:10Z", 443));
-            // An expiration whose tuples point at a node Drools no longer knows: it fails inside Drools on every
-            // flush and stays queued, the way the reported NullPointerException storm did (Mockito: the broken
-            // network state itself cannot be built on purpose)
-            h.engine().onSessions(s -> {
-                org.drools.core.common.InternalFactHandle broken = org.mockito.Mockito.mock(org.drools.core.common.InternalFactHandle.class);
-                org.mockito.Mockito.doThrow(new NullPointerException("getLeftTupleSource")).when(broken).forEachLeftTuple(org.mockito.ArgumentMatchers.any());
-                org.drools.core.common.PropagationContext expiry = org.mockito.Mockito.mock(org.drools.core.common.PropagationContext.class);
-                org.mockito.Mockito.when(expiry.getFactHandle()).thenReturn(broken);
-                ((org.drools.core.common.ReteEvaluator) s).getActivationsManager().registerExpiration(expiry);
-            });
+            breakExpiryInEverySession(h);
             h.feed(out("2024-05-01T09:00:00Z", 5555));
             h.feed(Rows.connection("2024-05-01T09:01:00Z", "m-2").set("DestinationPort", 5555));
             assertEquals(1, h.engine().stats().sessionRepairs.sum());
@@ -109,13 +100,7 @@ class SessionRepairTest {
         // the default retention: rows are judged once and deleted right after their batch
         try (RuleHarness h = RuleHarness.of(rules, 1)) {
             h.feed(out("2024-05-01T08:00:00Z", 443));
-            h.engine().onSessions(s -> {
-                org.drools.core.common.InternalFactHandle broken = org.mockito.Mockito.mock(org.drools.core.common.InternalFactHandle.class);
-                org.mockito.Mockito.doThrow(new NullPointerException("getLeftTupleSource")).when(broken).forEachLeftTuple(org.mockito.ArgumentMatchers.any());
-                org.drools.core.common.PropagationContext expiry = org.mockito.Mockito.mock(org.drools.core.common.PropagationContext.class);
-                org.mockito.Mockito.when(expiry.getFactHandle()).thenReturn(broken);
-                ((org.drools.core.common.ReteEvaluator) s).getActivationsManager().registerExpiration(expiry);
-            });
+            breakExpiryInEverySession(h);
             h.feed(out("2024-05-01T08:01:00Z", 5555), out("2024-05-01T08:01:10Z", 443));
             h.feed(Rows.connection("2024-05-01T08:02:00Z", "m-2").set("DestinationPort", 5555));
             assertEquals(1, h.engine().stats().sessionRepairs.sum());
@@ -129,5 +114,20 @@ class SessionRepairTest {
             assertEquals(0, rows.get(), "every row was deleted from the session it is in");
             assertEquals(0, current.get(), "closed minutes are judged in the session they are in");
         }
+    }
+
+    /**
+     * Queues in every session an expiration whose tuples point at a node Drools no longer knows: it
+     * fails inside Drools on every flush and stays queued, the way the reported NullPointerException
+     * storm did (Mockito: the broken network state itself cannot be built on purpose).
+     */
+    private static void breakExpiryInEverySession(RuleHarness h) {
+        h.engine().onSessions(s -> {
+            org.drools.core.common.InternalFactHandle broken = org.mockito.Mockito.mock(org.drools.core.common.InternalFactHandle.class);
+            org.mockito.Mockito.doThrow(new NullPointerException("getLeftTupleSource")).when(broken).forEachLeftTuple(org.mockito.ArgumentMatchers.any());
+            org.drools.core.common.PropagationContext expiry = org.mockito.Mockito.mock(org.drools.core.common.PropagationContext.class);
+            org.mockito.Mockito.when(expiry.getFactHandle()).thenReturn(broken);
+            ((org.drools.core.common.ReteEvaluator) s).getActivationsManager().registerExpiration(expiry);
+        });
     }
 }
