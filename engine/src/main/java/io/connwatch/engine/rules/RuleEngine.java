@@ -569,6 +569,20 @@ public final class RuleEngine implements AutoCloseable {
         return total;
     }
 
+    /**
+     * Rollups the partitions keep for the {@code windows} global beside their sessions (most of them
+     * also in the session until a rule no longer holds them); flat over an always-on run like
+     * {@link #factCount}.
+     */
+    public long windowRollups() {
+        long total = 0;
+        for (int i = 0; i < partitions.length; i++) {
+            RulePartition p = partitions[i];
+            total += call(threads[i], p::windowRollups);
+        }
+        return total;
+    }
+
     /** Machines whose minutes the partitions track now (bounded by maxMachines); never waits for the partitions. */
     public long trackedMachines() {
         return stats.trackedMachines.sum();

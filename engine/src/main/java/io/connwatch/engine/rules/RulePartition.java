@@ -45,6 +45,8 @@ final class RulePartition {
     private org.kie.api.runtime.KieContainer own;
     private RuleSet data;
     private final MinuteRollup rollup;
+    /** The window sums over this partition's rollups that rules read through the {@code windows} global. */
+    private final io.connwatch.engine.facts.RollupWindows windows;
     private long evictionsCounted;
     private long trackedCounted;
     private long processDropsCounted;
@@ -88,6 +90,7 @@ final class RulePartition {
         }
         this.judgeOnce = rules.retention().rowsJudgedOnce();
         this.clock = session.getSessionClock();
+        this.windows = new io.connwatch.engine.facts.RollupWindows(rules.retention().rollups().toMillis(), () -> clock.getCurrentTime());
         this.wallClock = wallClock;
         this.locator = new RuleLocator(rules.files());
         // Conditions are evaluated on this thread only (see RuleEngine): their failures are this partition's.
@@ -114,6 +117,7 @@ final class RulePartition {
         setGlobal(s, "params", data.params());
         setGlobal(s, "bindAllowlist", data.allowlist());
         setGlobal(s, "countries", data.countries());
+        setGlobal(s, "windows", windows);
     }
 
     private static void setGlobal(KieSession session, String name, Object value) {
@@ -234,6 +238,7 @@ final class RulePartition {
         if (gone.isEmpty()) {
             return;
         }
+        windows.forget(gone);
         List<FactHandle> handles = new ArrayList<>(session.getFactHandles(o -> o instanceof MinuteFact m && gone.contains(m.getMachine())));
         for (FactHandle h : handles) {
             session.delete(h);
@@ -253,6 +258,7 @@ final class RulePartition {
         rollup.drainHistory(f -> {
             stats.rollups.increment();
             session.insert(f);
+            windows.add(f);
         }, everything);
     }
 
@@ -269,6 +275,7 @@ final class RulePartition {
             for (int i = 0; i < facts.size(); i++) {
                 stats.rollups.increment();
                 handles[i] = session.insert(facts.get(i));
+                windows.add(facts.get(i));
             }
             moveClock(Math.min(minuteEnd, watermark));
             fire();
@@ -505,6 +512,7 @@ final class RulePartition {
     void update(CompiledRules rules, RuleSet files) {
         this.data = files;
         this.judgeOnce = rules.retention().rowsJudgedOnce();
+        windows.retention(rules.retention().rollups().toMillis());
         this.locator = new RuleLocator(rules.files());
         if (own != null) {
             String failure;
@@ -586,6 +594,10 @@ final class RulePartition {
 
     long factCount() {
         return session.getFactCount();
+    }
+
+    long windowRollups() {
+        return windows.rollups();
     }
 
     long clockMillis() {
