@@ -5,24 +5,31 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** A machine's administrative-port minutes in a window: distinct internal targets across them. */
+/**
+ * A machine's administrative-port minutes in a window: distinct internal targets across them.
+ * The sums are made as the minutes are added; the distinct targets and the top targets only when a
+ * rule asks for them (after the cheap {@code targetsPerMinuteSum} test has passed, as a rule
+ * should order it), since merging the minutes' sets costs more than the rest of the query.
+ */
 public final class AdminWindow {
-    private final Set<Object> targets = new HashSet<>();
+    private final List<AdminMinute> minutes = new ArrayList<>(4);
     private long perMinute;
-    private int minutes;
-    private final List<TopRemotes> topTargets = new ArrayList<>(4);
+    private Set<Object> targets;
 
     void add(AdminMinute a) {
-        targets.addAll(a.getTargets());
+        minutes.add(a);
         perMinute += a.getTargets().size();
-        minutes++;
-        if (a.getTopTargets() != null) {
-            topTargets.add(a.getTopTargets());
-        }
     }
 
     /** Distinct internal hosts reached on administrative ports across the window's minutes. */
     public int getDistinctTargets() {
+        if (targets == null) {
+            Set<Object> all = new HashSet<>();
+            for (AdminMinute a : minutes) {
+                all.addAll(a.getTargets());
+            }
+            targets = all;
+        }
         return targets.size();
     }
 
@@ -32,10 +39,17 @@ public final class AdminWindow {
     }
 
     public int getMinutes() {
-        return minutes;
+        return minutes.size();
     }
 
+    /** Each minute's administrative endpoints with the most links, for {@link TopRemotes#describe}. */
     public List<TopRemotes> getTopTargets() {
-        return topTargets;
+        List<TopRemotes> top = new ArrayList<>(minutes.size());
+        for (AdminMinute a : minutes) {
+            if (a.getTopTargets() != null) {
+                top.add(a.getTopTargets());
+            }
+        }
+        return top;
     }
 }

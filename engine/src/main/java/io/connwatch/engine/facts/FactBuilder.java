@@ -253,11 +253,17 @@ final class FactBuilder {
     }
 
     private static Integer boundedInt(RawRecord raw, Column c, int min, int max) throws FieldException {
-        String s = raw.text(c);
-        if (s == null) {
-            return null;
+        long v;
+        if (raw.get(c) instanceof Long l) {
+            // a JSON number, already parsed: no text to make and parse again
+            v = l;
+        } else {
+            String s = raw.text(c);
+            if (s == null) {
+                return null;
+            }
+            v = parseLong(c, s);
         }
-        long v = parseLong(c, s);
         if (v < min || v > max) {
             throw new FieldException(c.azureName, v + " is outside " + min + ".." + max);
         }

@@ -5,33 +5,46 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** A process's fan-out minutes in a window: distinct remotes and ports across them, failed and all outbound rows. */
+/**
+ * A process's fan-out minutes in a window: distinct remotes and ports across them, failed and all
+ * outbound rows. The row counts are summed as the minutes are added; the distinct remotes and
+ * ports only when a rule asks for them, since merging the minutes' sets costs more than the rest
+ * of the query and most windows fail the failed-share test first.
+ */
 public final class FanOutWindow {
-    private final Set<Object> remotes = new HashSet<>();
-    private final Set<Object> ports = new HashSet<>();
+    private final List<FanOutMinute> minutes = new ArrayList<>(4);
     private long failedRows;
     private long outboundRows;
-    private int minutes;
-    private final List<TopRemotes> failedRemotes = new ArrayList<>(4);
+    private Set<Object> remotes;
+    private Set<Object> ports;
 
     void add(FanOutMinute f) {
-        remotes.addAll(f.getRemotes());
-        ports.addAll(f.getPorts());
+        minutes.add(f);
         failedRows += f.getFailedRows();
         outboundRows += f.getOutboundRows();
-        minutes++;
-        if (f.getFailedRemotes() != null) {
-            failedRemotes.add(f.getFailedRemotes());
-        }
     }
 
     /** Distinct remote IPs across the window's minutes. */
     public int getDistinctRemotes() {
+        if (remotes == null) {
+            Set<Object> all = new HashSet<>();
+            for (FanOutMinute f : minutes) {
+                all.addAll(f.getRemotes());
+            }
+            remotes = all;
+        }
         return remotes.size();
     }
 
     /** Distinct destination ports across the window's minutes. */
     public int getDistinctPorts() {
+        if (ports == null) {
+            Set<Object> all = new HashSet<>();
+            for (FanOutMinute f : minutes) {
+                all.addAll(f.getPorts());
+            }
+            ports = all;
+        }
         return ports.size();
     }
 
@@ -44,10 +57,17 @@ public final class FanOutWindow {
     }
 
     public int getMinutes() {
-        return minutes;
+        return minutes.size();
     }
 
+    /** Each minute's remotes with the most failed links, for {@link TopRemotes#describe}. */
     public List<TopRemotes> getFailedRemotes() {
-        return failedRemotes;
+        List<TopRemotes> top = new ArrayList<>(minutes.size());
+        for (FanOutMinute f : minutes) {
+            if (f.getFailedRemotes() != null) {
+                top.add(f.getFailedRemotes());
+            }
+        }
+        return top;
     }
 }

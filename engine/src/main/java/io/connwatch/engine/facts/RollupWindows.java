@@ -55,7 +55,7 @@ public final class RollupWindows {
         this.retentionMillis = millis;
     }
 
-    /** One machine's rollups, in the order they were inserted. */
+    /** One machine's rollups, each list in time order. */
     private static final class MachineHistory {
         final List<MachineMinute> minutes = new ArrayList<>(8);
         List<AdminMinute> admin;
@@ -110,7 +110,11 @@ public final class RollupWindows {
         return m.processes.computeIfAbsent(process, k -> new ProcessHistory());
     }
 
-    /** Appends, first dropping from the front the minutes whose retention ran out (the oldest, save for late history). */
+    /**
+     * Inserts in time order (after the minutes of the same time: a minute of history goes behind
+     * newer ones), first dropping from the front the minutes whose retention ran out: in time
+     * order, those are exactly a prefix.
+     */
     private <T extends MinuteRollupFact> void add(List<T> list, T f, long now) {
         int expired = 0;
         while (expired < list.size() && !alive(list.get(expired), now)) {
@@ -119,7 +123,26 @@ public final class RollupWindows {
         if (expired > 0) {
             list.subList(0, expired).clear();
         }
-        list.add(f);
+        int at = list.size();
+        while (at > 0 && list.get(at - 1).timestamp > f.timestamp) {
+            at--;
+        }
+        list.add(at, f);
+    }
+
+    /** The index of the first minute with {@code timestamp > from} in a list in time order (its size when none). */
+    static int firstAfter(List<? extends MinuteRollupFact> list, long from) {
+        int lo = 0;
+        int hi = list.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (list.get(mid).timestamp > from) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return lo;
     }
 
     boolean alive(MinuteRollupFact f, long now) {
@@ -235,8 +258,12 @@ public final class RollupWindows {
         FanOutWindow w = new FanOutWindow();
         if (p != null && p.fanOut != null) {
             long now2 = clock.getAsLong();
-            for (FanOutMinute f : p.fanOut) {
-                if (f.timestamp > now.timestamp - windowMillis && f.timestamp <= now.timestamp && alive(f, now2)) {
+            for (int i = firstAfter(p.fanOut, now.timestamp - windowMillis); i < p.fanOut.size(); i++) {
+                FanOutMinute f = p.fanOut.get(i);
+                if (f.timestamp > now.timestamp) {
+                    break;
+                }
+                if (alive(f, now2)) {
                     w.add(f);
                 }
             }
@@ -250,8 +277,12 @@ public final class RollupWindows {
         AdminWindow w = new AdminWindow();
         if (m != null && m.admin != null) {
             long now2 = clock.getAsLong();
-            for (AdminMinute a : m.admin) {
-                if (a.timestamp > now.timestamp - windowMillis && a.timestamp <= now.timestamp && alive(a, now2)) {
+            for (int i = firstAfter(m.admin, now.timestamp - windowMillis); i < m.admin.size(); i++) {
+                AdminMinute a = m.admin.get(i);
+                if (a.timestamp > now.timestamp) {
+                    break;
+                }
+                if (alive(a, now2)) {
                     w.add(a);
                 }
             }

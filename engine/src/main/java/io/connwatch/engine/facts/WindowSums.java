@@ -25,15 +25,19 @@ public final class WindowSums {
         this.failedRemotes = failedRemotes;
     }
 
-    /** The key's minutes with {@code from < timestamp <= to} still within retention at {@code now}. */
+    /** The key's minutes (in time order) with {@code from < timestamp <= to} still within retention at {@code now}. */
     static WindowSums over(List<? extends ConnectionMinute> list, long from, long to, long now, RollupWindows w) {
         long failed = 0;
         long established = 0;
         long bytes = 0;
         int n = 0;
         List<TopRemotes> tops = null;
-        for (ConnectionMinute m : list) {
-            if (m.timestamp > from && m.timestamp <= to && w.alive(m, now)) {
+        for (int i = RollupWindows.firstAfter(list, from), size = list.size(); i < size; i++) {
+            ConnectionMinute m = list.get(i);
+            if (m.timestamp > to) {
+                break;
+            }
+            if (w.alive(m, now)) {
                 failed += m.getLinksFailed();
                 established += m.getLinksEstablished();
                 bytes += m.getBytesSent();
