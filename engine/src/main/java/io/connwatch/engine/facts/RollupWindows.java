@@ -22,10 +22,12 @@ import java.util.function.LongSupplier;
  * {@code accumulate} over the session would see at the same moment: those of the key inserted so
  * far whose Drools retention has not run out ({@code timestamp + retention > clock}, the
  * {@code @expires} the engine declares for rollups, {@code TIME_HARD}), less those of machines
- * evicted from the session. A rollup stays here when the session drops it because no rule holds
- * it (see the partition's {@code dropUnheld}), which is what lets the session drop it. The cost is
- * a scan of the key's minutes (at most the retention's, 90 by default) per query, instead of
- * Drools' accumulate nodes on every insert, update and expiry of every rollup.
+ * evicted from the session. A machine's and a process's minutes are kept as the numbers the
+ * windows add up ({@link MinuteSeries}), the administrative and fan-out minutes as the rollups;
+ * they stay here when the session drops a rollup no rule holds (see the partition's
+ * {@code dropUnheld}), which is what lets the session drop it. The cost is a binary search and a
+ * pass over the window's minutes per query, instead of Drools' accumulate nodes on every insert,
+ * update and expiry of every rollup.
  */
 public final class RollupWindows {
     private static final long HOUR = 3_600_000L;
@@ -57,13 +59,13 @@ public final class RollupWindows {
 
     /** One machine's rollups, each list in time order. */
     private static final class MachineHistory {
-        final List<MachineMinute> minutes = new ArrayList<>(8);
+        final MinuteSeries minutes = new MinuteSeries();
         List<AdminMinute> admin;
         Map<String, ProcessHistory> processes;
     }
 
     private static final class ProcessHistory {
-        final List<ProcessMinute> minutes = new ArrayList<>(8);
+        final MinuteSeries minutes = new MinuteSeries();
         List<FanOutMinute> fanOut;
     }
 
@@ -74,9 +76,9 @@ public final class RollupWindows {
         }
         long now = clock.getAsLong();
         if (f instanceof MachineMinute m) {
-            add(machine(m.machine).minutes, m, now);
+            machine(m.machine).minutes.add(m, retentionMillis, now);
         } else if (f instanceof ProcessMinute p) {
-            add(process(p.machine, p.process).minutes, p, now);
+            process(p.machine, p.process).minutes.add(p, retentionMillis, now);
         } else if (f instanceof AdminMinute a) {
             MachineHistory h = machine(a.machine);
             if (h.admin == null) {
@@ -152,13 +154,13 @@ public final class RollupWindows {
     /** Once an hour of the session's time: forgets every expired minute, and keys left with none. */
     private void sweep(long now) {
         machines.values().removeIf(m -> {
-            m.minutes.removeIf(f -> !alive(f, now));
+            m.minutes.expire(retentionMillis, now);
             if (m.admin != null) {
                 m.admin.removeIf(f -> !alive(f, now));
             }
             if (m.processes != null) {
                 m.processes.values().removeIf(p -> {
-                    p.minutes.removeIf(f -> !alive(f, now));
+                    p.minutes.expire(retentionMillis, now);
                     if (p.fanOut != null) {
                         p.fanOut.removeIf(f -> !alive(f, now));
                     }
@@ -177,7 +179,7 @@ public final class RollupWindows {
         }
     }
 
-    /** Rollups held (expired ones not yet swept included): the memory this costs beside the session's facts. */
+    /** Minutes held (expired ones not yet swept included): the memory this costs beside the session's facts. */
     public long rollups() {
         long n = 0;
         for (MachineHistory m : machines.values()) {
@@ -203,27 +205,27 @@ public final class RollupWindows {
     /** The machine's minutes in {@code (now - window, now]}, {@code now} the start of the anchor's minute. */
     public WindowSums machine(MachineMinute now, long windowMillis) {
         MachineHistory h = machines.get(now.machine);
-        return h == null ? WindowSums.EMPTY : WindowSums.over(h.minutes, now.timestamp - windowMillis, now.timestamp, clock.getAsLong(), this);
+        return h == null ? WindowSums.EMPTY : h.minutes.sum(now.timestamp - windowMillis, now.timestamp, retentionMillis, clock.getAsLong());
     }
 
     /** The machine's minutes in the {@code baseline} before its window: {@code (now - window - baseline, now - window]}. */
     public WindowSums machineBefore(MachineMinute now, long windowMillis, long baselineMillis) {
         MachineHistory h = machines.get(now.machine);
         long end = now.timestamp - windowMillis;
-        return h == null ? WindowSums.EMPTY : WindowSums.over(h.minutes, end - baselineMillis, end, clock.getAsLong(), this);
+        return h == null ? WindowSums.EMPTY : h.minutes.sum(end - baselineMillis, end, retentionMillis, clock.getAsLong());
     }
 
     /** The process's minutes in {@code (now - window, now]}. */
     public WindowSums process(ProcessMinute now, long windowMillis) {
-        List<ProcessMinute> minutes = processMinutes(now.machine, now.process);
-        return minutes == null ? WindowSums.EMPTY : WindowSums.over(minutes, now.timestamp - windowMillis, now.timestamp, clock.getAsLong(), this);
+        MinuteSeries minutes = processMinutes(now.machine, now.process);
+        return minutes == null ? WindowSums.EMPTY : minutes.sum(now.timestamp - windowMillis, now.timestamp, retentionMillis, clock.getAsLong());
     }
 
     /** The process's minutes in the {@code baseline} before its window: {@code (now - window - baseline, now - window]}. */
     public WindowSums processBefore(ProcessMinute now, long windowMillis, long baselineMillis) {
-        List<ProcessMinute> minutes = processMinutes(now.machine, now.process);
+        MinuteSeries minutes = processMinutes(now.machine, now.process);
         long end = now.timestamp - windowMillis;
-        return minutes == null ? WindowSums.EMPTY : WindowSums.over(minutes, end - baselineMillis, end, clock.getAsLong(), this);
+        return minutes == null ? WindowSums.EMPTY : minutes.sum(end - baselineMillis, end, retentionMillis, clock.getAsLong());
     }
 
     /**
@@ -234,15 +236,15 @@ public final class RollupWindows {
         if (row.process == null) {
             return WindowSums.EMPTY;
         }
-        List<ProcessMinute> minutes = processMinutes(row.machine, row.process);
+        MinuteSeries minutes = processMinutes(row.machine, row.process);
         if (minutes == null) {
             return WindowSums.EMPTY;
         }
         // [from, to): the same as (from - 1, to - 1] on millisecond timestamps
-        return WindowSums.over(minutes, row.timestamp - baselineMillis - 1, row.timestamp - 1, clock.getAsLong(), this);
+        return minutes.sum(row.timestamp - baselineMillis - 1, row.timestamp - 1, retentionMillis, clock.getAsLong());
     }
 
-    private List<ProcessMinute> processMinutes(String machine, String process) {
+    private MinuteSeries processMinutes(String machine, String process) {
         MachineHistory m = machines.get(machine);
         if (m == null || m.processes == null) {
             return null;

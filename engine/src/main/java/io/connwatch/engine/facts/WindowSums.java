@@ -1,6 +1,5 @@
 package io.connwatch.engine.facts;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -17,41 +16,12 @@ public final class WindowSums {
     private final int minutes;
     private final List<TopRemotes> failedRemotes;
 
-    private WindowSums(long failed, long established, long bytesSent, int minutes, List<TopRemotes> failedRemotes) {
+    WindowSums(long failed, long established, long bytesSent, int minutes, List<TopRemotes> failedRemotes) {
         this.failed = failed;
         this.established = established;
         this.bytesSent = bytesSent;
         this.minutes = minutes;
         this.failedRemotes = failedRemotes;
-    }
-
-    /** The key's minutes (in time order) with {@code from < timestamp <= to} still within retention at {@code now}. */
-    static WindowSums over(List<? extends ConnectionMinute> list, long from, long to, long now, RollupWindows w) {
-        long failed = 0;
-        long established = 0;
-        long bytes = 0;
-        int n = 0;
-        List<TopRemotes> tops = null;
-        for (int i = RollupWindows.firstAfter(list, from), size = list.size(); i < size; i++) {
-            ConnectionMinute m = list.get(i);
-            if (m.timestamp > to) {
-                break;
-            }
-            if (w.alive(m, now)) {
-                failed += m.getLinksFailed();
-                established += m.getLinksEstablished();
-                bytes += m.getBytesSent();
-                n++;
-                TopRemotes t = m.getFailedRemotes();
-                if (t != null) {
-                    if (tops == null) {
-                        tops = new ArrayList<>(4);
-                    }
-                    tops.add(t);
-                }
-            }
-        }
-        return n == 0 ? EMPTY : new WindowSums(failed, established, bytes, n, tops == null ? List.of() : tops);
     }
 
     /** Failed links (LinksFailed) summed over the window's minutes. */

@@ -3,9 +3,12 @@ package io.connwatch.engine.facts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.connwatch.net.IpAddress;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -164,6 +167,54 @@ class RollupWindowsTest {
         // clock at minute 29: minutes 20..29 have timestamp + 10 min > clock
         assertEquals(10, windows.machine(now, 60 * MIN).getMinutes());
         assertThrows(IllegalArgumentException.class, () -> windows.retention(0));
+    }
+
+    /**
+     * The minutes as arrays (grown, compacted, shifted for history) sum the same as a plain list of
+     * the rollups filtered by the same rule, over hours of minutes with history and failures mixed in.
+     */
+    @Test
+    void theArraysSumWhatAPlainListOfTheRollupsWould() {
+        java.util.Random random = new java.util.Random(7);
+        List<MachineMinute> all = new ArrayList<>();
+        TopRemotes top = new TopRemotes();
+        top.add(IpAddress.parse("203.0.113.9"), 445, 3);
+        for (int minute = 0; minute < 400; minute++) {
+            clock.set(T0 + minute * MIN);
+            int at = random.nextInt(10) == 0 ? minute - 1 - random.nextInt(100) : minute; // a tenth are history
+            MachineMinute m = machine("m-1", at, random.nextInt(5), random.nextInt(3), random.nextInt(1000));
+            if (random.nextInt(4) == 0) {
+                m.failedRemotes = top;
+            }
+            windows.add(m);
+            all.add(m);
+            for (int q = 0; q < 5; q++) {
+                long window = (1 + random.nextInt(120)) * MIN;
+                MachineMinute anchor = machine("m-1", minute - random.nextInt(30), 0, 0, 0);
+                WindowSums got = windows.machine(anchor, window);
+                long failed = 0;
+                long established = 0;
+                long bytes = 0;
+                int n = 0;
+                int tops = 0;
+                for (MachineMinute r : all) {
+                    if (r.timestamp > anchor.timestamp - window && r.timestamp <= anchor.timestamp && r.timestamp + RETENTION > clock.get()) {
+                        failed += r.linksFailed;
+                        established += r.linksEstablished;
+                        bytes += r.bytesSent;
+                        n++;
+                        tops += r.failedRemotes == null ? 0 : 1;
+                    }
+                }
+                String at2 = "minute " + minute + ", window " + window / MIN + " min";
+                assertEquals(n, got.getMinutes(), at2);
+                assertEquals(failed, got.getFailed(), at2);
+                assertEquals(established, got.getEstablished(), at2);
+                assertEquals(bytes, got.getBytesSent(), at2);
+                assertEquals(tops, got.getFailedRemotes().size(), at2);
+            }
+        }
+        assertTrue(windows.rollups() <= 91 + 100, "expired minutes leave: " + windows.rollups());
     }
 
     @Test
