@@ -110,6 +110,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--processes", defaultValue = "8", description = "With --memory: processes per machine (default: ${DEFAULT-VALUE}).")
     int processes;
 
+    @Option(names = "--minutes", defaultValue = "20", description = "With --memory: minutes of data fed (default: ${DEFAULT-VALUE}); "
+        + "past rules.retention.rollups (90m) every machine holds its steady state of rollups.")
+    int minutes;
+
     @Option(names = "--startup", description = "Measure start-up instead: rules compiled, service ready (/ready), validate-rules "
         + "and test-rules, each in fresh JVMs, the median of --rounds runs.")
     boolean startup;

@@ -41,7 +41,11 @@ final class MemoryBench {
         int machines = options.machines != null ? options.machines : 10_000;
         int indicators = options.indicators != null ? options.indicators : 1_000_000;
         int processes = Math.max(2, options.processes);
-        int minutes = MINUTES;
+        if (options.minutes < 1) {
+            err.println("bench --memory: --minutes must be at least 1");
+            return 2;
+        }
+        int minutes = options.minutes;
         long base = ProfileBench.liveHeap();
         ThreatSnapshot snapshot = new ThreatSnapshot(IpIndex.build(IndexBenchmark.indicators(indicators, 42)), IpIndex.empty(), 1,
             Instant.now());
@@ -63,9 +67,6 @@ final class MemoryBench {
         java.lang.ref.Reference.reachabilityFence(snapshot);
         return 0;
     }
-
-    /** Minutes of data fed: past every 5-minute window, so each tracked key holds a full window of state. */
-    static final int MINUTES = 20;
 
     private boolean console() {
         return !options.noConsole && config.console().enabled();
