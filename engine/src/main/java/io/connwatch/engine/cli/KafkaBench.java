@@ -147,8 +147,9 @@ final class KafkaBench {
             double secs = (System.nanoTime() - start) / 1e9;
             engine.drain().join();
             double rate = total / secs;
-            System.err.printf(Locale.ROOT, "%-8s %,12d records in %6.2f s = %,10.0f records/s; %,d alerts, %,d rejected%n", label,
-                total, secs, rate, alerts.sum(), ingest.rejected.sum());
+            System.err.printf(Locale.ROOT, "%-8s %,12d records in %6.2f s = %,10.0f records/s; %,d alerts, %,d rejected, "
+                + "%,d rows too late for windows%n", label, total, secs, rate, alerts.sum(), ingest.rejected.sum(),
+                engine.stats().lateForWindows.sum());
             return rate;
         } finally {
             vertx.close().await();

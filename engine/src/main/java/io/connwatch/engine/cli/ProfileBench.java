@@ -163,8 +163,8 @@ final class ProfileBench {
             long peak = BenchCommand.peakHeap();
             long live = liveHeap();
             return new Pass(ingest.accepted.sum(), secs, peak, live, String.format(Locale.ROOT,
-                "%,d alerts, %,d rejected, %,d facts held at the end (%d partitions)", alerts.sum(), ingest.rejected.sum(),
-                engine.factCount(), engine.partitionCount()));
+                "%,d alerts, %,d rejected, %,d rows too late for windows, %,d facts held at the end (%d partitions)", alerts.sum(),
+                ingest.rejected.sum(), engine.stats().lateForWindows.sum(), engine.factCount(), engine.partitionCount()));
         }
     }
 
