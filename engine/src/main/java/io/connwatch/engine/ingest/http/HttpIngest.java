@@ -189,40 +189,49 @@ public final class HttpIngest {
             }
             claim.release(vertx);
         });
-        Buffer body = Buffer.buffer();
+        // The connection keeps these handlers until its next request (a keep-alive connection left
+        // idle: until it closes), so they hold the body through a holder emptied once it is used.
+        Buffer[] body = {Buffer.buffer()};
         boolean[] refused = {false};
         req.handler(chunk -> {
-            if (refused[0] || claim.done()) {
+            if (refused[0] || claim.done() || body[0] == null) {
                 return;
             }
-            if (body.length() + chunk.length() > maxBodyBytes) {
+            if (body[0].length() + chunk.length() > maxBodyBytes) {
                 refused[0] = true;
+                body[0] = null;
                 tooLarge(ctx);
                 claim.release(vertx);
                 return;
             }
             if (!claim.take(chunk.length())) {
                 refused[0] = true;
+                body[0] = null;
                 overBudget.increment();
                 ctx.response().putHeader("Retry-After", "5");
                 refuse(ctx, 503, "too many request bodies in flight; retry after Retry-After seconds");
                 claim.release(vertx);
                 return;
             }
-            body.appendBuffer(chunk);
+            body[0].appendBuffer(chunk);
         });
         boolean inflate = gzip;
         req.endHandler(v -> {
-            if (!refused[0] && !claim.done()) {
+            Buffer whole = body[0];
+            body[0] = null;
+            if (!refused[0] && !claim.done() && whole != null) {
                 if (claim.timer >= 0) {
                     vertx.cancelTimer(claim.timer);
                     claim.timer = -1;
                 }
                 claim.processing = true;
-                ingest(ctx, body.getBytes(), inflate, claim, () -> claim.release(vertx));
+                ingest(ctx, whole.getBytes(), inflate, claim, () -> claim.release(vertx));
             }
         });
-        req.exceptionHandler(e -> claim.release(vertx));
+        req.exceptionHandler(e -> {
+            body[0] = null;
+            claim.release(vertx);
+        });
         req.resume();
     }
 
