@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongSupplier;
 
 /**
  * Keeps the partitions this instance owns within {@code max-skew} of each other in event time, so
@@ -16,7 +17,12 @@ import java.util.Set;
  * the slower ones' rows. Decoded records are parked per partition and released, in offset order,
  * only while they are at most max-skew newer than the slowest partition that still has records to
  * read; a partition with records left parked is to be paused in the consumer until the slowest
- * catches up. Max-skew 0 (or fewer than two partitions) releases everything at once.
+ * catches up. A partition that is sought to its start but has delivered nothing yet holds every
+ * dated record back until its first records come, its end shows it has none, or
+ * {@link #FIRST_RECORDS_WAIT} has passed: at the start of a backlog, the partitions fetched first
+ * would otherwise run hours of event time ahead before the others' first fetch arrives, and those
+ * others' rows would come too late for their windows. Max-skew 0 (or fewer than two partitions)
+ * releases everything at once.
  *
  * <p>It is also where each owned partition stands: whether it is ready (sought to its start), the
  * next offset to hand over, its end offset. Not thread-safe: one context.
@@ -45,17 +51,28 @@ final class PartitionAlignment<R extends PartitionAlignment.Timed> {
         final ArrayDeque<R> parked = new ArrayDeque<>();
         /** The consumer was told to pause this partition because records are parked. */
         boolean paused;
+        /** When it became ready (System.nanoTime), for {@link #FIRST_RECORDS_WAIT}. */
+        long readyAt;
 
         boolean caughtUp() {
             return end >= 0 && position >= end;
         }
     }
 
+    /** How long a ready partition that has delivered nothing holds the others back at most (one whose records never come). */
+    static final Duration FIRST_RECORDS_WAIT = Duration.ofSeconds(10);
+
     private final Duration maxSkew;
+    private final LongSupplier nanoTime;
     private final Map<TopicPartition, Owned<R>> owned = new HashMap<>();
 
     PartitionAlignment(Duration maxSkew) {
+        this(maxSkew, System::nanoTime);
+    }
+
+    PartitionAlignment(Duration maxSkew, LongSupplier nanoTime) {
         this.maxSkew = maxSkew;
+        this.nanoTime = nanoTime;
     }
 
     /** Starts (again) with a partition: not ready, nothing parked, position unknown. */
@@ -81,12 +98,17 @@ final class PartitionAlignment<R extends PartitionAlignment.Timed> {
         Owned<R> o = owned.get(tp);
         if (o != null) {
             o.ready = true;
+            o.readyAt = nanoTime.getAsLong();
         }
     }
 
     /** Every owned partition was sought to where it starts. */
     void allReady() {
-        owned.values().forEach(o -> o.ready = true);
+        long now = nanoTime.getAsLong();
+        owned.values().forEach(o -> {
+            o.ready = true;
+            o.readyAt = now;
+        });
     }
 
     /** True when records of the partition are to be parked; false when they are to be dropped (not owned, or not yet sought). */
@@ -205,15 +227,18 @@ final class PartitionAlignment<R extends PartitionAlignment.Timed> {
      * The newest event time a record may have to be handed over now: max-skew past the slowest
      * partition that still has records to read. A partition stands at its next parked record
      * that has an event time, or, with none parked, at the newest time it has handed; partitions
-     * caught up with their end, not ready, or that delivered nothing yet hold nobody back. The
-     * slowest partition's next record is always within the limit, so alignment never stops the
-     * consumer.
+     * caught up with their end or not ready hold nobody back. One that is ready but has delivered
+     * nothing yet (and is not known to be at its end) holds every dated record back, for at most
+     * {@link #FIRST_RECORDS_WAIT}: {@code Long.MIN_VALUE}. Otherwise the slowest partition's next
+     * record is always within the limit, so alignment never stops the consumer for long: a held
+     * partition is not paused, and its first fetch ends the wait.
      */
     long limit() {
         if (maxSkew.isZero() || owned.size() < 2) {
             return Long.MAX_VALUE;
         }
         long low = Long.MAX_VALUE;
+        long now = nanoTime.getAsLong();
         for (Owned<R> o : owned.values()) {
             long t = Long.MIN_VALUE;
             if (!o.parked.isEmpty()) {
@@ -224,7 +249,11 @@ final class PartitionAlignment<R extends PartitionAlignment.Timed> {
                     }
                 }
             } else if (o.ready && !o.caughtUp()) {
-                t = o.eventTime;
+                if (o.eventTime != Long.MIN_VALUE) {
+                    t = o.eventTime;
+                } else if (now - o.readyAt < FIRST_RECORDS_WAIT.toNanos()) {
+                    return Long.MIN_VALUE; // delivered nothing yet: where it stands is not known
+                }
             }
             if (t != Long.MIN_VALUE) {
                 low = Math.min(low, t);

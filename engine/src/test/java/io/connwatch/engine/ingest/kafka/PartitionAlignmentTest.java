@@ -26,14 +26,17 @@ class PartitionAlignmentTest {
     }
 
     private PartitionAlignment<Rec> alignment;
+    /** The alignment's System.nanoTime. */
+    private static final java.util.concurrent.atomic.AtomicLong NANOS = new java.util.concurrent.atomic.AtomicLong();
 
     @BeforeEach
     void twoReadyPartitions() {
+        NANOS.set(0);
         alignment = aligned(SKEW);
     }
 
     private static PartitionAlignment<Rec> aligned(Duration skew) {
-        PartitionAlignment<Rec> a = new PartitionAlignment<>(skew);
+        PartitionAlignment<Rec> a = new PartitionAlignment<>(skew, NANOS::get);
         for (TopicPartition tp : List.of(BUSY, QUIET)) {
             a.assigned(tp);
             a.ready(tp);
@@ -121,15 +124,42 @@ class PartitionAlignmentTest {
     }
 
     @Test
-    void aPartitionThatDeliveredNothingYetHoldsNobodyBack() {
+    void aPartitionThatDeliveredNothingYetHoldsTheOthersUntilItsFirstRecordsCome() {
         Rec b0 = park(BUSY, 0, "00:00");
         Rec b1 = park(BUSY, 1, "30:00");
-        assertEquals(List.of(b0, b1), alignment.release(), "the quiet partition is ready but has delivered nothing");
-        assertEquals(List.of(), alignment.toPause());
+        assertEquals(Long.MIN_VALUE, alignment.limit(), "where the quiet partition stands is not known yet");
+        assertEquals(List.of(), alignment.release(), "the busy one would run half an hour ahead of rows not fetched yet");
+        assertEquals(List.of(BUSY), alignment.toPause());
+
+        Rec q0 = park(QUIET, 0, "00:10");
+        List<Rec> released = alignment.release();
+        assertEquals(List.of(b0), of(released, BUSY), "then aligned as usual: 10:30 is more than a minute ahead of 10:00:10");
+        assertEquals(List.of(q0), of(released, QUIET));
+        assertEquals(List.of(), alignment.release(), "10:30 waits for the quiet partition");
+        park(QUIET, 1, "29:30");
+        assertEquals(List.of(b1), of(alignment.release(), BUSY));
+    }
+
+    @Test
+    void aPartitionKnownToBeEmptyOrSilentForTheWaitHoldsNobodyBack() {
+        Rec b0 = park(BUSY, 0, "00:00");
+        alignment.learnedPosition(QUIET, 7);
+        alignment.ends(Map.of(QUIET, 7L));
+        assertEquals(List.of(b0), alignment.release(), "the quiet partition is at its end");
+
+        PartitionAlignment<Rec> silent = aligned(SKEW);
+        Rec s0 = new Rec(BUSY, 0, at("00:00"));
+        silent.park(BUSY, s0);
+        assertEquals(List.of(), silent.release());
+        NANOS.addAndGet(PartitionAlignment.FIRST_RECORDS_WAIT.toNanos() - 1);
+        assertEquals(List.of(), silent.release(), "still within the wait");
+        NANOS.addAndGet(1);
+        assertEquals(List.of(s0), silent.release(), "a partition whose records never come stops holding the others after the wait");
     }
 
     @Test
     void aRecordWithoutEventTimeNeitherWaitsNorHoldsBack() {
+        NANOS.addAndGet(PartitionAlignment.FIRST_RECORDS_WAIT.toNanos()); // quiet has delivered nothing for longer than the wait
         Rec b0 = park(BUSY, 0, "00:00");
         assertEquals(List.of(b0), alignment.release());
         Rec poison = new Rec(QUIET, 0, Long.MIN_VALUE);
@@ -140,6 +170,7 @@ class PartitionAlignmentTest {
         assertEquals(List.of(QUIET), alignment.toPause(), "10:30 waits");
 
         PartitionAlignment<Rec> fresh = aligned(SKEW);
+        NANOS.addAndGet(PartitionAlignment.FIRST_RECORDS_WAIT.toNanos());
         fresh.park(QUIET, new Rec(QUIET, 0, Long.MIN_VALUE));
         fresh.park(BUSY, new Rec(BUSY, 0, at("30:00")));
         assertEquals(at("31:00"), fresh.limit(), "a partition with only undated records parked holds nobody back");
@@ -151,6 +182,8 @@ class PartitionAlignmentTest {
         alignment.learnedPosition(BUSY, 40);
         alignment.learnedPosition(BUSY, 10);
         assertEquals(60, alignment.ends(Map.of(BUSY, 100L, QUIET, 7L)), "the first position learned stands; quiet's is unknown");
+        alignment.learnedPosition(QUIET, 7);
+        assertEquals(60, alignment.ends(Map.of(BUSY, 100L, QUIET, 7L)), "quiet is at its end: it holds nobody back");
         park(BUSY, 40, "00:00");
         park(BUSY, 41, "00:01");
         alignment.release();
@@ -186,7 +219,9 @@ class PartitionAlignmentTest {
         assertEquals(0, alignment.ends(Map.of(BUSY, 100L)), "positions unknown again");
         alignment.allReady();
         assertTrue(alignment.accepts(BUSY) && alignment.accepts(QUIET));
-        assertEquals(Long.MAX_VALUE, alignment.limit(), "no partition has delivered anything since");
+        assertEquals(Long.MIN_VALUE, alignment.limit(), "no partition has delivered anything since: each holds the others");
+        NANOS.addAndGet(PartitionAlignment.FIRST_RECORDS_WAIT.toNanos());
+        assertEquals(Long.MAX_VALUE, alignment.limit(), "for at most the wait");
     }
 
     @Test
