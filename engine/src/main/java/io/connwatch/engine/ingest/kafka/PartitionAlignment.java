@@ -53,6 +53,8 @@ final class PartitionAlignment<R extends PartitionAlignment.Timed> {
         boolean paused;
         /** When it became ready (System.nanoTime), for {@link #FIRST_RECORDS_WAIT}. */
         long readyAt;
+        /** A record of it was parked since it became ready (with an event time or not). */
+        boolean delivered;
 
         boolean caughtUp() {
             return end >= 0 && position >= end;
@@ -147,7 +149,9 @@ final class PartitionAlignment<R extends PartitionAlignment.Timed> {
 
     /** Parks a decoded record of an accepted partition behind what is already parked there. */
     void park(TopicPartition tp, R record) {
-        owned.get(tp).parked.addLast(record);
+        Owned<R> o = owned.get(tp);
+        o.delivered = true;
+        o.parked.addLast(record);
     }
 
     /**
@@ -219,6 +223,7 @@ final class PartitionAlignment<R extends PartitionAlignment.Timed> {
             o.paused = false;
             o.parked.clear();
             o.eventTime = Long.MIN_VALUE;
+            o.delivered = false;
             o.position = -1;
         }
     }
@@ -251,7 +256,7 @@ final class PartitionAlignment<R extends PartitionAlignment.Timed> {
             } else if (o.ready && !o.caughtUp()) {
                 if (o.eventTime != Long.MIN_VALUE) {
                     t = o.eventTime;
-                } else if (now - o.readyAt < FIRST_RECORDS_WAIT.toNanos()) {
+                } else if (!o.delivered && now - o.readyAt < FIRST_RECORDS_WAIT.toNanos()) {
                     return Long.MIN_VALUE; // delivered nothing yet: where it stands is not known
                 }
             }

@@ -155,6 +155,14 @@ class PartitionAlignmentTest {
         assertEquals(List.of(), silent.release(), "still within the wait");
         NANOS.addAndGet(1);
         assertEquals(List.of(s0), silent.release(), "a partition whose records never come stops holding the others after the wait");
+
+        PartitionAlignment<Rec> undated = aligned(SKEW);
+        Rec u0 = new Rec(QUIET, 0, Long.MIN_VALUE);
+        Rec d0 = new Rec(BUSY, 0, at("00:00"));
+        undated.park(QUIET, u0);
+        assertEquals(List.of(u0), undated.release(), "a record without a time never waits");
+        undated.park(BUSY, d0);
+        assertEquals(List.of(d0), undated.release(), "a partition that delivered only records without a time has come: it holds nobody back");
     }
 
     @Test
