@@ -399,6 +399,11 @@ public final class KafkaIngest extends VerticleBase {
         if (tps.isEmpty()) {
             return;
         }
+        // positions again first (local to the consumer): a partition whose last offsets are
+        // transaction markers is at its end only once its position has moved past them
+        for (TopicPartition tp : alignment.readyWithNothingParked()) {
+            consumer.position(tp).onSuccess(p -> alignment.positionNow(tp, p));
+        }
         consumer.endOffsets(tps).onSuccess(ends -> {
             stats.lag = alignment.ends(ends);
             dispatchParked();

@@ -128,6 +128,32 @@ final class PartitionAlignment<R extends PartitionAlignment.Timed> {
     }
 
     /**
+     * The consumer's position asked again while the partition had nothing parked: everything it
+     * fetched before has been handed over, so the next offset to hand over is at least this one.
+     * This moves past what is never handed over (transaction markers, records removed by
+     * retention), which would otherwise keep the partition short of its end for good, holding
+     * the others back as if it had records left. Ignored while records are parked (they say
+     * where it stands).
+     */
+    void positionNow(TopicPartition tp, long position) {
+        Owned<R> o = owned.get(tp);
+        if (o != null && o.ready && o.parked.isEmpty() && position > o.position) {
+            o.position = position;
+        }
+    }
+
+    /** The ready partitions with nothing parked: those whose consumer position is worth asking again. */
+    List<TopicPartition> readyWithNothingParked() {
+        List<TopicPartition> out = new ArrayList<>();
+        owned.forEach((tp, o) -> {
+            if (o.ready && o.parked.isEmpty()) {
+                out.add(tp);
+            }
+        });
+        return out;
+    }
+
+    /**
      * Learns the partitions' end offsets, so that a partition with nothing left to read holds
      * nobody back.
      *

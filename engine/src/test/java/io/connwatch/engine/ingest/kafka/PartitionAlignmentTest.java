@@ -166,6 +166,25 @@ class PartitionAlignmentTest {
     }
 
     @Test
+    void aPositionAskedAgainMovesPastOffsetsNeverHandedOverSoThePartitionReachesItsEnd() {
+        park(QUIET, 0, "00:00");
+        park(BUSY, 0, "00:00");
+        assertEquals(2, alignment.release().size());
+        // quiet's last record was offset 0 and offset 1 is a transaction marker: its end is 2
+        assertEquals(1, alignment.ends(Map.of(QUIET, 2L)), "handed up to offset 0");
+        Rec b1 = park(BUSY, 1, "30:00");
+        assertEquals(List.of(), alignment.release(), "quiet stands at 10:00, short of its end");
+        alignment.positionNow(QUIET, 2);
+        assertEquals(List.of(b1), alignment.release(), "past the marker: at its end, it holds nobody back");
+
+        park(QUIET, 7, "00:20");
+        alignment.positionNow(QUIET, 9);
+        assertEquals(8, alignment.ends(Map.of(QUIET, 10L)), "ignored while records are parked: they say where it stands");
+        alignment.positionNow(QUIET, 1);
+        assertEquals(8, alignment.ends(Map.of(QUIET, 10L)), "never back");
+    }
+
+    @Test
     void aRecordWithoutEventTimeNeitherWaitsNorHoldsBack() {
         NANOS.addAndGet(PartitionAlignment.FIRST_RECORDS_WAIT.toNanos()); // quiet has delivered nothing for longer than the wait
         Rec b0 = park(BUSY, 0, "00:00");
