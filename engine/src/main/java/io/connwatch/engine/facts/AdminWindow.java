@@ -1,9 +1,7 @@
 package io.connwatch.engine.facts;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * A machine's administrative-port minutes in a window: distinct internal targets across them.
@@ -14,7 +12,7 @@ import java.util.Set;
 public final class AdminWindow {
     private final List<AdminMinute> minutes = new ArrayList<>(4);
     private long perMinute;
-    private Set<Object> targets;
+    private int distinct = -1;
 
     void add(AdminMinute a) {
         minutes.add(a);
@@ -23,14 +21,10 @@ public final class AdminWindow {
 
     /** Distinct internal hosts reached on administrative ports across the window's minutes. */
     public int getDistinctTargets() {
-        if (targets == null) {
-            Set<Object> all = new HashSet<>();
-            for (AdminMinute a : minutes) {
-                all.addAll(a.getTargets());
-            }
-            targets = all;
+        if (distinct < 0) {
+            distinct = RollupWindows.distinct(minutes, AdminMinute::getTargets);
         }
-        return targets.size();
+        return distinct;
     }
 
     /** The per-minute target counts added up (at least the distinct count). */
@@ -44,12 +38,6 @@ public final class AdminWindow {
 
     /** Each minute's administrative endpoints with the most links, for {@link TopRemotes#describe}. */
     public List<TopRemotes> getTopTargets() {
-        List<TopRemotes> top = new ArrayList<>(minutes.size());
-        for (AdminMinute a : minutes) {
-            if (a.getTopTargets() != null) {
-                top.add(a.getTopTargets());
-            }
-        }
-        return top;
+        return RollupWindows.tops(minutes, AdminMinute::getTopTargets);
     }
 }

@@ -1,9 +1,7 @@
 package io.connwatch.engine.facts;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * A process's fan-out minutes in a window: distinct remotes and ports across them, failed and all
@@ -15,8 +13,8 @@ public final class FanOutWindow {
     private final List<FanOutMinute> minutes = new ArrayList<>(4);
     private long failedRows;
     private long outboundRows;
-    private Set<Object> remotes;
-    private Set<Object> ports;
+    private int remotes = -1;
+    private int ports = -1;
 
     void add(FanOutMinute f) {
         minutes.add(f);
@@ -26,26 +24,18 @@ public final class FanOutWindow {
 
     /** Distinct remote IPs across the window's minutes. */
     public int getDistinctRemotes() {
-        if (remotes == null) {
-            Set<Object> all = new HashSet<>();
-            for (FanOutMinute f : minutes) {
-                all.addAll(f.getRemotes());
-            }
-            remotes = all;
+        if (remotes < 0) {
+            remotes = RollupWindows.distinct(minutes, FanOutMinute::getRemotes);
         }
-        return remotes.size();
+        return remotes;
     }
 
     /** Distinct destination ports across the window's minutes. */
     public int getDistinctPorts() {
-        if (ports == null) {
-            Set<Object> all = new HashSet<>();
-            for (FanOutMinute f : minutes) {
-                all.addAll(f.getPorts());
-            }
-            ports = all;
+        if (ports < 0) {
+            ports = RollupWindows.distinct(minutes, FanOutMinute::getPorts);
         }
-        return ports.size();
+        return ports;
     }
 
     public long getFailedRows() {
@@ -62,12 +52,6 @@ public final class FanOutWindow {
 
     /** Each minute's remotes with the most failed links, for {@link TopRemotes#describe}. */
     public List<TopRemotes> getFailedRemotes() {
-        List<TopRemotes> top = new ArrayList<>(minutes.size());
-        for (FanOutMinute f : minutes) {
-            if (f.getFailedRemotes() != null) {
-                top.add(f.getFailedRemotes());
-            }
-        }
-        return top;
+        return RollupWindows.tops(minutes, FanOutMinute::getFailedRemotes);
     }
 }

@@ -3,8 +3,12 @@ package io.connwatch.engine.facts;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
@@ -147,7 +151,7 @@ public final class RollupWindows {
         return lo;
     }
 
-    boolean alive(MinuteRollupFact f, long now) {
+    private boolean alive(MinuteRollupFact f, long now) {
         return f.timestamp + retentionMillis > now;
     }
 
@@ -258,18 +262,7 @@ public final class RollupWindows {
         MachineHistory m = machines.get(now.machine);
         ProcessHistory p = m == null || m.processes == null ? null : m.processes.get(now.getProcess());
         FanOutWindow w = new FanOutWindow();
-        if (p != null && p.fanOut != null) {
-            long now2 = clock.getAsLong();
-            for (int i = firstAfter(p.fanOut, now.timestamp - windowMillis); i < p.fanOut.size(); i++) {
-                FanOutMinute f = p.fanOut.get(i);
-                if (f.timestamp > now.timestamp) {
-                    break;
-                }
-                if (alive(f, now2)) {
-                    w.add(f);
-                }
-            }
-        }
+        inWindow(p == null ? null : p.fanOut, now, windowMillis, w::add);
         return w;
     }
 
@@ -277,18 +270,45 @@ public final class RollupWindows {
     public AdminWindow admin(AdminMinute now, long windowMillis) {
         MachineHistory m = machines.get(now.machine);
         AdminWindow w = new AdminWindow();
-        if (m != null && m.admin != null) {
-            long now2 = clock.getAsLong();
-            for (int i = firstAfter(m.admin, now.timestamp - windowMillis); i < m.admin.size(); i++) {
-                AdminMinute a = m.admin.get(i);
-                if (a.timestamp > now.timestamp) {
-                    break;
-                }
-                if (alive(a, now2)) {
-                    w.add(a);
-                }
+        inWindow(m == null ? null : m.admin, now, windowMillis, w::add);
+        return w;
+    }
+
+    /** Hands over the minutes of {@code list} (in time order, null for none) in {@code (now - window, now]} still within retention. */
+    private <T extends MinuteRollupFact> void inWindow(List<T> list, MinuteRollupFact now, long windowMillis, Consumer<T> into) {
+        if (list == null) {
+            return;
+        }
+        long clockNow = clock.getAsLong();
+        for (int i = firstAfter(list, now.timestamp - windowMillis); i < list.size(); i++) {
+            T f = list.get(i);
+            if (f.timestamp > now.timestamp) {
+                break;
+            }
+            if (alive(f, clockNow)) {
+                into.accept(f);
             }
         }
-        return w;
+    }
+
+    /** The distinct members of the minutes' sets (targets, remotes, ports) across a window. */
+    static <M> int distinct(List<M> minutes, Function<M, Set<?>> members) {
+        Set<Object> all = new HashSet<>();
+        for (M m : minutes) {
+            all.addAll(members.apply(m));
+        }
+        return all.size();
+    }
+
+    /** The minutes' top-remotes lists that exist, for {@link TopRemotes#describe}. */
+    static <M> List<TopRemotes> tops(List<M> minutes, Function<M, TopRemotes> top) {
+        List<TopRemotes> out = new ArrayList<>(minutes.size());
+        for (M m : minutes) {
+            TopRemotes t = top.apply(m);
+            if (t != null) {
+                out.add(t);
+            }
+        }
+        return out;
     }
 }

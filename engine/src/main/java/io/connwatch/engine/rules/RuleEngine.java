@@ -561,12 +561,7 @@ public final class RuleEngine implements AutoCloseable {
 
     /** Facts held in all sessions now; flat over an always-on run when expiry works. */
     public long factCount() {
-        long total = 0;
-        for (int i = 0; i < partitions.length; i++) {
-            RulePartition p = partitions[i];
-            total += call(threads[i], p::factCount);
-        }
-        return total;
+        return sumOverPartitions(RulePartition::factCount);
     }
 
     /**
@@ -575,10 +570,15 @@ public final class RuleEngine implements AutoCloseable {
      * {@link #factCount}.
      */
     public long windowRollups() {
+        return sumOverPartitions(RulePartition::windowRollups);
+    }
+
+    /** A count added up over the partitions, each read on its own thread. */
+    private long sumOverPartitions(java.util.function.ToLongFunction<RulePartition> count) {
         long total = 0;
         for (int i = 0; i < partitions.length; i++) {
             RulePartition p = partitions[i];
-            total += call(threads[i], p::windowRollups);
+            total += call(threads[i], () -> count.applyAsLong(p));
         }
         return total;
     }
@@ -600,12 +600,7 @@ public final class RuleEngine implements AutoCloseable {
 
     /** Live dedup episodes across partitions. */
     public long liveEpisodes() {
-        long total = 0;
-        for (int i = 0; i < partitions.length; i++) {
-            RulePartition p = partitions[i];
-            total += call(threads[i], () -> (long) p.alerts().dedup().liveEpisodes());
-        }
-        return total;
+        return sumOverPartitions(p -> p.alerts().dedup().liveEpisodes());
     }
 
     @Override
