@@ -168,6 +168,11 @@ final class ConditionGuard {
         }
     }
 
+    /** The constraint a guard wraps (itself when not guarded): evaluating it reports nothing. */
+    static AlphaNodeFieldConstraint unguarded(AlphaNodeFieldConstraint c) {
+        return c instanceof GuardedAlpha g ? g.delegate : c;
+    }
+
     private static void guardAlpha(AlphaNode node) throws IllegalAccessException {
         AlphaNodeFieldConstraint c = (AlphaNodeFieldConstraint) ALPHA.get(node);
         if (!(c instanceof GuardedAlpha)) {

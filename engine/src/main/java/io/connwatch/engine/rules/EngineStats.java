@@ -16,6 +16,10 @@ public final class EngineStats {
     public final LongAdder rollups = new LongAdder();
     /** Rollups deleted as soon as they were judged because no rule held them (see RulePartition#dropUnheld). */
     public final LongAdder rollupsDropped = new LongAdder();
+    /** Rollups never inserted into a session because no pattern's alpha conditions pass them, current or judged (see AlphaReach). */
+    public final LongAdder rollupsSkipped = new LongAdder();
+    /** Rows never inserted into a session because no pattern's alpha conditions pass them (see AlphaReach). */
+    public final LongAdder rowsSkipped = new LongAdder();
     /** Live records refused because their TimeGenerated was more than rules.max-future ahead of the wall clock. */
     public final LongAdder futureRejected = new LongAdder();
     /** Machines whose minutes the partitions track now (bounded by rules.max-machines). */

@@ -162,9 +162,15 @@ final class RulePartition {
         advance(watermark, false);
         FactHandle[] handles = judgeOnce ? new FactHandle[batch.size()] : null;
         for (int i = 0; i < batch.size(); i++) {
-            FactHandle h = session.insert(batch.get(i));
             if (judgeOnce) {
-                handles[i] = h;
+                // a row no pattern passes would be inserted, propagated and deleted for nothing
+                if (reach.reaches(session, batch.get(i))) {
+                    handles[i] = session.insert(batch.get(i));
+                } else {
+                    stats.rowsSkipped.increment();
+                }
+            } else {
+                session.insert(batch.get(i));
             }
         }
         fire();
@@ -272,9 +278,16 @@ final class RulePartition {
         repairIfNeeded();
         MinuteRollup.MinuteSink closeMinute = (minuteEnd, facts) -> {
             FactHandle[] handles = new FactHandle[facts.size()];
+            boolean[] skipped = new boolean[facts.size()];
             for (int i = 0; i < facts.size(); i++) {
                 stats.rollups.increment();
-                handles[i] = session.insert(facts.get(i));
+                // a rollup no pattern passes, current or judged, would be dropped unheld right after
+                // its minute: it is not inserted unless judging it makes it pass one (below)
+                if (facts.get(i) instanceof MinuteFact && !reach.reaches(session, facts.get(i))) {
+                    skipped[i] = true;
+                } else {
+                    handles[i] = session.insert(facts.get(i));
+                }
                 windows.add(facts.get(i));
             }
             moveClock(Math.min(minuteEnd, watermark));
@@ -282,7 +295,7 @@ final class RulePartition {
             if (repairIfNeeded()) {
                 // the rollups, still current, were judged in the rebuilt session: its handles now
                 for (int i = 0; i < handles.length; i++) {
-                    handles[i] = session.getFactHandle(facts.get(i));
+                    handles[i] = skipped[i] ? null : session.getFactHandle(facts.get(i));
                 }
             }
             // Judged: no longer the current minute, so these never anchor a rule again.
@@ -292,6 +305,13 @@ final class RulePartition {
                     if (handles[i] != null) {
                         session.update(handles[i], m, "current");
                         judged.add(handles[i]);
+                    } else if (skipped[i]) {
+                        if (reach.reaches(session, m)) {
+                            // what the update would have propagated had it been inserted
+                            judged.add(session.insert(m));
+                        } else {
+                            stats.rollupsSkipped.increment();
+                        }
                     }
                 }
             }
@@ -317,6 +337,9 @@ final class RulePartition {
             failIfNotDurable();
         }
     }
+
+    /** Whether a row or rollup would pass any pattern's alpha conditions (those that would not are not inserted). */
+    private final AlphaReach reach = new AlphaReach();
 
     /** Rollups judged since the last {@link #dropUnheld}. */
     private final List<FactHandle> judged = new ArrayList<>();
