@@ -370,7 +370,7 @@ public final class ConnwatchService implements AutoCloseable {
     private JsonObject consoleJson() {
         WorkbookStore.Stats s = workbooks.stats();
         return new JsonObject().put("machines", s.machines()).put("machineMinutes", s.minutes()).put("records", s.records())
-            .put("tooOld", s.tooOld()).put("evicted", s.evicted());
+            .put("tooOld", s.tooOld()).put("evicted", s.evicted()).put("full", s.full());
     }
 
     /** Each alert output with its failures, for /stats. */

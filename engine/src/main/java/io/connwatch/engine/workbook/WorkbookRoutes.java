@@ -123,7 +123,7 @@ public final class WorkbookRoutes {
                 .put("retention", store.limits().retention().toString())
                 .put("newest", newest == Long.MIN_VALUE ? null : WorkbookQuery.iso(newest))
                 .put("machinesHeld", s.machines()).put("machineMinutes", s.minutes()).put("records", s.records())
-                .put("tooOld", s.tooOld()).put("evicted", s.evicted()).put("machines", machines);
+                .put("tooOld", s.tooOld()).put("evicted", s.evicted()).put("full", s.full()).put("machines", machines);
         }, false).onComplete(ar -> {
             if (ar.failed()) {
                 LOG.error("workbook status failed", ar.cause());

@@ -20,7 +20,11 @@ import java.util.function.Predicate;
  *
  * <p><b>Bounds.</b> Each machine keeps the minutes within {@code retention} of its own newest; a
  * machine whose newest minute is further behind the fleet than that is dropped; at most
- * {@code maxMachines} machines are kept (beyond it the idlest are dropped); a minute sums at most
+ * {@code maxMachines} machines are kept: a new machine beyond it takes the place of the idlest
+ * machine silent for at least {@value #IDLE_MINUTES} minutes of fleet time, and is not kept (its
+ * records counted as {@code full}) while every machine held has been heard from more recently. A
+ * fleet larger than the store thus shows a stable set of machines with their whole history rather
+ * than every machine in turn with a few minutes each (and does not pay for the churn); a minute sums at most
  * {@code maxKeys} remotes, processes, ports and threats each (more count as "other"), and once
  * its machine has moved on its remotes and processes are cut to the top {@code topN} by bytes and
  * by links (the rest count as "other").
@@ -30,7 +34,7 @@ public final class WorkbookStore implements RecordTap {
      * How much the store keeps.
      *
      * @param retention   minutes kept behind each machine's newest (and behind the fleet's)
-     * @param maxMachines machines kept at most; the idlest are dropped beyond it
+     * @param maxMachines machines kept at most; beyond it a new one replaces the idlest silent for {@value #IDLE_MINUTES} minutes, or is not kept
      * @param topN        remotes and processes kept per machine-minute, by bytes and by links each
      * @param maxKeys     remotes, processes, ports and threats summed per machine-minute at most
      */
@@ -65,6 +69,11 @@ public final class WorkbookStore implements RecordTap {
     private final LongAdder records = new LongAdder();
     private final LongAdder tooOld = new LongAdder();
     private final LongAdder evicted = new LongAdder();
+    private final LongAdder full = new LongAdder();
+    /** A machine silent this long (fleet time) may give its place to a new one when the store is full. */
+    static final long IDLE_MINUTES = 10;
+    /** The fleet minute at which the store was last found full with no machine idle enough: no new search before the next minute. */
+    private volatile long noRoomAt = Long.MIN_VALUE;
 
     public WorkbookStore(Limits limits) {
         this(limits, () -> Long.MIN_VALUE);
@@ -108,6 +117,14 @@ public final class WorkbookStore implements RecordTap {
         while (i < n) {
             MachineRecord first = batch.get(i);
             MachineSeries series = series(first.getMachine());
+            if (series == null) {
+                // the store is full of machines heard from recently: this one is not kept
+                do {
+                    full.increment();
+                    i++;
+                } while (i < n && batch.get(i).getMachine().equals(first.getMachine()));
+                continue;
+            }
             // One lock per run of rows of the same machine (inputs mostly come grouped by machine).
             synchronized (series) {
                 do {
@@ -138,30 +155,51 @@ public final class WorkbookStore implements RecordTap {
         if (s != null) {
             return s;
         }
-        if (machines.size() >= limits.maxMachines()) {
-            evictIdlest();
+        if (machines.size() >= limits.maxMachines() && !makeRoom()) {
+            return null;
         }
         return machines.computeIfAbsent(machine, m -> new MachineSeries(m, limits.slots()));
     }
 
-    /** Drops the idlest sixteenth of the machines at once, so a flood of new names pays one pass per many machines. */
-    private synchronized void evictIdlest() {
+    /**
+     * Drops up to a sixteenth of the machines, the idlest of those silent for at least
+     * {@value #IDLE_MINUTES} minutes, so a flood of new names pays one pass per many machines;
+     * when none is that idle, says so without searching again until the fleet's next minute.
+     *
+     * @return whether there is room now
+     */
+    private synchronized boolean makeRoom() {
         if (machines.size() < limits.maxMachines()) {
-            return;
+            return true;
         }
+        long fleet = fleetMinute();
+        if (fleet == noRoomAt) {
+            return false;
+        }
+        long idleFloor = fleet == Long.MIN_VALUE ? Long.MIN_VALUE : fleet - IDLE_MINUTES;
         // each machine's newest minute read once: other threads move it on while the sort runs, and a
         // comparator reading live values breaks TimSort's contract ("Comparison method violates...")
         record Idle(long newest, MachineSeries series) {
         }
-        List<Idle> all = new ArrayList<>(machines.size());
-        machines.values().forEach(s -> all.add(new Idle(newestOf(s), s)));
-        all.sort(Comparator.comparingLong(Idle::newest));
-        int drop = Math.max(1, all.size() / 16);
-        for (int i = 0; i < drop && i < all.size(); i++) {
-            if (machines.remove(all.get(i).series().machine, all.get(i).series())) {
+        List<Idle> idle = new ArrayList<>();
+        machines.values().forEach(s -> {
+            long newest = newestOf(s);
+            if (newest <= idleFloor) {
+                idle.add(new Idle(newest, s));
+            }
+        });
+        if (idle.isEmpty()) {
+            noRoomAt = fleet;
+            return false;
+        }
+        idle.sort(Comparator.comparingLong(Idle::newest));
+        int drop = Math.max(1, machines.size() / 16);
+        for (int i = 0; i < drop && i < idle.size(); i++) {
+            if (machines.remove(idle.get(i).series().machine, idle.get(i).series())) {
                 evicted.increment();
             }
         }
+        return machines.size() < limits.maxMachines();
     }
 
     private static long newestOf(MachineSeries s) {
@@ -254,8 +292,10 @@ public final class WorkbookStore implements RecordTap {
      * @param records  records seen
      * @param tooOld   records older than the retention behind their machine's newest (not kept)
      * @param evicted  machines dropped: idle beyond the retention, or the idlest beyond max-machines
+     * @param full     records not kept because their machine was new while the store held max-machines
+     *                 machines all heard from in the last {@value #IDLE_MINUTES} minutes
      */
-    public record Stats(int machines, long minutes, long records, long tooOld, long evicted) {
+    public record Stats(int machines, long minutes, long records, long tooOld, long evicted, long full) {
     }
 
     public Stats stats() {
@@ -265,6 +305,6 @@ public final class WorkbookStore implements RecordTap {
                 minutes += s.minutes();
             }
         }
-        return new Stats(machines.size(), minutes, records.sum(), tooOld.sum(), evicted.sum());
+        return new Stats(machines.size(), minutes, records.sum(), tooOld.sum(), evicted.sum(), full.sum());
     }
 }

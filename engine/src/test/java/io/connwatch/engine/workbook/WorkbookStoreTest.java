@@ -121,15 +121,60 @@ class WorkbookStoreTest {
     @Test
     void keepsTheRetentionBehindEachMachineAndAtMostMaxMachines() {
         WorkbookStore store = new WorkbookStore(new WorkbookStore.Limits(Duration.ofMinutes(30), 4, 5, 50));
+        Instant t0 = Instant.parse("2024-04-01T08:00:00Z");
         for (int m = 0; m < 10; m++) {
-            store.accepted(decode(Rows.connection(Instant.parse("2024-04-01T08:00:00Z").plusSeconds(60L * m).toString(), "m-" + m).json()));
+            store.accepted(decode(Rows.connection(t0.plusSeconds(60L * m).toString(), "m-" + m).json()));
         }
-        assertTrue(store.stats().machines() <= 4, store.stats().toString());
-        assertEquals(List.of("m-9", "m-8", "m-7"), store.machines(3).stream().map(WorkbookStore.MachineInfo::machine).toList());
+        // full of machines heard from in the last 10 minutes: the new ones are not kept, the first four keep their place
+        assertEquals(4, store.stats().machines(), store.stats().toString());
+        assertEquals(6, store.stats().full(), store.stats().toString());
+        assertEquals(0, store.stats().evicted(), store.stats().toString());
+        assertEquals(List.of("m-3", "m-2", "m-1"), store.machines(3).stream().map(WorkbookStore.MachineInfo::machine).toList());
+        // m-1..m-3 go on; m-0 falls silent for 10 minutes of fleet time and gives its place to m-9
+        for (int m = 10; m < 14; m++) {
+            List<String> rows = new ArrayList<>();
+            for (int k = 1; k <= 3; k++) {
+                rows.add(Rows.connection(t0.plusSeconds(60L * m).toString(), "m-" + k).json());
+            }
+            store.accepted(decode(rows.toArray(String[]::new)));
+        }
+        store.accepted(decode(Rows.connection(t0.plusSeconds(60L * 13).toString(), "m-9").json()));
+        assertEquals(1, store.stats().evicted(), store.stats().toString());
+        assertEquals(List.of("m-1", "m-2", "m-3", "m-9"),
+            store.machines(10).stream().map(WorkbookStore.MachineInfo::machine).sorted().toList());
         store.accepted(decode(Rows.connection("2024-04-01T09:00:00Z", "m-9").json(), Rows.connection("2024-04-01T08:05:00Z", "m-9").json()));
         assertEquals(1, store.stats().tooOld(), "an hour behind its machine's newest with 30 minutes kept");
         store.sweep();
         assertEquals(List.of("m-9"), store.machines(10).stream().map(WorkbookStore.MachineInfo::machine).toList());
+    }
+
+    @Test
+    void aFloodOfNewMachineNamesNeitherChurnsTheStoreNorOutlivesItsSilence() {
+        WorkbookStore store = new WorkbookStore(new WorkbookStore.Limits(Duration.ofHours(6), 100, 5, 50));
+        Instant t0 = Instant.parse("2024-04-01T08:00:00Z");
+        List<String> fleet = new ArrayList<>();
+        for (int k = 0; k < 50; k++) {
+            fleet.add(Rows.connection(t0.toString(), "real-" + k).json());
+        }
+        store.accepted(decode(fleet.toArray(String[]::new)));
+        List<String> flood = new ArrayList<>();
+        for (int k = 0; k < 10_000; k++) {
+            flood.add(Rows.connection(t0.toString(), "fake-" + k).json());
+        }
+        store.accepted(decode(flood.toArray(String[]::new)));
+        assertEquals(100, store.stats().machines());
+        assertEquals(9_950, store.stats().full(), "the flood beyond the store is counted, not kept");
+        assertEquals(0, store.stats().evicted(), "no machine heard from this minute was dropped for it");
+        // the real fleet goes on for 10 minutes, the flood stops: the fake names give their places back
+        for (int m = 1; m <= 11; m++) {
+            List<String> rows = new ArrayList<>();
+            for (int k = 0; k < 60; k++) {
+                rows.add(Rows.connection(t0.plusSeconds(60L * m).toString(), "real-" + k).json());
+            }
+            store.accepted(decode(rows.toArray(String[]::new)));
+        }
+        List<String> held = store.machines(1000).stream().map(WorkbookStore.MachineInfo::machine).toList();
+        assertEquals(60, held.stream().filter(m -> m.startsWith("real-")).count(), held.toString());
     }
 
     @Test
