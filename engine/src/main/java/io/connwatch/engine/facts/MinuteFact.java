@@ -10,4 +10,11 @@ public interface MinuteFact extends EventFact {
 
     /** Called by the engine after the rules judged the minute. */
     void judged();
+
+    /**
+     * Called by the engine only: makes a judged minute current again, for a rollup it did not
+     * insert (no pattern passed it) that would pass one once judged: it is then inserted as it
+     * would have come, and judged again by an update.
+     */
+    void unjudged();
 }

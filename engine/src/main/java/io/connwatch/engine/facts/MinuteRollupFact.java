@@ -32,6 +32,11 @@ abstract sealed class MinuteRollupFact implements MinuteFact permits ConnectionM
     }
 
     @Override
+    public void unjudged() {
+        current = true;
+    }
+
+    @Override
     public String getMachine() {
         return machine;
     }

@@ -19,17 +19,25 @@ import org.kie.api.runtime.KieSession;
  *
  * <p>A fact for which this says no reaches no join, accumulate, {@code not}, {@code exists}, rule
  * or query: inserting it would cost an insert, its propagation and its delete, and change nothing.
+ * A fact that passes is evaluated again by its insert, so a condition with side effects (or one
+ * reading a clock or random numbers) would see it twice; Drools gives no such condition a promise
+ * of how often it runs either.
  * The rows and the minute rollups are most of what a partition inserts and most of them are
  * ordinary traffic that no pattern passes, so the partition skips those (see
  * {@link RulePartition#process}). Not thread-safe: one per partition, used on its thread.
  */
 final class AlphaReach {
+    /** False only in tests that compare the engine with one that inserts every fact. */
+    static volatile boolean enabled = true;
+
     private KieSession session;
     private WorkingMemoryEntryPoint entryPoint;
-    private final DefaultFactHandle probe = new DefaultFactHandle(0, null);
 
     /** Whether {@code fact}, inserted into {@code s}'s default entry point, would pass any pattern's alpha conditions. */
     boolean reaches(KieSession s, Object fact) {
+        if (!enabled) {
+            return true;
+        }
         if (s != session) {
             entryPoint = (WorkingMemoryEntryPoint) s.getEntryPoint("DEFAULT");
             session = s;
@@ -38,20 +46,18 @@ final class AlphaReach {
             return true;
         }
         ObjectTypeConf conf = entryPoint.getObjectTypeConfigurationRegistry().getOrCreateObjectTypeConf(entryPoint.getEntryPoint(), fact);
-        probe.setObject(fact);
-        try {
-            for (ObjectTypeNode otn : conf.getObjectTypeNodes()) {
-                if (reaches(otn.getObjectSinkPropagator().getSinks())) {
-                    return true;
-                }
+        // a handle of its own, never cleared: Drools' MVEL constraints hand the handle they are
+        // evaluated with to a background thread that compiles them (ConditionJitter)
+        DefaultFactHandle probe = new DefaultFactHandle(0, fact);
+        for (ObjectTypeNode otn : conf.getObjectTypeNodes()) {
+            if (reaches(otn.getObjectSinkPropagator().getSinks(), probe)) {
+                return true;
             }
-            return false;
-        } finally {
-            probe.setObject(null);
         }
+        return false;
     }
 
-    private boolean reaches(ObjectSink[] sinks) {
+    private boolean reaches(ObjectSink[] sinks, DefaultFactHandle probe) {
         if (sinks == null) {
             return false;
         }
@@ -66,7 +72,7 @@ final class AlphaReach {
             } catch (RuntimeException e) {
                 return true;
             }
-            if (allowed && reaches(alpha.getObjectSinkPropagator().getSinks())) {
+            if (allowed && reaches(alpha.getObjectSinkPropagator().getSinks(), probe)) {
                 return true;
             }
         }

@@ -302,16 +302,25 @@ final class RulePartition {
             for (int i = 0; i < handles.length; i++) {
                 if (facts.get(i) instanceof MinuteFact m) {
                     m.judged();
+                    if (skipped[i] && reach.reaches(session, m)) {
+                        // would pass a pattern once judged: inserted while current and updated, as
+                        // before, so that Drools decides what the update reaches (property
+                        // reactivity: a pattern that does not listen to `current` is not told).
+                        // Inserted now rather than at its minute's insert: a condition reading a
+                        // global's changing state could answer otherwise now (none shipped does).
+                        skipped[i] = false;
+                        m.unjudged();
+                        handles[i] = session.insert(m);
+                        // propagated as current (Drools propagates an insert lazily, at the next fire)
+                        ((org.drools.core.common.InternalWorkingMemory) session).flushPropagations();
+                        m.judged();
+                    }
                     if (handles[i] != null) {
                         session.update(handles[i], m, "current");
                         judged.add(handles[i]);
                     } else if (skipped[i]) {
-                        if (reach.reaches(session, m)) {
-                            // what the update would have propagated had it been inserted
-                            judged.add(session.insert(m));
-                        } else {
-                            stats.rollupsSkipped.increment();
-                        }
+                        stats.rollupsSkipped.increment();
+                        skippedRollups.add(m);
                     }
                 }
             }
@@ -324,7 +333,12 @@ final class RulePartition {
         moveClock(watermark);
         fire();
         if (repairNeeded || failedSinceJudged) {
-            // what a failed flush lost has no tuples either: nothing is dropped on that evidence
+            // what a failed flush lost has no tuples either: nothing is dropped on that evidence,
+            // and the rollups not inserted for passing no pattern are kept as they would have been
+            for (Object f : skippedRollups) {
+                session.insert(f);
+            }
+            skippedRollups.clear();
             judged.clear();
             failedSinceJudged = false;
             repairIfNeeded();
@@ -341,6 +355,9 @@ final class RulePartition {
     /** Whether a row or rollup would pass any pattern's alpha conditions (those that would not are not inserted). */
     private final AlphaReach reach = new AlphaReach();
 
+    /** Rollups judged since the last {@link #dropUnheld} that were never inserted (no pattern passes them). */
+    private final List<Object> skippedRollups = new ArrayList<>();
+
     /** Rollups judged since the last {@link #dropUnheld}. */
     private final List<FactHandle> judged = new ArrayList<>();
 
@@ -352,6 +369,7 @@ final class RulePartition {
      * adds sees the rollups the rules held when it came.
      */
     private void dropUnheld() {
+        skippedRollups.clear();
         for (FactHandle h : judged) {
             org.drools.core.common.InternalFactHandle f = (org.drools.core.common.InternalFactHandle) h;
             if (f.isValid() && !f.hasMatches()) {

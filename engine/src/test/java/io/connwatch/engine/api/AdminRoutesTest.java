@@ -95,7 +95,7 @@ class AdminRoutesTest {
 
         HttpResponse<Buffer> stats = get("/stats");
         assertEquals(200, stats.statusCode());
-        assertEquals("{\"accepted\":7,\"rejected\":0,\"records\":0,\"lateForWindows\":0,\"historyRows\":0,\"rollups\":0,"
+        assertEquals("{\"accepted\":7,\"rejected\":0,\"records\":0,\"lateForWindows\":0,\"historyRows\":0,\"rollups\":0,\"rollupsDropped\":0,\"rollupsSkipped\":0,\"rowsSkipped\":0,"
             + "\"rulesFired\":0,\"ruleErrors\":0,\"ruleFailures\":[],\"alertsRaised\":0,\"alertsPublished\":0,\"lateDetections\":0,\"sessionRepairs\":0,\"watermark\":null,"
             + "\"time\":{\"fleetNewest\":null,\"skewedClocks\":[],\"futureRefused\":0,\"futureMachines\":[],\"trackedMachines\":0,"
             + "\"machinesEvicted\":0,\"processRowsDropped\":0,\"remoteRowsDropped\":0,\"cadenceKeysDropped\":0},\"problems\":[],"
