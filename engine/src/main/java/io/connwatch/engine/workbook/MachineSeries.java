@@ -21,6 +21,13 @@ final class MachineSeries {
     private String computer;
     private final MinuteBucket[] ring;
     private long newestMinute = Long.MIN_VALUE;
+    /**
+     * The fleet's minute when the machine was last written to (or made): how long it has been silent
+     * is judged by the fleet's clock, not by its own, which may run slow or fast. Under the lock.
+     */
+    long heardAt = Long.MIN_VALUE;
+    /** Dropped from the store: a writer holding it looks it up again. Under the lock. */
+    boolean removed;
     private final List<MinuteBucket> open = new ArrayList<>(4);
     /** The machine's listening ports, shared by its minutes (they are the same most minutes). */
     private final HashMap<MinuteBucket.Port, MinuteBucket.Port> ports = new HashMap<>();

@@ -65,6 +65,7 @@ public final class WorkbookStore implements RecordTap {
     private final AtomicLong newestMinute = new AtomicLong(Long.MIN_VALUE);
     private final AtomicLong lastSweep = new AtomicLong(System.nanoTime());
     private final AtomicLong lastFaultLog = new AtomicLong(System.nanoTime() - 120_000_000_000L);
+    private final AtomicLong lastFullLog = new AtomicLong(System.nanoTime() - 1_200_000_000_000L);
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WorkbookStore.class);
     private final LongAdder records = new LongAdder();
     private final LongAdder tooOld = new LongAdder();
@@ -114,24 +115,33 @@ public final class WorkbookStore implements RecordTap {
         int i = 0;
         int n = batch.size();
         long newest = Long.MIN_VALUE;
+        long fleet = fleetMinute();
         while (i < n) {
             MachineRecord first = batch.get(i);
-            MachineSeries series = series(first.getMachine());
+            MachineSeries series = series(first.getMachine(), fleet);
             if (series == null) {
-                // the store is full of machines heard from recently: this one is not kept
+                // the store is full of machines heard from recently: this one is not kept (its time
+                // still moves the store's clock on, or a store whose machines all fell silent
+                // would never find them idle)
                 do {
                     full.increment();
+                    newest = Math.max(newest, Math.floorDiv(batch.get(i).getTimestamp(), MINUTE));
                     i++;
                 } while (i < n && batch.get(i).getMachine().equals(first.getMachine()));
+                refused(first.getMachine());
                 continue;
             }
             // One lock per run of rows of the same machine (inputs mostly come grouped by machine).
             synchronized (series) {
+                if (series.removed) {
+                    continue; // dropped while this thread held it: look the machine up again
+                }
                 do {
                     MachineRecord r = batch.get(i);
                     long minute = Math.floorDiv(r.getTimestamp(), MINUTE);
                     if (series.add(r, minute, limits)) {
                         newest = Math.max(newest, minute);
+                        series.heardAt = Math.max(series.heardAt, fleet == Long.MIN_VALUE ? minute : fleet);
                     } else {
                         tooOld.increment();
                     }
@@ -150,7 +160,7 @@ public final class WorkbookStore implements RecordTap {
         }
     }
 
-    private MachineSeries series(String machine) {
+    private MachineSeries series(String machine, long fleet) {
         MachineSeries s = machines.get(machine);
         if (s != null) {
             return s;
@@ -158,7 +168,22 @@ public final class WorkbookStore implements RecordTap {
         if (machines.size() >= limits.maxMachines() && !makeRoom()) {
             return null;
         }
-        return machines.computeIfAbsent(machine, m -> new MachineSeries(m, limits.slots()));
+        return machines.computeIfAbsent(machine, m -> {
+            MachineSeries made = new MachineSeries(m, limits.slots());
+            made.heardAt = fleet;
+            return made;
+        });
+    }
+
+    /** Says, at most every 10 minutes, that the store is full and which new machine it did not keep. */
+    private void refused(String machine) {
+        long now = System.nanoTime();
+        long last = lastFullLog.get();
+        if (now - last > 600_000_000_000L && lastFullLog.compareAndSet(last, now)) {
+            LOG.warn("the console's store holds console.max-machines ({}) machines, none silent for {} minutes: the records of {} "
+                + "and of any other new machine are not kept (counted as 'full'); raise console.max-machines to see them",
+                limits.maxMachines(), IDLE_MINUTES, machine);
+        }
     }
 
     /**
@@ -173,38 +198,43 @@ public final class WorkbookStore implements RecordTap {
             return true;
         }
         long fleet = fleetMinute();
-        if (fleet == noRoomAt) {
+        if (fleet == Long.MIN_VALUE || fleet == noRoomAt) {
             return false;
         }
-        long idleFloor = fleet == Long.MIN_VALUE ? Long.MIN_VALUE : fleet - IDLE_MINUTES;
-        // each machine's newest minute read once: other threads move it on while the sort runs, and a
+        long idleFloor = fleet - IDLE_MINUTES;
+        // each machine's last write read once: other threads move it on while the sort runs, and a
         // comparator reading live values breaks TimSort's contract ("Comparison method violates...")
-        record Idle(long newest, MachineSeries series) {
+        record Idle(long heardAt, MachineSeries series) {
         }
         List<Idle> idle = new ArrayList<>();
         machines.values().forEach(s -> {
-            long newest = newestOf(s);
-            if (newest <= idleFloor) {
-                idle.add(new Idle(newest, s));
+            long heard = heardAtOf(s);
+            if (heard <= idleFloor) {
+                idle.add(new Idle(heard, s));
             }
         });
         if (idle.isEmpty()) {
             noRoomAt = fleet;
             return false;
         }
-        idle.sort(Comparator.comparingLong(Idle::newest));
+        idle.sort(Comparator.comparingLong(Idle::heardAt));
         int drop = Math.max(1, machines.size() / 16);
         for (int i = 0; i < drop && i < idle.size(); i++) {
-            if (machines.remove(idle.get(i).series().machine, idle.get(i).series())) {
-                evicted.increment();
+            MachineSeries s = idle.get(i).series();
+            synchronized (s) {
+                // still silent (a writer may have come since it was read), then gone for writers too
+                if (!s.removed && s.heardAt <= idleFloor && machines.remove(s.machine, s)) {
+                    s.removed = true;
+                    evicted.increment();
+                }
             }
         }
         return machines.size() < limits.maxMachines();
     }
 
-    private static long newestOf(MachineSeries s) {
+    private static long heardAtOf(MachineSeries s) {
         synchronized (s) {
-            return s.newestMinute();
+            return s.heardAt;
         }
     }
 
@@ -212,11 +242,14 @@ public final class WorkbookStore implements RecordTap {
     void sweep() {
         long floor = fleetMinute() - limits.slots();
         machines.values().removeIf(s -> {
-            if (newestOf(s) <= floor) {
-                evicted.increment();
-                return true;
+            synchronized (s) {
+                if (s.newestMinute() <= floor) {
+                    s.removed = true;
+                    evicted.increment();
+                    return true;
+                }
+                return false;
             }
-            return false;
         });
     }
 
@@ -291,7 +324,8 @@ public final class WorkbookStore implements RecordTap {
      * @param minutes  machine-minutes held now
      * @param records  records seen
      * @param tooOld   records older than the retention behind their machine's newest (not kept)
-     * @param evicted  machines dropped: idle beyond the retention, or the idlest beyond max-machines
+     * @param evicted  machines dropped: idle beyond the retention, or silent for {@value #IDLE_MINUTES}
+     *                 minutes of fleet time when a new machine needed the place
      * @param full     records not kept because their machine was new while the store held max-machines
      *                 machines all heard from in the last {@value #IDLE_MINUTES} minutes
      */

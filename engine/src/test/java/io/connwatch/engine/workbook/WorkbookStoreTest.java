@@ -178,6 +178,36 @@ class WorkbookStoreTest {
     }
 
     @Test
+    void aStoreWhoseMachinesAllFellSilentLetsNewOnesInOnceTheyHaveBeenSilentForTenMinutes() {
+        WorkbookStore store = new WorkbookStore(new WorkbookStore.Limits(Duration.ofHours(6), 2, 5, 50));
+        Instant t0 = Instant.parse("2024-04-01T08:00:00Z");
+        // the first names in (a burst of fake ones, or a group that goes offline together), then silence
+        store.accepted(decode(Rows.connection(t0.toString(), "fake-1").json(), Rows.connection(t0.toString(), "fake-2").json()));
+        for (int m = 1; m <= 12; m++) {
+            store.accepted(decode(Rows.connection(t0.plusSeconds(60L * m).toString(), "real").json()));
+        }
+        // refused while the fakes were silent for less than 10 minutes, in once they were
+        assertTrue(store.stats().full() >= 9 && store.stats().full() <= 10, store.stats().toString());
+        assertEquals(1, store.stats().evicted(), store.stats().toString());
+        assertTrue(store.machines(10).stream().anyMatch(m -> m.machine().equals("real")), store.machines(10).toString());
+    }
+
+    @Test
+    void silenceIsJudgedByTheFleetsClockNotByAMachinesOwn() {
+        WorkbookStore store = new WorkbookStore(new WorkbookStore.Limits(Duration.ofHours(6), 2, 5, 50));
+        Instant t0 = Instant.parse("2024-04-01T08:00:00Z");
+        for (int m = 0; m < 5; m++) {
+            // "slow" reports every minute with a clock 30 minutes behind
+            store.accepted(decode(Rows.connection(t0.plusSeconds(60L * m).toString(), "on-time").json(),
+                Rows.connection(t0.plusSeconds(60L * (m - 30)).toString(), "slow").json()));
+        }
+        store.accepted(decode(Rows.connection(t0.plusSeconds(60L * 5).toString(), "newcomer").json()));
+        assertEquals(0, store.stats().evicted(), "a machine still reporting is not silent, whatever its clock says");
+        assertEquals(1, store.stats().full());
+        assertEquals(List.of("on-time", "slow"), store.machines(10).stream().map(WorkbookStore.MachineInfo::machine).sorted().toList());
+    }
+
+    @Test
     void partitionsMayFeedItConcurrentlyAndNothingIsLost() throws Exception {
         WorkbookStore store = new WorkbookStore(WorkbookStore.Limits.DEFAULT);
         ExecutorService pool = Executors.newFixedThreadPool(4);
