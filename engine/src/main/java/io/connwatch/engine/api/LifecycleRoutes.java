@@ -25,6 +25,7 @@ import io.connwatch.lifecycle.silence.Silences;
 import io.connwatch.notify.Delivery;
 import io.connwatch.notify.Dispatcher;
 import io.connwatch.notify.OutboxEntry;
+import io.connwatch.text.LogText;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -373,8 +374,8 @@ public final class LifecycleRoutes {
             } catch (IllegalArgumentException e) {
                 throw new ApiError(400, fieldOf(e.getMessage()), e.getMessage());
             }
-            LOG.info("silence {} created by {} (signed in as {}): {} from {} until {}", s.id(), printable(s.createdBy()), author,
-                printable(s.matchers().toString()), s.startsAt(), s.endsAt());
+            LOG.info("silence {} created by {} (signed in as {}): {} from {} until {}", s.id(), LogText.printable(s.createdBy()), author,
+                LogText.printable(s.matchers().toString()), s.startsAt(), s.endsAt());
             ObjectNode o = NODES.objectNode();
             o.put("silenceID", s.id());
             return new Answer(200, o);
@@ -935,12 +936,6 @@ public final class LifecycleRoutes {
 
     private static String str(Object o) {
         return o == null ? null : o.toString();
-    }
-
-    /** Text from a request fit for one log line: shortened, control characters as '?'. */
-    private static String printable(String s) {
-        return shorten(s).codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
-            .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
     }
 
     private static String shorten(String s) {

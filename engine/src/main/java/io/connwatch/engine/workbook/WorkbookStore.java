@@ -2,6 +2,7 @@ package io.connwatch.engine.workbook;
 
 import io.connwatch.engine.facts.MachineRecord;
 import io.connwatch.engine.rules.RecordTap;
+import io.connwatch.text.LogText;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -73,8 +74,8 @@ public final class WorkbookStore implements RecordTap {
     private final LongAdder full = new LongAdder();
     /** A machine silent this long (fleet time) may give its place to a new one when the store is full. */
     static final long IDLE_MINUTES = 10;
-    /** The fleet minute at which the store was last found full with no machine idle enough: no new search before the next minute. */
-    private volatile long noRoomAt = Long.MIN_VALUE;
+    /** The fleet minute at which the store was last found full with no machine idle enough: no new search before the next minute. Under this store's lock. */
+    private long noRoomAt = Long.MIN_VALUE;
 
     public WorkbookStore(Limits limits) {
         this(limits, () -> Long.MIN_VALUE);
@@ -182,7 +183,7 @@ public final class WorkbookStore implements RecordTap {
         if (now - last > 600_000_000_000L && lastFullLog.compareAndSet(last, now)) {
             LOG.warn("the console's store holds console.max-machines ({}) machines, none silent for {} minutes: the records of {} "
                 + "and of any other new machine are not kept (counted as 'full'); raise console.max-machines to see them",
-                limits.maxMachines(), IDLE_MINUTES, machine);
+                limits.maxMachines(), IDLE_MINUTES, LogText.printable(machine));
         }
     }
 

@@ -159,9 +159,21 @@ class WorkbookStoreTest {
         store.accepted(decode(fleet.toArray(String[]::new)));
         List<String> flood = new ArrayList<>();
         for (int k = 0; k < 10_000; k++) {
-            flood.add(Rows.connection(t0.toString(), "fake-" + k).json());
+            // names chosen to forge log lines, should the store name them raw
+            flood.add(Rows.connection(t0.toString(), "fake-" + k + "\n2024-04-01 ERROR forged").json());
         }
-        store.accepted(decode(flood.toArray(String[]::new)));
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(WorkbookStore.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        log.addAppender(logs);
+        try {
+            store.accepted(decode(flood.toArray(String[]::new)));
+        } finally {
+            log.detachAppender(logs);
+        }
+        List<String> said = logs.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+        assertEquals(1, said.size(), "one line for the whole flood: " + said.size());
+        assertTrue(said.get(0).contains("fake-50?2024-04-01 ERROR forged") && !said.get(0).contains("\n"), said.get(0));
         assertEquals(100, store.stats().machines());
         assertEquals(9_950, store.stats().full(), "the flood beyond the store is counted, not kept");
         assertEquals(0, store.stats().evicted(), "no machine heard from this minute was dropped for it");

@@ -1,0 +1,16 @@
+package io.connwatch.text;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+class LogTextTest {
+    @Test
+    void controlCharactersCannotForgeALineAndLongTextIsCut() {
+        assertEquals("m-1?2024 ERROR forged?x", LogText.printable("m-1\n2024 ERROR forged\rx"));
+        assertEquals("tab?and?bell", LogText.printable("tab\tand\u0007bell"));
+        assertEquals("a".repeat(80) + "\u2026", LogText.printable("a".repeat(10_000)));
+        assertEquals("null", LogText.printable(null));
+        assertEquals("ünïcode ✓", LogText.printable("ünïcode ✓"));
+    }
+}
