@@ -7,7 +7,7 @@ import io.connwatch.engine.devtools.FleetProfile;
 import io.connwatch.engine.devtools.bench.BenchInput;
 import io.connwatch.engine.devtools.bench.JacksonCeiling;
 import io.connwatch.engine.devtools.bench.NaiveDrools;
-import io.connwatch.engine.facts.MachineRecord;
+import io.connwatch.engine.facts.ParallelDecode;
 import io.connwatch.engine.facts.RecordDecoder;
 import io.connwatch.engine.ingest.IngestStats;
 import io.connwatch.engine.ingest.file.FileReplay;
@@ -19,6 +19,7 @@ import io.connwatch.feeds.ThreatIntel;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -146,17 +147,17 @@ final class ProfileBench {
                 replay.replay(input.file());
                 replay.await();
             } else {
-                RecordDecoder decoder = new RecordDecoder();
-                CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
-                for (String chunk : input.chunks()) {
-                    List<MachineRecord> batch = new ArrayList<>(options.batch);
-                    decoder.decode("bench", chunk, RecordDecoder.Sink.of(batch::add, r -> ingest.rejected(IngestStats.Source.FILE, r)));
-                    ingest.accepted(IngestStats.Source.FILE, batch);
-                    CompletableFuture<Void> done = engine.submit(batch);
-                    inFlight.join();
-                    inFlight = done;
-                }
-                inFlight.join();
+                // Decoding on every core, as the file replay does; at most AHEAD batches in the rules.
+                ArrayDeque<CompletableFuture<Void>> inFlight = new ArrayDeque<>();
+                ParallelDecode.onSharedThreads(RecordDecoder::new).decodeEach("bench", input.chunks(), decoded -> {
+                    decoded.rejections().forEach(r -> ingest.rejected(IngestStats.Source.FILE, r));
+                    ingest.accepted(IngestStats.Source.FILE, decoded.records());
+                    inFlight.add(engine.submit(decoded.records()));
+                    while (inFlight.size() > FileReplay.AHEAD) {
+                        inFlight.poll().join();
+                    }
+                });
+                inFlight.forEach(CompletableFuture::join);
             }
             engine.drain().join();
             double secs = (System.nanoTime() - start) / 1e9;

@@ -2,6 +2,7 @@ package io.connwatch.engine.ingest.file;
 
 import io.connwatch.engine.ingest.IngestStats;
 import io.connwatch.engine.facts.MachineRecord;
+import io.connwatch.engine.facts.ParallelDecode;
 import io.connwatch.engine.facts.RecordDecoder;
 import io.connwatch.engine.facts.Rejection;
 import io.connwatch.engine.rules.RuleEngine;
@@ -10,7 +11,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -18,7 +21,8 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * Feeds files of records through the engine: decodes them (any shape the decoder reads, gzip
- * or not, {@code -} for standard input), hands records over in batches, and reports each
+ * or not, {@code -} for standard input; JSON lines on every core, see {@link ParallelDecode}),
+ * hands records over in batches, and reports each
  * rejected record to a listener as it meets it. A file that cannot be opened or read is reported
  * and skipped; the other files still run.
  */
@@ -30,9 +34,15 @@ public final class FileReplay {
     private final IngestStats stats;
     private final Consumer<Rejection> onRejected;
     private final Consumer<Long> onProgress;
-    private final RecordDecoder decoder = new RecordDecoder();
+    /**
+     * Batches handed to the engine and not yet through the rules: enough that a batch heavy with
+     * closing minutes does not leave decoding waiting, few enough to bound memory.
+     */
+    public static final int AHEAD = 4;
+
+    private final ParallelDecode decoder = ParallelDecode.onSharedThreads(RecordDecoder::new);
     private List<MachineRecord> batch = new ArrayList<>(BATCH);
-    private CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
+    private final Deque<CompletableFuture<Void>> inFlight = new ArrayDeque<>();
 
     /**
      * @param onRejected told of every rejected record, in order
@@ -82,17 +92,20 @@ public final class FileReplay {
 
     /** Waits until every record handed over so far has been through the rules. */
     public void await() {
-        inFlight.join();
+        while (!inFlight.isEmpty()) {
+            inFlight.poll().join();
+        }
     }
 
     private void submit() {
         if (batch.isEmpty()) {
             return;
         }
-        CompletableFuture<Void> done = engine.submit(batch);
-        // Keep at most one batch in the rules ahead of decoding: bounded memory, both stages busy.
-        inFlight.join();
-        inFlight = done;
+        inFlight.add(engine.submit(batch));
+        // Keep at most AHEAD batches in the rules ahead of decoding: bounded memory, every stage busy.
+        while (inFlight.size() > AHEAD) {
+            inFlight.poll().join();
+        }
         batch = new ArrayList<>(BATCH);
         onProgress.accept(stats.accepted.sum());
     }
