@@ -31,7 +31,8 @@ import java.util.function.Supplier;
  * {@link #MAX_PIECE_BYTES} does the same, so no piece holds more than that.
  *
  * <p>At most {@code threads + 2} pieces are read ahead of the sink: memory stays bounded whatever
- * the input.
+ * the input. When reading the input fails, the whole lines read before the failure are still
+ * decoded and handed over before the failure is thrown, as one decode would.
  */
 public final class ParallelDecode {
     /** About how much of the input one piece holds. */
@@ -118,7 +119,19 @@ public final class ParallelDecode {
             while (!eof) {
                 // Fill the buffer, growing it while no line end is in it, up to the largest piece.
                 while (filled < buf.length) {
-                    int n = in.read(buf, filled, buf.length - filled);
+                    int n;
+                    try {
+                        n = in.read(buf, filled, buf.length - filled);
+                    } catch (IOException e) {
+                        // As one decode would: every whole line read before the failure still counts.
+                        InputStream whole = new ByteArrayInputStream(buf, 0, lastNewline(buf, filled) + 1);
+                        if (drain(ahead, sink)) {
+                            decoders.get().decodePiece(source, whole, line, offset, sink);
+                        } else {
+                            sequentialFrom(source, ahead, whole, InputStream.nullInputStream(), sink);
+                        }
+                        throw e;
+                    }
                     if (n < 0) {
                         eof = true;
                         break;

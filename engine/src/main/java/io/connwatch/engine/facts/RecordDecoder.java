@@ -245,10 +245,13 @@ public final class RecordDecoder {
             return l;
         }
 
-        /** True when the state is that of a fresh run and the end of the input was met only between lines. */
+        /**
+         * True when what follows decodes as it would in a fresh run, and the end of the input was met
+         * only between lines. (openWhere, isEnvelope and the like are left over from the last object
+         * but {@link #object} sets them before anything reads them, so they do not count.)
+         */
         boolean endsClean() {
-            return !endMetInside && pushedBack.isEmpty() && container == NONE && header == null && !absorbing && openWhere == null
-                && !inRecords && !isEnvelope;
+            return !endMetInside && pushedBack.isEmpty() && container == NONE && header == null && !absorbing && !inRecords;
         }
 
         private Rest line(Line l) throws IOException {

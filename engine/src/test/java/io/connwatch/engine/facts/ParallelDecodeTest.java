@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -52,7 +51,8 @@ class ParallelDecodeTest {
         utf8("  \"TimeGenerated\": \"2024-05-01T10:04:00Z\","), utf8("  \"Machine\": \"m-6\","), utf8("  \"BytesSent\": 3"),
         utf8("{\"records\": ["), utf8("]}"), utf8(CONN + "\r"), utf8("\"just a string\""), utf8("{\"Type\":\"Heartbeat\"}"),
         new byte[] {'{', '"', 'M', (byte) 0xff, '"', ':', '1', '}'}, utf8("\uFEFF" + CONN), utf8("x".repeat(700)),
-        utf8("{\"Machine\":\"" + "y".repeat(900) + "\"}"));
+        utf8("{\"Machine\":\"" + "y".repeat(900) + "\"}"), utf8("{\"records\":[" + CONN + "," + PORT + "]}"),
+        utf8("{\"records\":[" + CONN + ",{\"Type\":\"Heartbeat\"}]}"));
 
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -79,26 +79,50 @@ class ParallelDecodeTest {
     }
 
     @Test
-    void jsonLinesAreDecodedOnTheDecodeThreads() throws IOException {
+    void jsonLinesEnvelopesAndBrokenLinesAreDecodedOnTheDecodeThreadsAlone() throws IOException {
         StringBuilder text = new StringBuilder();
-        for (int i = 0; i < 200; i++) {
-            text.append(i % 2 == 0 ? CONN : PORT).append('\n');
+        for (int i = 0; i < 300; i++) {
+            text.append(switch (i % 5) {
+                case 0 -> CONN;
+                case 1 -> PORT;
+                case 2 -> "{\"records\":[" + CONN + "," + PORT + "]}";
+                case 3 -> "{\"Machine\": oops}";
+                default -> CONN.substring(0, 50);
+            }).append('\n');
         }
-        AtomicInteger pieces = new AtomicInteger();
-        List<String> threads = new ArrayList<>();
+        Thread caller = Thread.currentThread();
+        List<Thread> madeOn = new java.util.concurrent.CopyOnWriteArrayList<>();
         ParallelDecode decode = new ParallelDecode(POOL, 3, () -> {
-            pieces.incrementAndGet();
+            madeOn.add(Thread.currentThread());
             return new RecordDecoder();
         }, 1000, 4000);
         List<String> out = new ArrayList<>();
+        List<Thread> sinkThreads = new ArrayList<>();
         decode.decode("f", new ByteArrayInputStream(utf8(text.toString())), RecordDecoder.Sink.of(r -> {
             out.add(describe(r));
-            threads.add(Thread.currentThread().getName());
+            sinkThreads.add(Thread.currentThread());
         }, r -> out.add(r.toString())));
         assertEquals(sequential(utf8(text.toString())), out);
-        // Decoders were made on the pool's threads (one each), none on the calling thread for a fallback.
-        assertTrue(pieces.get() >= 1 && pieces.get() <= 3, "decoders made: " + pieces.get());
-        assertTrue(threads.stream().allMatch(t -> t.equals(Thread.currentThread().getName())), "the sink is called on the caller's thread");
+        // No piece fell back to one decode on the calling thread; the sink ran on the calling thread only.
+        assertTrue(!madeOn.isEmpty() && !madeOn.contains(caller), "decoders made on " + madeOn);
+        assertTrue(sinkThreads.stream().allMatch(t -> t == caller));
+    }
+
+    @Test
+    void aReadFailureStillHandsOverEveryWholeLineReadBeforeIt() throws IOException {
+        byte[] lines = utf8((CONN + "\n").repeat(2000));
+        InputStream failing = new java.io.SequenceInputStream(new ByteArrayInputStream(lines), new InputStream() {
+            @Override
+            public int read() throws IOException {
+                throw new IOException("Unexpected end of ZLIB input stream");
+            }
+        });
+        List<String> out = new ArrayList<>();
+        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> new ParallelDecode(POOL, 3,
+            RecordDecoder::new, 4096, 16384).decode("f", failing, RecordDecoder.Sink.of(r -> out.add(describe(r)), r -> out.add(r.toString()))));
+        assertEquals("Unexpected end of ZLIB input stream", e.getMessage());
+        assertEquals(2000, out.size());
+        assertEquals(sequential(lines), out);
     }
 
     @Test

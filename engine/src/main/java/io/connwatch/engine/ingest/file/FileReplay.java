@@ -102,7 +102,8 @@ public final class FileReplay {
             return;
         }
         inFlight.add(engine.submit(batch));
-        // Keep at most AHEAD batches in the rules ahead of decoding: bounded memory, every stage busy.
+        // At most AHEAD batches stay in the rules while decoding goes on (one more while a full
+        // partition queue blocks the hand-over): bounded memory, every stage busy.
         while (inFlight.size() > AHEAD) {
             inFlight.poll().join();
         }
