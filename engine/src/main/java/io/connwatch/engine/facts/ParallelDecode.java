@@ -186,6 +186,45 @@ public final class ParallelDecode {
         }
     }
 
+    /**
+     * Runs {@code task} for every index in [0, n) on the decode threads, in contiguous slices of at
+     * least {@code minSlice}, and returns when all have run (on this thread alone when n is small
+     * or there is one core). For inputs that arrive already cut into records, e.g. a Kafka poll.
+     *
+     * @throws RuntimeException the first task's failure
+     */
+    public static void forEachIndex(int n, int minSlice, java.util.function.IntConsumer task) {
+        int slices = Math.min(threads(), n / Math.max(1, minSlice));
+        if (slices < 2) {
+            for (int i = 0; i < n; i++) {
+                task.accept(i);
+            }
+            return;
+        }
+        ExecutorService pool = sharedPool();
+        CompletableFuture<?>[] done = new CompletableFuture<?>[slices];
+        for (int s = 0; s < slices; s++) {
+            int from = (int) ((long) n * s / slices);
+            int to = (int) ((long) n * (s + 1) / slices);
+            done[s] = CompletableFuture.runAsync(() -> {
+                for (int i = from; i < to; i++) {
+                    task.accept(i);
+                }
+            }, pool);
+        }
+        try {
+            CompletableFuture.allOf(done).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
+    }
+
     /** What one text held in memory decoded to. */
     public record Decoded(List<MachineRecord> records, List<Rejection> rejections) {
     }

@@ -149,6 +149,23 @@ class ParallelDecodeTest {
         assertTrue(out.stream().anyMatch(s -> s.startsWith("f:line 52:") && s.contains("byte " + badByte)), out.toString());
     }
 
+    @Test
+    void forEachIndexRunsEveryIndexOnceAndPassesOnTheFirstFailure() {
+        int[] seen = new int[10_000];
+        ParallelDecode.forEachIndex(seen.length, 64, i -> seen[i]++);
+        assertTrue(java.util.Arrays.stream(seen).allMatch(n -> n == 1));
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+            () -> ParallelDecode.forEachIndex(10_000, 64, i -> {
+                if (i == 7_777) {
+                    throw new IllegalStateException("record 7777");
+                }
+            }));
+        assertEquals("record 7777", e.getMessage());
+        List<String> on = new ArrayList<>();
+        ParallelDecode.forEachIndex(10, 64, i -> on.add(Thread.currentThread().getName()));
+        assertEquals(java.util.Collections.nCopies(10, Thread.currentThread().getName()), on, "fewer than a slice: on the caller");
+    }
+
     private static List<String> sequential(byte[] input) throws IOException {
         List<String> out = new ArrayList<>();
         new RecordDecoder().decode("f", new ByteArrayInputStream(input), RecordDecoder.Sink.of(r -> out.add(describe(r)),

@@ -3,6 +3,7 @@ package io.connwatch.engine.ingest.kafka;
 import io.connwatch.engine.alert.episodes.EpisodeLog;
 import io.connwatch.engine.config.KafkaSettings;
 import io.connwatch.engine.facts.MachineRecord;
+import io.connwatch.engine.facts.ParallelDecode;
 import io.connwatch.engine.facts.RecordDecoder;
 import io.connwatch.engine.facts.Rejection;
 import io.connwatch.engine.ingest.IngestStats;
@@ -110,8 +111,11 @@ public final class KafkaIngest extends VerticleBase {
     private final PartitionAlignment<Decoded> alignment;
     private final Rewind rewind;
     private final CommitTracker commits = new CommitTracker();
-    private final Map<String, RecordDecoder> decoders = new HashMap<>();
+    /** Decoders by table, one set per decoding thread (a poll's records are decoded on every core). */
+    private final ThreadLocal<Map<String, RecordDecoder>> decoders = ThreadLocal.withInitial(HashMap::new);
     private final Map<String, String> tables = new HashMap<>();
+    /** A poll's records are decoded on several threads only in slices of at least this many. */
+    private static final int DECODE_SLICE = 64;
     private KafkaConsumer<String, String> consumer;
     private DeadLetters deadLetters;
     private Held held;
@@ -320,15 +324,25 @@ public final class KafkaIngest extends VerticleBase {
             stats.dropped.add(records.size());
             return;
         }
-        // Decode what came and park it behind what is already parked, partition by partition.
-        for (int i = 0; i < records.size(); i++) {
-            KafkaConsumerRecord<String, String> r = records.recordAt(i);
-            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+        // Decode what came, on every core, then park it in poll order behind what is already
+        // parked, partition by partition.
+        int n = records.size();
+        List<KafkaConsumerRecord<String, String>> polled = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            polled.add(records.recordAt(i)); // on this thread: recordAt is not known to be thread-safe
+        }
+        Decoded[] decoded = new Decoded[n];
+        ParallelDecode.forEachIndex(n, DECODE_SLICE, i -> {
+            KafkaConsumerRecord<String, String> r = polled.get(i);
+            decoded[i] = decode(r, new TopicPartition(r.topic(), r.partition()));
+        });
+        for (int i = 0; i < n; i++) {
+            TopicPartition tp = decoded[i].tp;
             if (!alignment.accepts(tp)) {
                 stats.dropped.increment();
                 continue;
             }
-            alignment.park(tp, decode(r, tp));
+            alignment.park(tp, decoded[i]);
         }
         if (held != null) {
             pauseParked();
@@ -439,7 +453,7 @@ public final class KafkaIngest extends VerticleBase {
 
     private RecordDecoder decoder(String topic) {
         String table = tables.getOrDefault(topic, "auto");
-        return decoders.computeIfAbsent(table, t -> new RecordDecoder(t.equals("auto") ? null : t));
+        return decoders.get().computeIfAbsent(table, t -> new RecordDecoder(t.equals("auto") ? null : t));
     }
 
     // ---- backpressure, commits, recovery ----------------------------------------------------
