@@ -31,17 +31,6 @@ public final class SightingMemory {
      * address can have expired and {@link #expire} need not scan.
      */
     private long oldestLatest = Long.MAX_VALUE;
-    /** The newest cutoff {@link #expire} was given: addresses seen last before it are expired, dropped or not yet. */
-    private long cutoff = Long.MIN_VALUE;
-    /** The cutoff of the last full scan. */
-    private long scannedAt = Long.MIN_VALUE;
-    /**
-     * A full scan drops expired addresses at most once per this much event time: dropping them is
-     * only for memory (no sighting older than the cutoff is ever returned, and an expired one is
-     * always the first replaced), so between scans they may stay, except that the address cap and
-     * {@link #addresses} always see them dropped. Scanning every batch cost the rule threads 13 %.
-     */
-    static final long SCAN_EVERY_MILLIS = 60_000;
 
     public SightingMemory(long windowMillis, int maxAddresses) {
         this.windowMillis = windowMillis;
@@ -61,10 +50,6 @@ public final class SightingMemory {
         }
         List<Connection> list = byAddress.get(c.remoteIp);
         if (list == null) {
-            if (byAddress.size() >= maxAddresses) {
-                // The cap drops the least recently seen address: never one that expiry would have kept over an expired one.
-                dropExpired();
-            }
             list = new ArrayList<>(PER_ADDRESS);
             byAddress.put(c.remoteIp, list);
             oldestLatest = Math.min(oldestLatest, c.timestamp);
@@ -89,18 +74,7 @@ public final class SightingMemory {
 
     /** Forgets addresses whose latest sighting is older than the window before the watermark. */
     public void expire(long watermarkMillis) {
-        if (watermarkMillis == Long.MIN_VALUE) {
-            return; // no record yet
-        }
-        cutoff = Math.max(cutoff, watermarkMillis - windowMillis);
-        if (scannedAt == Long.MIN_VALUE || cutoff - scannedAt >= SCAN_EVERY_MILLIS) {
-            dropExpired();
-        }
-    }
-
-    /** Drops every address whose latest sighting is older than the cutoff. */
-    private void dropExpired() {
-        scannedAt = cutoff;
+        long cutoff = watermarkMillis - windowMillis;
         if (cutoff <= oldestLatest) {
             return;
         }
@@ -137,7 +111,6 @@ public final class SightingMemory {
     }
 
     public int addresses() {
-        dropExpired();
         return byAddress.size();
     }
 }

@@ -143,32 +143,4 @@ class SightingMemoryTest {
         off.remember(sighting("45.77.1.9", "m-1", "2024-05-01T09:00:00Z"));
         assertEquals(0, off.addresses(), "a cap of zero turns retro-matching off");
     }
-
-    @Test
-    void anExpiredAddressNotYetDroppedNeverPushesALiveOneOutAtTheCap() {
-        SightingMemory memory = new SightingMemory(WINDOW, 2);
-        memory.remember(sighting("198.51.100.1", "m-1", "2024-05-01T09:00:00Z"));
-        memory.expire(at("2024-05-01T09:00:00Z"));
-        // Arrives late, already older than the window: the most recently seen address, and expired.
-        memory.remember(sighting("198.51.100.2", "m-1", "2024-05-01T02:00:00Z"));
-        // Within a minute of the last scan: expiry does not scan again, .2 stays held for now.
-        memory.expire(at("2024-05-01T09:00:30Z"));
-        memory.remember(sighting("198.51.100.3", "m-1", "2024-05-01T09:01:00Z"));
-        assertEquals(List.of("198.51.100.1 m-1 2024-05-01T09:00:00Z", "198.51.100.3 m-1 2024-05-01T09:01:00Z"),
-            all(memory, "2024-05-01T09:01:00Z"), "the cap made room by dropping the expired .2, not the least recently seen .1");
-        assertEquals(2, memory.addresses());
-    }
-
-    @Test
-    void expiryScansAtMostOncePerMinuteOfEventTimeYetCountsExactly() {
-        SightingMemory memory = new SightingMemory(WINDOW, 100);
-        memory.remember(sighting("45.77.1.9", "m-1", "2024-05-01T03:00:00Z"));
-        memory.remember(sighting("45.77.1.10", "m-1", "2024-05-01T03:01:00Z"));
-        memory.expire(at("2024-05-01T09:00:00Z")); // .9 seen at the window's start: kept
-        memory.expire(at("2024-05-01T09:00:30Z")); // .9 now expired, within a minute of the last scan
-        assertEquals(List.of("45.77.1.10 m-1 2024-05-01T03:01:00Z"), all(memory, "2024-05-01T09:00:30Z"));
-        assertEquals(1, memory.addresses(), "counting drops what expired since the last scan");
-        memory.expire(at("2024-05-01T09:01:10Z"));
-        assertEquals(0, memory.addresses());
-    }
 }
