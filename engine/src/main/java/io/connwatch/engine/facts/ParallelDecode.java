@@ -63,6 +63,18 @@ public final class ParallelDecode {
         this.maxPieceBytes = maxPieceBytes;
     }
 
+    /** The shared decode threads' class, so that code can tell it runs on one. */
+    private static final class DecodeThread extends Thread {
+        DecodeThread(Runnable r, String name) {
+            super(r, name);
+        }
+    }
+
+    /** True on one of the shared decode threads (where a per-thread decoder is needed). */
+    public static boolean onDecodeThread() {
+        return Thread.currentThread() instanceof DecodeThread;
+    }
+
     /** How many threads decode at once: the cores. */
     public static int threads() {
         return Runtime.getRuntime().availableProcessors();
@@ -76,7 +88,7 @@ public final class ParallelDecode {
                 if (p == null) {
                     AtomicInteger n = new AtomicInteger();
                     p = Executors.newFixedThreadPool(threads(), r -> {
-                        Thread t = new Thread(r, "connwatch-decode-" + n.getAndIncrement());
+                        Thread t = new DecodeThread(r, "connwatch-decode-" + n.getAndIncrement());
                         t.setDaemon(true);
                         return t;
                     });
@@ -191,7 +203,7 @@ public final class ParallelDecode {
      * least {@code minSlice}, and returns when all have run (on this thread alone when n is small
      * or there is one core). For inputs that arrive already cut into records, e.g. a Kafka poll.
      *
-     * @throws RuntimeException the first task's failure
+     * @throws RuntimeException a task's failure (when several fail, one of them)
      */
     public static void forEachIndex(int n, int minSlice, java.util.function.IntConsumer task) {
         int slices = Math.min(threads(), n / Math.max(1, minSlice));

@@ -111,8 +111,10 @@ public final class KafkaIngest extends VerticleBase {
     private final PartitionAlignment<Decoded> alignment;
     private final Rewind rewind;
     private final CommitTracker commits = new CommitTracker();
-    /** Decoders by table, one set per decoding thread (a poll's records are decoded on every core). */
-    private final ThreadLocal<Map<String, RecordDecoder>> decoders = ThreadLocal.withInitial(HashMap::new);
+    /** Decoders by table for a poll decoded on the consuming thread (small polls), one context at a time. */
+    private final Map<String, RecordDecoder> decoders = new HashMap<>();
+    /** Decoders by table on each shared decode thread, for polls decoded on every core. */
+    private final ThreadLocal<Map<String, RecordDecoder>> decodeThreadDecoders = ThreadLocal.withInitial(HashMap::new);
     private final Map<String, String> tables = new HashMap<>();
     /** A poll's records are decoded on several threads only in slices of at least this many. */
     private static final int DECODE_SLICE = 64;
@@ -324,25 +326,24 @@ public final class KafkaIngest extends VerticleBase {
             stats.dropped.add(records.size());
             return;
         }
-        // Decode what came, on every core, then park it in poll order behind what is already
-        // parked, partition by partition.
-        int n = records.size();
-        List<KafkaConsumerRecord<String, String>> polled = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            polled.add(records.recordAt(i)); // on this thread: recordAt is not known to be thread-safe
-        }
-        Decoded[] decoded = new Decoded[n];
-        ParallelDecode.forEachIndex(n, DECODE_SLICE, i -> {
-            KafkaConsumerRecord<String, String> r = polled.get(i);
-            decoded[i] = decode(r, new TopicPartition(r.topic(), r.partition()));
-        });
-        for (int i = 0; i < n; i++) {
-            TopicPartition tp = decoded[i].tp;
+        // Decode what came for partitions ready for it (the others' records are read again later),
+        // on every core, then park it in poll order behind what is already parked, partition by partition.
+        List<KafkaConsumerRecord<String, String>> polled = new ArrayList<>(records.size());
+        List<TopicPartition> tps = new ArrayList<>(records.size());
+        for (int i = 0; i < records.size(); i++) {
+            KafkaConsumerRecord<String, String> r = records.recordAt(i); // on this thread: recordAt is not known to be thread-safe
+            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
             if (!alignment.accepts(tp)) {
                 stats.dropped.increment();
                 continue;
             }
-            alignment.park(tp, decoded[i]);
+            polled.add(r);
+            tps.add(tp);
+        }
+        Decoded[] decoded = new Decoded[polled.size()];
+        ParallelDecode.forEachIndex(decoded.length, DECODE_SLICE, i -> decoded[i] = decode(polled.get(i), tps.get(i)));
+        for (int i = 0; i < decoded.length; i++) {
+            alignment.park(tps.get(i), decoded[i]);
         }
         if (held != null) {
             pauseParked();
@@ -453,7 +454,8 @@ public final class KafkaIngest extends VerticleBase {
 
     private RecordDecoder decoder(String topic) {
         String table = tables.getOrDefault(topic, "auto");
-        return decoders.get().computeIfAbsent(table, t -> new RecordDecoder(t.equals("auto") ? null : t));
+        Map<String, RecordDecoder> mine = ParallelDecode.onDecodeThread() ? decodeThreadDecoders.get() : decoders;
+        return mine.computeIfAbsent(table, t -> new RecordDecoder(t.equals("auto") ? null : t));
     }
 
     // ---- backpressure, commits, recovery ----------------------------------------------------
