@@ -7,7 +7,7 @@ import io.connwatch.engine.devtools.FleetProfile;
 import io.connwatch.engine.devtools.bench.BenchInput;
 import io.connwatch.engine.devtools.bench.JacksonCeiling;
 import io.connwatch.engine.devtools.bench.NaiveDrools;
-import io.connwatch.engine.facts.ParallelDecode;
+import io.connwatch.engine.facts.MachineRecord;
 import io.connwatch.engine.facts.RecordDecoder;
 import io.connwatch.engine.ingest.IngestStats;
 import io.connwatch.engine.ingest.file.FileReplay;
@@ -147,16 +147,18 @@ final class ProfileBench {
                 replay.replay(input.file());
                 replay.await();
             } else {
-                // Decoding on every core, as the file replay does; at most AHEAD batches in the rules.
+                RecordDecoder decoder = new RecordDecoder();
+                // As the file replay does: at most AHEAD batches in the rules while decoding goes on.
                 ArrayDeque<CompletableFuture<Void>> inFlight = new ArrayDeque<>();
-                ParallelDecode.onSharedThreads(RecordDecoder::new).decodeEach("bench", input.chunks(), decoded -> {
-                    decoded.rejections().forEach(r -> ingest.rejected(IngestStats.Source.FILE, r));
-                    ingest.accepted(IngestStats.Source.FILE, decoded.records());
-                    inFlight.add(engine.submit(decoded.records()));
+                for (String chunk : input.chunks()) {
+                    List<MachineRecord> batch = new ArrayList<>(options.batch);
+                    decoder.decode("bench", chunk, RecordDecoder.Sink.of(batch::add, r -> ingest.rejected(IngestStats.Source.FILE, r)));
+                    ingest.accepted(IngestStats.Source.FILE, batch);
+                    inFlight.add(engine.submit(batch));
                     while (inFlight.size() > FileReplay.AHEAD) {
                         inFlight.poll().join();
                     }
-                });
+                }
                 inFlight.forEach(CompletableFuture::join);
             }
             engine.drain().join();

@@ -41,17 +41,7 @@ abstract class InputLines {
 
     /** @param maxLineBytes lines longer than this are reported as too long and skipped unread */
     static InputLines of(InputStream in, int maxLineBytes) {
-        return new OfBytes(in, maxLineBytes, 1, 0);
-    }
-
-    /**
-     * Lines of a piece of a larger input, numbered and located as in the whole.
-     *
-     * @param firstLine the number of the piece's first line in the whole input
-     * @param firstByte the offset of the piece's first byte in the whole input
-     */
-    static InputLines of(InputStream in, int maxLineBytes, int firstLine, long firstByte) {
-        return new OfBytes(in, maxLineBytes, firstLine, firstByte);
+        return new OfBytes(in, maxLineBytes);
     }
 
     private static String stripBom(String s, int number) {
@@ -117,11 +107,9 @@ abstract class InputLines {
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
 
-        OfBytes(InputStream in, int maxLineBytes, int firstLine, long firstByte) {
+        OfBytes(InputStream in, int maxLineBytes) {
             this.in = in;
             this.maxLineBytes = maxLineBytes;
-            this.number = firstLine - 1;
-            this.offset = firstByte;
         }
 
         @Override

@@ -140,23 +140,6 @@ public final class RecordDecoder {
     }
 
     /**
-     * Decodes a piece of a larger input that starts at a line start, exactly as a decode of the
-     * whole input would decode it if its state there were that of a fresh decode: lines and bytes
-     * are numbered as in the whole, and the byte-order mark is looked for only at line 1.
-     *
-     * @param firstLine the number in the whole input of the piece's first line
-     * @param firstByte the offset in the whole input of the piece's first byte
-     * @return true when the piece also ends in that fresh state (no CSV header, array, envelope or
-     *     multi-line object open, nothing read past its end): what follows it then decodes alone too
-     * @throws IOException only when the stream itself fails
-     */
-    public boolean decodePiece(String source, InputStream in, int firstLine, long firstByte, Sink sink) throws IOException {
-        Run run = new Run(source, InputLines.of(in, maxLineBytes, firstLine, firstByte), sink);
-        run.run();
-        return run.endsClean();
-    }
-
-    /**
      * Decodes everything the reader holds.
      *
      * @throws IOException only when the reader itself fails; bad content is reported to the sink
@@ -210,10 +193,6 @@ public final class RecordDecoder {
         /** Whether the parser reads one line (and its locations are offsets in it) or continues over lines. */
         private boolean lineLevel;
         private char[] chars = new char[1024];
-        /** Whether the line asked for next starts a top-level read (not the rest of a multi-line record). */
-        private boolean atLineStart;
-        /** Whether the end of the input cut a multi-line record or row short. */
-        private boolean endMetInside;
 
         Run(String source, InputLines lines, Sink sink) {
             this.source = source;
@@ -223,13 +202,7 @@ public final class RecordDecoder {
 
         void run() throws IOException {
             Line l;
-            while (true) {
-                atLineStart = true;
-                l = next();
-                atLineStart = false;
-                if (l == null) {
-                    break;
-                }
+            while ((l = next()) != null) {
                 Rest rest = line(l);
                 while (rest != null) {
                     rest = jsonLine(rest.line(), rest.from());
@@ -238,20 +211,7 @@ public final class RecordDecoder {
         }
 
         private Line next() throws IOException {
-            Line l = pushedBack.isEmpty() ? lines.next() : pushedBack.pop();
-            if (l == null && !atLineStart) {
-                endMetInside = true;
-            }
-            return l;
-        }
-
-        /**
-         * True when what follows decodes as it would in a fresh run, and the end of the input was met
-         * only between lines. (openWhere, isEnvelope and the like are left over from the last object
-         * but {@link #object} sets them before anything reads them, so they do not count.)
-         */
-        boolean endsClean() {
-            return !endMetInside && pushedBack.isEmpty() && container == NONE && header == null && !absorbing && !inRecords;
+            return pushedBack.isEmpty() ? lines.next() : pushedBack.pop();
         }
 
         private Rest line(Line l) throws IOException {

@@ -2,7 +2,6 @@ package io.connwatch.engine.ingest.file;
 
 import io.connwatch.engine.ingest.IngestStats;
 import io.connwatch.engine.facts.MachineRecord;
-import io.connwatch.engine.facts.ParallelDecode;
 import io.connwatch.engine.facts.RecordDecoder;
 import io.connwatch.engine.facts.Rejection;
 import io.connwatch.engine.rules.RuleEngine;
@@ -21,8 +20,7 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * Feeds files of records through the engine: decodes them (any shape the decoder reads, gzip
- * or not, {@code -} for standard input; JSON lines on every core, see {@link ParallelDecode}),
- * hands records over in batches, and reports each
+ * or not, {@code -} for standard input), hands records over in batches, and reports each
  * rejected record to a listener as it meets it. A file that cannot be opened or read is reported
  * and skipped; the other files still run.
  */
@@ -34,13 +32,13 @@ public final class FileReplay {
     private final IngestStats stats;
     private final Consumer<Rejection> onRejected;
     private final Consumer<Long> onProgress;
+    private final RecordDecoder decoder = new RecordDecoder();
     /**
      * Batches handed to the engine and not yet through the rules: enough that a batch heavy with
      * closing minutes does not leave decoding waiting, few enough to bound memory.
      */
     public static final int AHEAD = 4;
 
-    private final ParallelDecode decoder = ParallelDecode.onSharedThreads(RecordDecoder::new);
     private List<MachineRecord> batch = new ArrayList<>(BATCH);
     private final Deque<CompletableFuture<Void>> inFlight = new ArrayDeque<>();
 
@@ -103,7 +101,7 @@ public final class FileReplay {
         }
         inFlight.add(engine.submit(batch));
         // At most AHEAD batches stay in the rules while decoding goes on (one more while a full
-        // partition queue blocks the hand-over): bounded memory, every stage busy.
+        // partition queue blocks the hand-over): bounded memory, both stages busy.
         while (inFlight.size() > AHEAD) {
             inFlight.poll().join();
         }

@@ -3,7 +3,6 @@ package io.connwatch.engine.ingest.kafka;
 import io.connwatch.engine.alert.episodes.EpisodeLog;
 import io.connwatch.engine.config.KafkaSettings;
 import io.connwatch.engine.facts.MachineRecord;
-import io.connwatch.engine.facts.ParallelDecode;
 import io.connwatch.engine.facts.RecordDecoder;
 import io.connwatch.engine.facts.Rejection;
 import io.connwatch.engine.ingest.IngestStats;
@@ -111,13 +110,8 @@ public final class KafkaIngest extends VerticleBase {
     private final PartitionAlignment<Decoded> alignment;
     private final Rewind rewind;
     private final CommitTracker commits = new CommitTracker();
-    /** Decoders by table for a poll decoded on the consuming thread (small polls), one context at a time. */
     private final Map<String, RecordDecoder> decoders = new HashMap<>();
-    /** Decoders by table on each shared decode thread, for polls decoded on every core. */
-    private final ThreadLocal<Map<String, RecordDecoder>> decodeThreadDecoders = ThreadLocal.withInitial(HashMap::new);
     private final Map<String, String> tables = new HashMap<>();
-    /** A poll's records are decoded on several threads only in slices of at least this many. */
-    private static final int DECODE_SLICE = 64;
     private KafkaConsumer<String, String> consumer;
     private DeadLetters deadLetters;
     private Held held;
@@ -326,24 +320,15 @@ public final class KafkaIngest extends VerticleBase {
             stats.dropped.add(records.size());
             return;
         }
-        // Decode what came for partitions ready for it (the others' records are read again later),
-        // on every core, then park it in poll order behind what is already parked, partition by partition.
-        List<KafkaConsumerRecord<String, String>> polled = new ArrayList<>(records.size());
-        List<TopicPartition> tps = new ArrayList<>(records.size());
+        // Decode what came and park it behind what is already parked, partition by partition.
         for (int i = 0; i < records.size(); i++) {
-            KafkaConsumerRecord<String, String> r = records.recordAt(i); // on this thread: recordAt is not known to be thread-safe
+            KafkaConsumerRecord<String, String> r = records.recordAt(i);
             TopicPartition tp = new TopicPartition(r.topic(), r.partition());
             if (!alignment.accepts(tp)) {
                 stats.dropped.increment();
                 continue;
             }
-            polled.add(r);
-            tps.add(tp);
-        }
-        Decoded[] decoded = new Decoded[polled.size()];
-        ParallelDecode.forEachIndex(decoded.length, DECODE_SLICE, i -> decoded[i] = decode(polled.get(i), tps.get(i)));
-        for (int i = 0; i < decoded.length; i++) {
-            alignment.park(tps.get(i), decoded[i]);
+            alignment.park(tp, decode(r, tp));
         }
         if (held != null) {
             pauseParked();
@@ -454,8 +439,7 @@ public final class KafkaIngest extends VerticleBase {
 
     private RecordDecoder decoder(String topic) {
         String table = tables.getOrDefault(topic, "auto");
-        Map<String, RecordDecoder> mine = ParallelDecode.onDecodeThread() ? decodeThreadDecoders.get() : decoders;
-        return mine.computeIfAbsent(table, t -> new RecordDecoder(t.equals("auto") ? null : t));
+        return decoders.computeIfAbsent(table, t -> new RecordDecoder(t.equals("auto") ? null : t));
     }
 
     // ---- backpressure, commits, recovery ----------------------------------------------------
