@@ -19,7 +19,6 @@ import io.connwatch.feeds.ThreatIntel;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.lang.management.ManagementFactory;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -148,18 +147,16 @@ final class ProfileBench {
                 replay.await();
             } else {
                 RecordDecoder decoder = new RecordDecoder();
-                // As the file replay does: at most AHEAD batches in the rules while decoding goes on.
-                ArrayDeque<CompletableFuture<Void>> inFlight = new ArrayDeque<>();
+                CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
                 for (String chunk : input.chunks()) {
                     List<MachineRecord> batch = new ArrayList<>(options.batch);
                     decoder.decode("bench", chunk, RecordDecoder.Sink.of(batch::add, r -> ingest.rejected(IngestStats.Source.FILE, r)));
                     ingest.accepted(IngestStats.Source.FILE, batch);
-                    inFlight.add(engine.submit(batch));
-                    while (inFlight.size() > FileReplay.AHEAD) {
-                        inFlight.poll().join();
-                    }
+                    CompletableFuture<Void> done = engine.submit(batch);
+                    inFlight.join();
+                    inFlight = done;
                 }
-                inFlight.forEach(CompletableFuture::join);
+                inFlight.join();
             }
             engine.drain().join();
             double secs = (System.nanoTime() - start) / 1e9;

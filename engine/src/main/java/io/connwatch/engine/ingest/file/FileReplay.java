@@ -10,9 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -33,14 +31,8 @@ public final class FileReplay {
     private final Consumer<Rejection> onRejected;
     private final Consumer<Long> onProgress;
     private final RecordDecoder decoder = new RecordDecoder();
-    /**
-     * Batches handed to the engine and not yet through the rules: enough that a batch heavy with
-     * closing minutes does not leave decoding waiting, few enough to bound memory.
-     */
-    public static final int AHEAD = 4;
-
     private List<MachineRecord> batch = new ArrayList<>(BATCH);
-    private final Deque<CompletableFuture<Void>> inFlight = new ArrayDeque<>();
+    private CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
 
     /**
      * @param onRejected told of every rejected record, in order
@@ -90,21 +82,17 @@ public final class FileReplay {
 
     /** Waits until every record handed over so far has been through the rules. */
     public void await() {
-        while (!inFlight.isEmpty()) {
-            inFlight.poll().join();
-        }
+        inFlight.join();
     }
 
     private void submit() {
         if (batch.isEmpty()) {
             return;
         }
-        inFlight.add(engine.submit(batch));
-        // At most AHEAD batches stay in the rules while decoding goes on (one more while a full
-        // partition queue blocks the hand-over): bounded memory, both stages busy.
-        while (inFlight.size() > AHEAD) {
-            inFlight.poll().join();
-        }
+        CompletableFuture<Void> done = engine.submit(batch);
+        // Keep at most one batch in the rules ahead of decoding: bounded memory, both stages busy.
+        inFlight.join();
+        inFlight = done;
         batch = new ArrayList<>(BATCH);
         onProgress.accept(stats.accepted.sum());
     }
