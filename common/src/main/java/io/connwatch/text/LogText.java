@@ -8,13 +8,17 @@ public final class LogText {
     private LogText() {
     }
 
+    /**
+     * {@code s} shortened to {@value #MAX_CHARS} characters and an ellipsis, "null" for null: for
+     * text that is escaped where it goes (a JSON error message) but must not be long.
+     */
+    public static String shortened(String s) {
+        return s == null ? "null" : s.length() <= MAX_CHARS ? s : s.substring(0, MAX_CHARS) + "\u2026";
+    }
+
     /** {@code s} shortened to {@value #MAX_CHARS} characters, control characters (line breaks too) as '?'; "null" for null. */
     public static String printable(String s) {
-        if (s == null) {
-            return "null";
-        }
-        String cut = s.length() <= MAX_CHARS ? s : s.substring(0, MAX_CHARS) + "\u2026";
-        return cut.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
+        return shortened(s).codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
             .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
     }
 }

@@ -12,5 +12,8 @@ class LogTextTest {
         assertEquals("a".repeat(80) + "\u2026", LogText.printable("a".repeat(10_000)));
         assertEquals("null", LogText.printable(null));
         assertEquals("ünïcode ✓", LogText.printable("ünïcode ✓"));
+        assertEquals("b".repeat(80) + "\u2026", LogText.shortened("b".repeat(81)));
+        assertEquals("b".repeat(80), LogText.shortened("b".repeat(80)));
+        assertEquals("keeps\nbreaks", LogText.shortened("keeps\nbreaks"), "shortened only: escaping is the destination's");
     }
 }

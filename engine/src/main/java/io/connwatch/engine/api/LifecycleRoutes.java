@@ -416,7 +416,7 @@ public final class LifecycleRoutes {
             for (var it = body.fieldNames(); it.hasNext(); ) {
                 String f = it.next();
                 if (!SILENCE_FIELDS.contains(f)) {
-                    throw new ApiError(400, shorten(f), shorten(f) + ": not a field of a silence (expected matchers, startsAt, endsAt or "
+                    throw new ApiError(400, LogText.shortened(f), LogText.shortened(f) + ": not a field of a silence (expected matchers, startsAt, endsAt or "
                         + "duration, createdBy, comment)");
                 }
             }
@@ -509,7 +509,7 @@ public final class LifecycleRoutes {
             for (var it = body.fieldNames(); it.hasNext(); ) {
                 String f = it.next();
                 if (!f.equals("comment") && !f.equals("until")) {
-                    throw new ApiError(400, shorten(f), shorten(f) + ": not a field of an acknowledgement (expected comment, until)");
+                    throw new ApiError(400, LogText.shortened(f), LogText.shortened(f) + ": not a field of an acknowledgement (expected comment, until)");
                 }
             }
             String comment = body.hasNonNull("comment") ? text(body, "comment") : "";
@@ -731,7 +731,7 @@ public final class LifecycleRoutes {
                 }
                 for (JsonNode id : idsNode) {
                     if (!id.canConvertToLong() || !id.isIntegralNumber()) {
-                        throw new ApiError(400, "ids", "ids: expected numbers, got " + shorten(id.toString()));
+                        throw new ApiError(400, "ids", "ids: expected numbers, got " + LogText.shortened(id.toString()));
                     }
                     ids.add(id.asLong());
                 }
@@ -803,7 +803,7 @@ public final class LifecycleRoutes {
                     out.add(parse.apply(s.trim().toUpperCase(Locale.ROOT)));
                 } catch (IllegalArgumentException e) {
                     List<String> names = EnumSet.allOf(type).stream().map(x -> x.name().toLowerCase(Locale.ROOT)).toList();
-                    throw new ApiError(400, "state", "state: unknown '" + shorten(s.trim()) + "' (expected " + String.join(", ", names) + ")");
+                    throw new ApiError(400, "state", "state: unknown '" + LogText.shortened(s.trim()) + "' (expected " + String.join(", ", names) + ")");
                 }
             }
         }
@@ -823,7 +823,7 @@ public final class LifecycleRoutes {
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw new ApiError(400, "limit", "limit: expected a number from 1 to " + MAX_LIMIT + ", got '" + shorten(l.get(0)) + "'");
+        throw new ApiError(400, "limit", "limit: expected a number from 1 to " + MAX_LIMIT + ", got '" + LogText.shortened(l.get(0)) + "'");
     }
 
     private static JsonNode jsonBody(RoutingContext ctx) {
@@ -838,7 +838,7 @@ public final class LifecycleRoutes {
             }
             return n;
         } catch (JsonProcessingException e) {
-            throw new ApiError(400, "body", "body: not JSON (" + shorten(e.getOriginalMessage()) + ")");
+            throw new ApiError(400, "body", "body: not JSON (" + LogText.shortened(e.getOriginalMessage()) + ")");
         } catch (java.io.IOException e) {
             throw new ApiError(400, "body", "body: unreadable");
         }
@@ -857,13 +857,13 @@ public final class LifecycleRoutes {
         try {
             return OffsetDateTime.parse(t.trim()).toInstant();
         } catch (DateTimeException e) {
-            throw new ApiError(400, field, field + ": not an ISO-8601 time such as 2026-03-01T12:00:00Z: '" + shorten(t) + "'");
+            throw new ApiError(400, field, field + ": not an ISO-8601 time such as 2026-03-01T12:00:00Z: '" + LogText.shortened(t) + "'");
         }
     }
 
     private static Duration duration(String text) {
         if (text.length() > 64) {
-            throw new ApiError(400, "duration", "duration: not a duration: '" + shorten(text) + "'");
+            throw new ApiError(400, "duration", "duration: not a duration: '" + LogText.shortened(text) + "'");
         }
         Duration d;
         try {
@@ -936,9 +936,5 @@ public final class LifecycleRoutes {
 
     private static String str(Object o) {
         return o == null ? null : o.toString();
-    }
-
-    private static String shorten(String s) {
-        return s == null ? "null" : s.length() <= 80 ? s : s.substring(0, 80) + "\u2026";
     }
 }
