@@ -20,14 +20,21 @@ import java.util.zip.GZIPInputStream;
  * feed and the source without query strings or header values, which may hold keys.
  */
 public final class FeedFetcher {
-    private final HttpClient http;
+    /** Made on the first URL feed: building a client sets up TLS (about 150 ms at start-up), which file feeds never need. */
+    private HttpClient http;
 
     public FeedFetcher() {
-        this(HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build());
     }
 
     public FeedFetcher(HttpClient http) {
         this.http = http;
+    }
+
+    private synchronized HttpClient client() {
+        if (http == null) {
+            http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+        }
+        return http;
     }
 
     /**
@@ -77,7 +84,7 @@ public final class FeedFetcher {
         String where = feed.name() + ": " + feed.displaySource();
         HttpResponse<InputStream> resp;
         try {
-            resp = http.sendAsync(req.build(), HttpResponse.BodyHandlers.ofInputStream())
+            resp = client().sendAsync(req.build(), HttpResponse.BodyHandlers.ofInputStream())
                 .get(feed.timeout().toMillis() + 1000, java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
             throw new FetchException(where + ": no answer within " + feed.timeout());
