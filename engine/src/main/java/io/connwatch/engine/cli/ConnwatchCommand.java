@@ -32,6 +32,7 @@ public final class ConnwatchCommand implements Runnable {
     }
 
     public static void main(String[] args) {
+        Warmup.start(args);
         System.exit(commandLine(args).execute(args));
     }
 
